@@ -1,0 +1,66 @@
+# Stevige Start Assistent: one virtualenv, pinned by constraints.txt.
+# `make run` installs everything and starts the assistant; `make test` installs and runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV ?= .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+STAMP := $(VENV)/.installed
+SPACY_DIR := models/spacy_nl
+MODEL := models/stevige-start.tar.gz
+export PYTHONPATH := $(CURDIR)
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 3
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+
+.PHONY: help install install-test train run shell test lint eval bench loadtest clean
+
+help:
+	@echo "make run    install, train when the data changed, start action server + Rasa + staff app"
+	@echo "make test   install and run the whole test suite"
+	@echo "make shell  talk to the bot in this terminal"
+	@echo "make eval   NLU evaluation on the held-out set (reports/nlu/)"
+	@echo "make bench  latency / throughput / memory benchmark (reports/bench.json)"
+
+$(STAMP): requirements.txt constraints.txt scripts/find_python.sh
+	@set -e; if [ ! -x $(PY) ]; then \
+	  py=$$(scripts/find_python.sh) || exit 1; \
+	  echo "Creating $(VENV) with $$py"; "$$py" -m venv $(VENV); fi
+	$(PY) -m pip install --quiet --upgrade "pip==26.3"
+	$(PY) -m pip install --quiet -r requirements.txt -c constraints.txt
+	$(PY) -m pip check
+	@touch $(STAMP)
+
+$(SPACY_DIR)/config.cfg: $(STAMP) bot/nlu/spacy_build.py
+	$(PY) -m bot.nlu.spacy_build $(SPACY_DIR)
+
+install: $(STAMP) $(SPACY_DIR)/config.cfg
+
+install-test: install
+	@bash scripts/install_test_deps.sh
+
+train: install
+	@$(PY) -m bot.devtools.train_if_changed --out $(MODEL)
+
+run: train
+	@bash scripts/run.sh
+
+shell: train
+	@bash scripts/run.sh --shell
+
+lint: install
+	$(VENV)/bin/ruff check bot actions tests scripts
+
+test: install-test
+	$(VENV)/bin/ruff check bot actions tests scripts
+	$(PY) -m pip check
+	$(PY) -m pytest -q -p no:cacheprovider tests
+
+eval: install
+	$(PY) -m bot.devtools.eval_nlu --out reports/nlu
+
+bench: train
+	$(PY) -m bot.devtools.bench --model $(MODEL) --out reports/bench.json
+
+clean:
+	rm -rf $(VENV) models/*.tar.gz $(SPACY_DIR) reports

@@ -1,0 +1,33 @@
+"""Human labels for intents, used when the bot asks which topic was meant."""
+
+from __future__ import annotations
+
+from bot.content import cards
+
+# Intents a parent can be offered as "did you mean ...?" choices, with button labels.
+TOPIC_LABELS: dict[str, str] = {
+    "kraamzorg_check": "Kraamzorg betalen",
+    "request_registration": "Aanmelden voor hulp",
+    "find_group": "Groepen in de buurt",
+    "feel_lonely": "Ik voel me alleen",
+    "ask_capabilities": "Wat kun je?",
+    "request_human": "Praten met iemand",
+    "withdraw_registration": "Aanmelding intrekken",
+}
+
+# Never offered as a clarification choice (no topic of their own, or handled elsewhere).
+NOT_A_TOPIC = {
+    "nlu_fallback", "out_of_scope", "greet", "goodbye", "thank", "affirm", "deny", "stop",
+    "bot_challenge", "none_of_these", "offering_how", "offering_for_whom",
+    "safety_medical", "safety_violence", "safety_suicide",
+}
+
+
+def topic_label(intent: str) -> str | None:
+    """Short button label for an intent, or ``None`` when it is not a topic."""
+    if intent in NOT_A_TOPIC:
+        return None
+    if intent in TOPIC_LABELS:
+        return TOPIC_LABELS[intent]
+    card = next((c for c in cards().values() if c.intent == intent), None)
+    return card.name[:20] if card else None

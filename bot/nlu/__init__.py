@@ -1,0 +1,1 @@
+"""Rasa NLU components and build helpers for Dutch."""
