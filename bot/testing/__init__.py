@@ -1,0 +1,1 @@
+"""Helpers to start the real stack (Rasa + action server) for tests, benchmarks and load tests."""
