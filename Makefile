@@ -60,7 +60,7 @@ eval: install
 	$(PY) -m bot.devtools.eval_nlu --out reports/nlu
 
 bench: train
-	$(PY) -m bot.devtools.bench --model $(MODEL) --out reports/bench.json
+	$(PY) -m bot.devtools.bench --train --model $(MODEL) --out reports/bench.json
 
 clean:
 	rm -rf $(VENV) models/*.tar.gz $(SPACY_DIR) reports

@@ -2,14 +2,17 @@
 
 A card is what a municipal editor maintains. Every figure in a parent-facing text
 (a number, an amount, a phone number) must be declared under ``figures`` with its
-source; :func:`validate_card` rejects a card that misses a field or shows an
-unsourced figure.
+source; :func:`validate_card` rejects a card that misses a field, has an unknown
+field (a typo), shows an unsourced figure, declares a figure it does not use, or
+renders longer than a WhatsApp message allows. :func:`load_cards` adds the checks
+across files (id equals file name, unique ids and intents, related cards exist).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -21,10 +24,30 @@ CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 OFFERINGS_DIR = CONTENT_DIR / "offerings"
 
 REQUIRED_TEXT_FIELDS = ("name", "summary", "for_whom", "costs", "how_to_get", "contact")
+REQUIRED_FIELDS = ("id", "intent", *REQUIRED_TEXT_FIELDS, "applies", "sources", "checked")
+OPTIONAL_FIELDS = ("label", "figures", "related", "next_step")
 APPLIES_VALUES = ("parent", "professional", "parent_or_professional")
 # Text fields shown to parents; every figure in them needs a declared, sourced figure.
-PARENT_FACING_FIELDS = REQUIRED_TEXT_FIELDS
-_FIGURE_RE = re.compile(r"\d[\d.,\s-]*\d|\d")
+PARENT_FACING_FIELDS = (*REQUIRED_TEXT_FIELDS, "label")
+
+# WhatsApp Cloud API limits for interactive reply-button messages.
+MAX_BUTTONS = 3
+MAX_BUTTON_TITLE = 20
+MAX_MESSAGE_TEXT = 1024
+MAX_SUMMARY_CHARS = 320
+MAX_SUMMARY_SENTENCES = 3
+MAX_RELATED = 1
+
+# A figure: digits, optionally with decimal/thousand separators ("1,5", "1.000") and
+# groups split by a space or hyphen ("010 267 26 53", "0800-2000"). A comma or dot
+# followed by a space ends the figure, so "week 32, 8 weken" gives "32" and "8".
+_FIGURE_RE = re.compile(r"\d+(?:[.,]\d+)*(?:[ \t\-]\d+(?:[.,]\d+)*)*")
+_ID_RE = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)*$")
+_INTENT_RE = re.compile(r"^info_[a-z0-9_]+$")
+_PLAIN_INTENT_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+_SEED_RE = re.compile(r"^\d{3}_[0-9a-f]{16}\.txt$")
+_URL_RE = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
+_SENTENCE_END_RE = re.compile(r"[.!?](?:\s|$)")
 
 
 class ContentError(ValueError):
@@ -53,19 +76,121 @@ class Card:
     checked: dt.date
     figures: tuple[tuple[str, str], ...] = ()
     related: tuple[str, ...] = field(default_factory=tuple)
+    # Button title (<= 20 characters) when the name is too long for a button.
+    label: str = ""
+    # Optional button to a conversation feature: (title, intent), e.g. the kraamzorg check.
+    next_step: tuple[str, str] | None = None
 
     @property
     def source_line(self) -> str:
         refs = "; ".join(s.ref for s in self.sources)
         return f"Bron: {refs} (gecontroleerd op {self.checked:%d-%m-%Y})."
 
+    @property
+    def button_title(self) -> str:
+        """Title for a button that opens this card (fits WhatsApp's 20 characters)."""
+        return self.label or self.name
+
 
 def _figures_in(text: str) -> list[str]:
-    return [m.group(0).strip(" .,-") for m in _FIGURE_RE.finditer(text)]
+    return [m.group(0) for m in _FIGURE_RE.finditer(text)]
 
 
 def _normalise_figure(value: str) -> str:
-    return re.sub(r"[\s.\-]", "", value)
+    return re.sub(r"[\s\-]", "", value)
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or value == [] or value == {}
+
+
+def _check_checked(value: Any, problems: list[str]) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    elif isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            problems.append("field 'checked' must be a date like 2026-11-23")
+            return None
+    if not isinstance(value, dt.date):
+        problems.append("field 'checked' must be a date like 2026-11-23")
+        return None
+    if value > dt.date.today():
+        problems.append("field 'checked' lies in the future")
+    return value
+
+
+def _check_sources(raw: Any, problems: list[str]) -> list[Source]:
+    sources: list[Source] = []
+    if not isinstance(raw, list) or not raw:
+        problems.append("field 'sources' must list at least one source")
+        return sources
+    for i, src in enumerate(raw, 1):
+        if not isinstance(src, dict) or not str(src.get("ref") or "").strip():
+            problems.append(f"source {i} needs a 'ref' (a seed file name or a public source)")
+            continue
+        unknown = sorted(set(src) - {"ref", "seed", "url"})
+        if unknown:
+            problems.append(f"source {i} has unknown field(s) {', '.join(map(str, unknown))} (use ref, seed, url)")
+        seed, url = src.get("seed"), src.get("url")
+        if not (seed or url):
+            problems.append(f"source {i} needs a 'seed' file name or a 'url'")
+        if seed and not _SEED_RE.match(str(seed)):
+            problems.append(f"source {i}: seed '{seed}' must be a seed file name like 003_5a0fde9bb2cd66c4.txt")
+        if url and not _URL_RE.match(str(url)):
+            problems.append(f"source {i}: url '{url}' must start with https:// or http://")
+        sources.append(Source(ref=str(src["ref"]).strip(), url=url or None, seed=seed or None))
+    return sources
+
+
+def _check_figures(raw: Any, problems: list[str]) -> list[tuple[str, str]]:
+    figures: list[tuple[str, str]] = []
+    if raw is None:
+        return figures
+    if not isinstance(raw, list):
+        problems.append("field 'figures' must be a list of {value, source}")
+        return figures
+    for i, fig in enumerate(raw, 1):
+        if not isinstance(fig, dict) or not str(fig.get("value") or "").strip():
+            problems.append(f"figure {i} needs a 'value'")
+            continue
+        value = str(fig["value"]).strip()
+        if not _FIGURE_RE.fullmatch(value):
+            problems.append(f"figure '{value}' must be only the number as written in the text, e.g. '010 267 26 53'")
+            continue
+        if not str(fig.get("source") or "").strip():
+            problems.append(f"figure '{value}' has no source")
+            continue
+        figures.append((value, str(fig["source"]).strip()))
+    return figures
+
+
+def _check_related(raw: Any, card_id: str, problems: list[str]) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(r, str) and r.strip() for r in raw):
+        problems.append("field 'related' must be a list of card ids")
+        return ()
+    if len(raw) > MAX_RELATED:
+        problems.append(f"field 'related' may name at most {MAX_RELATED} card")
+    if card_id in raw:
+        problems.append("field 'related' must not name the card itself")
+    return tuple(r.strip() for r in raw)
+
+
+def _check_next_step(raw: Any, problems: list[str]) -> tuple[str, str] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or set(raw) != {"title", "intent"}:
+        problems.append("field 'next_step' needs exactly 'title' and 'intent'")
+        return None
+    title, intent = str(raw["title"] or "").strip(), str(raw["intent"] or "").strip()
+    if not title or len(title) > MAX_BUTTON_TITLE:
+        problems.append(f"next_step title must have 1 to {MAX_BUTTON_TITLE} characters")
+    if not _PLAIN_INTENT_RE.match(intent) or intent.startswith("info_"):
+        problems.append("next_step intent must be a conversation intent like kraamzorg_check (not info_*)")
+    return title, intent
 
 
 def validate_card(data: Any, origin: str = "<card>") -> Card:
@@ -73,66 +198,82 @@ def validate_card(data: Any, origin: str = "<card>") -> Card:
     if not isinstance(data, dict):
         raise ContentError(f"{origin}: a card must be a mapping of fields")
     problems: list[str] = []
-    for key in ("id", "intent", *REQUIRED_TEXT_FIELDS, "applies", "sources", "checked"):
-        value = data.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
+    for key in REQUIRED_FIELDS:
+        if _is_blank(data.get(key)):
             problems.append(f"field '{key}' is missing or empty")
     if problems:
         raise ContentError(f"{origin}: " + "; ".join(problems))
-    if data["applies"] not in APPLIES_VALUES:
-        problems.append(f"field 'applies' must be one of {', '.join(APPLIES_VALUES)}")
-    if not str(data["intent"]).startswith("info_"):
-        problems.append("field 'intent' must start with 'info_'")
-    checked = data["checked"]
-    if isinstance(checked, str):
-        try:
-            checked = dt.date.fromisoformat(checked)
-        except ValueError:
-            problems.append("field 'checked' must be a date like 2026-11-23")
-    if isinstance(checked, dt.date) and checked > dt.date.today():
-        problems.append("field 'checked' lies in the future")
-    sources: list[Source] = []
-    if not isinstance(data["sources"], list) or not data["sources"]:
-        problems.append("field 'sources' must list at least one source")
-    else:
-        for i, src in enumerate(data["sources"], 1):
-            if not isinstance(src, dict) or not str(src.get("ref", "")).strip():
-                problems.append(f"source {i} needs a 'ref' (a seed file name or a public source)")
-                continue
-            if not (src.get("seed") or src.get("url")):
-                problems.append(f"source {i} needs a 'seed' file name or a 'url'")
-            sources.append(Source(ref=src["ref"], url=src.get("url"), seed=src.get("seed")))
-    figures: list[tuple[str, str]] = []
-    for i, fig in enumerate(data.get("figures") or [], 1):
-        if not isinstance(fig, dict) or not str(fig.get("value", "")).strip():
-            problems.append(f"figure {i} needs a 'value'")
-            continue
-        if not str(fig.get("source", "")).strip():
-            problems.append(f"figure '{fig['value']}' has no source")
-            continue
-        figures.append((str(fig["value"]), str(fig["source"])))
-    declared = {_normalise_figure(v) for v, _ in figures}
-    for key in PARENT_FACING_FIELDS:
-        for found in _figures_in(str(data[key])):
-            if _normalise_figure(found) not in declared:
-                problems.append(f"figure '{found}' in '{key}' is not declared under 'figures' with a source")
+    unknown = sorted(set(map(str, data)) - set(REQUIRED_FIELDS) - set(OPTIONAL_FIELDS))
+    if unknown:
+        problems.append(f"unknown field(s) {', '.join(unknown)} (a typo?)")
+    for key in (*REQUIRED_TEXT_FIELDS, "id", "intent"):
+        if not isinstance(data[key], str):
+            problems.append(f"field '{key}' must be text")
     if problems:
         raise ContentError(f"{origin}: " + "; ".join(problems))
-    return Card(
-        id=str(data["id"]),
-        intent=str(data["intent"]),
-        name=str(data["name"]).strip(),
-        summary=str(data["summary"]).strip(),
-        for_whom=str(data["for_whom"]).strip(),
-        costs=str(data["costs"]).strip(),
-        how_to_get=str(data["how_to_get"]).strip(),
+    card_id = data["id"].strip()
+    if not _ID_RE.match(card_id):
+        problems.append("field 'id' may only use a-z, 0-9 and '_' (and equals the file name)")
+    if not _INTENT_RE.match(data["intent"].strip()):
+        problems.append("field 'intent' must start with 'info_' and use only a-z, 0-9 and '_'")
+    if data["applies"] not in APPLIES_VALUES:
+        problems.append(f"field 'applies' must be one of {', '.join(APPLIES_VALUES)}")
+    label = data.get("label")
+    if label is not None and (not isinstance(label, str) or not label.strip() or len(label.strip()) > MAX_BUTTON_TITLE):
+        problems.append(f"field 'label' must be text of 1 to {MAX_BUTTON_TITLE} characters")
+        label = None
+    if not label and len(data["name"].strip()) > MAX_BUTTON_TITLE:
+        problems.append(f"field 'name' is longer than {MAX_BUTTON_TITLE} characters: add a short 'label' for buttons")
+    checked = _check_checked(data["checked"], problems)
+    sources = _check_sources(data["sources"], problems)
+    figures = _check_figures(data.get("figures"), problems)
+    related = _check_related(data.get("related"), card_id, problems)
+    next_step = _check_next_step(data.get("next_step"), problems)
+
+    declared = {_normalise_figure(v) for v, _ in figures}
+    used: set[str] = set()
+    for key in PARENT_FACING_FIELDS:
+        for found in _figures_in(str(data.get(key) or "")):
+            norm = _normalise_figure(found)
+            used.add(norm)
+            if norm not in declared:
+                problems.append(f"figure '{found}' in '{key}' is not declared under 'figures' with a source")
+    for value, _ in figures:
+        if _normalise_figure(value) not in used:
+            problems.append(f"figure '{value}' is declared but not used in any text: remove it")
+
+    summary = data["summary"].strip()
+    if len(summary) > MAX_SUMMARY_CHARS:
+        problems.append(f"field 'summary' has {len(summary)} characters; keep it under {MAX_SUMMARY_CHARS}")
+    sentences = len(_SENTENCE_END_RE.findall(summary))
+    if sentences > MAX_SUMMARY_SENTENCES:
+        problems.append(f"field 'summary' has {sentences} sentences; use at most {MAX_SUMMARY_SENTENCES}")
+    if problems:
+        raise ContentError(f"{origin}: " + "; ".join(problems))
+
+    card = Card(
+        id=card_id,
+        intent=data["intent"].strip(),
+        name=data["name"].strip(),
+        summary=summary,
+        for_whom=data["for_whom"].strip(),
+        costs=data["costs"].strip(),
+        how_to_get=data["how_to_get"].strip(),
         applies=str(data["applies"]),
-        contact=str(data["contact"]).strip(),
+        contact=data["contact"].strip(),
         sources=tuple(sources),
-        checked=checked,
+        checked=checked,  # type: ignore[arg-type]  # a date: problems would have been raised
         figures=tuple(figures),
-        related=tuple(data.get("related") or ()),
+        related=related,
+        label=(label or "").strip(),
+        next_step=next_step,
     )
+    for text in (_summary_text(card), _detail_text(card, "how"), _detail_text(card, "for_whom")):
+        if len(text) > MAX_MESSAGE_TEXT:
+            problems.append(f"a rendered message has {len(text)} characters; WhatsApp allows {MAX_MESSAGE_TEXT}")
+    if problems:
+        raise ContentError(f"{origin}: " + "; ".join(problems))
+    return card
 
 
 def load_cards(directory: Path = OFFERINGS_DIR) -> dict[str, Card]:
@@ -151,7 +292,7 @@ def load_cards(directory: Path = OFFERINGS_DIR) -> dict[str, Card]:
             errors.append(f"{path.name}: duplicate id '{card.id}'")
         cards[card.id] = card
     intents = [c.intent for c in cards.values()]
-    for intent in {i for i in intents if intents.count(i) > 1}:
+    for intent in sorted({i for i in intents if intents.count(i) > 1}):
         errors.append(f"intent '{intent}' is used by more than one card")
     for card in cards.values():
         for rel in card.related:
@@ -175,34 +316,67 @@ def card_for_intent(intent: str | None) -> Card | None:
 # ---------------------------------------------------------------- rendering
 Button = dict[str, str]
 
+HUMAN_BUTTON: Button = {"title": "Praten met iemand", "payload": "/request_human"}
+OTHER_QUESTION_BUTTON: Button = {"title": "Andere vraag", "payload": "/ask_capabilities"}
+
 
 def _payload(intent: str, card: Card) -> str:
     return f'/{intent}{{"offering": "{card.id}"}}'
 
 
-def render_summary(card: Card) -> tuple[str, list[Button]]:
-    """Short text plus at most three follow-up buttons, for any channel."""
-    text = f"*{card.name}*\n{card.summary}\n\n{card.source_line}"
-    buttons: list[Button] = [
-        {"title": "Hoe krijg ik dit?", "payload": _payload("offering_how", card)},
-        {"title": "Is dit iets voor mij?", "payload": _payload("offering_for_whom", card)},
-    ]
-    if card.related:
-        rel = cards()[card.related[0]]
-        buttons.append({"title": rel.name[:20], "payload": f"/{rel.intent}"})
-    else:
-        buttons.append({"title": "Praten met iemand", "payload": "/request_human"})
-    return text, buttons[:3]
+def _how_button(card: Card) -> Button:
+    return {"title": "Hoe krijg ik dit?", "payload": _payload("offering_how", card)}
 
 
-def render_detail(card: Card, aspect: str) -> tuple[str, list[Button]]:
-    """Answer a follow-up: ``aspect`` is 'how' or 'for_whom'."""
+def _for_whom_button(card: Card) -> Button:
+    return {"title": "Is dit voor mij?", "payload": _payload("offering_for_whom", card)}
+
+
+def _summary_text(card: Card) -> str:
+    return f"*{card.name}*\n{card.summary}\n\n{card.source_line}"
+
+
+def _detail_text(card: Card, aspect: str) -> str:
     if aspect == "for_whom":
         text = f"*{card.name}: voor wie?*\n{card.for_whom}\n\nKosten: {card.costs}"
-        other = {"title": "Hoe krijg ik dit?", "payload": _payload("offering_how", card)}
     else:
         text = f"*{card.name}: hoe krijg je het?*\n{card.how_to_get}\n\nContact: {card.contact}"
-        other = {"title": "Is dit iets voor mij?", "payload": _payload("offering_for_whom", card)}
-    text += f"\n\n{card.source_line}"
-    return text, [other, {"title": "Andere vraag", "payload": "/ask_capabilities"},
-                  {"title": "Praten met iemand", "payload": "/request_human"}]
+    return f"{text}\n\n{card.source_line}"
+
+
+def _follow_up_buttons(card: Card, catalogue: Mapping[str, Card] | None) -> list[Button]:
+    """The card's own ways forward: its next step (a conversation feature), then its related card."""
+    buttons: list[Button] = []
+    if card.next_step:
+        title, intent = card.next_step
+        buttons.append({"title": title, "payload": f"/{intent}"})
+    for rel_id in card.related:
+        rel = (cards() if catalogue is None else catalogue).get(rel_id)
+        if rel is not None:
+            buttons.append({"title": rel.button_title, "payload": f"/{rel.intent}"})
+    return buttons
+
+
+def render_summary(card: Card, catalogue: Mapping[str, Card] | None = None) -> tuple[str, list[Button]]:
+    """Short text plus at most three follow-up buttons, for any channel.
+
+    ``catalogue`` is the set of cards to resolve ``related`` in (default: the shipped cards).
+    """
+    buttons = [_how_button(card), _for_whom_button(card)]
+    buttons += (_follow_up_buttons(card, catalogue) or [HUMAN_BUTTON])[:1]
+    return _summary_text(card), buttons[:MAX_BUTTONS]
+
+
+def render_detail(
+    card: Card, aspect: str, catalogue: Mapping[str, Card] | None = None
+) -> tuple[str, list[Button]]:
+    """Answer a follow-up: ``aspect`` is 'how' or 'for_whom' (anything else: 'how')."""
+    other = _how_button(card) if aspect == "for_whom" else _for_whom_button(card)
+    extra = _follow_up_buttons(card, catalogue)
+    if len(extra) >= 2:
+        buttons = [other, *extra[:2]]
+    elif extra:
+        buttons = [other, extra[0], HUMAN_BUTTON]
+    else:
+        buttons = [other, OTHER_QUESTION_BUTTON, HUMAN_BUTTON]
+    return _detail_text(card, aspect), buttons[:MAX_BUTTONS]

@@ -121,7 +121,7 @@ class RasaStack:
         wait_http(f"{self.url}/", timeout, self.procs["rasa"], log)
         wait_http(f"{self.url}/status?token={self.token}", 60, self.procs["rasa"], log)
 
-    def start(self) -> "RasaStack":
+    def start(self) -> RasaStack:
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.start_actions()
         self.start_rasa()

@@ -1,0 +1,1 @@
+"""Privacy helpers: sender pseudonyms, redaction of personal data, the redacting tracker store."""

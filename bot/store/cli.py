@@ -1,0 +1,122 @@
+"""Command line for the application database.
+
+    python -m bot.store.cli migrate
+    python -m bot.store.cli create-staff USERNAME [--admin]   # password: prompt, or STAFF_PASSWORD
+    python -m bot.store.cli set-password USERNAME
+    python -m bot.store.cli purge [--days N]                   # retention; default RETENTION_DAYS or 365
+    python -m bot.store.cli rotate-keys                        # re-encrypt with the first APP_ENCRYPTION_KEYS key
+
+Uses DATABASE_URL (default: SQLite under var/). Exit code 0 on success, 1 on errors,
+2 when the database is unavailable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import os
+import sys
+from datetime import timedelta
+
+from bot.store.errors import StoreUnavailable
+
+DEDUP_RETENTION_DAYS = 7
+
+
+def _password(args_username: str) -> str:
+    env = os.environ.get("STAFF_PASSWORD")
+    if env:
+        return env
+    if not sys.stdin.isatty():
+        raise ValueError("no terminal: set STAFF_PASSWORD")
+    first = getpass.getpass(f"Password for {args_username}: ")
+    second = getpass.getpass("Repeat: ")
+    if first != second:
+        raise ValueError("passwords differ")
+    return first
+
+
+def _retention_days(value: int | None) -> int:
+    if value is not None:
+        return value
+    return int(os.environ.get("RETENTION_DAYS", "365"))
+
+
+def rotate_keys(url: str | None = None) -> int:
+    """Re-encrypt every personal field with the current key; returns the number of rows touched."""
+    from sqlalchemy import select
+
+    from bot.store.db import store_session
+    from bot.store.models import NoteRecord, RegistrationRecord
+
+    # Reading decrypts with any key, assigning re-encrypts with the first one.
+    touched = 0
+    with store_session(url) as session:
+        for rec in session.execute(select(RegistrationRecord)).scalars():
+            for col in ("name", "phone", "postcode", "due_date", "weeks_pregnant", "help_areas", "reachable"):
+                value = getattr(rec, col)
+                if value is not None:
+                    setattr(rec, col, value)
+                    from sqlalchemy.orm.attributes import flag_modified
+
+                    flag_modified(rec, col)
+            touched += 1
+        for note in session.execute(select(NoteRecord)).scalars():
+            from sqlalchemy.orm.attributes import flag_modified
+
+            flag_modified(note, "text")
+            touched += 1
+    return touched
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    parser = argparse.ArgumentParser(prog="python -m bot.store.cli", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="create/upgrade the database schema")
+    p_staff = sub.add_parser("create-staff", help="create a staff account")
+    p_staff.add_argument("username")
+    p_staff.add_argument("--admin", action="store_true", help="may read the audit log")
+    p_pw = sub.add_parser("set-password", help="set a new password (also unlocks the account)")
+    p_pw.add_argument("username")
+    p_purge = sub.add_parser("purge", help="retention: delete personal data of old closed/withdrawn registrations")
+    p_purge.add_argument("--days", type=int, default=None, help="default: RETENTION_DAYS or 365")
+    sub.add_parser("rotate-keys", help="re-encrypt personal data with the first key of APP_ENCRYPTION_KEYS")
+    args = parser.parse_args(argv)
+
+    from bot.store import db, registrations, staff_users
+
+    try:
+        if args.command == "migrate":
+            db.migrate()
+            print("database is up to date")
+        elif args.command == "create-staff":
+            account = staff_users.create_staff(args.username, _password(args.username), admin=args.admin)
+            print(f"created {account.role} account {account.username}")
+        elif args.command == "set-password":
+            staff_users.set_password(args.username, _password(args.username))
+            print(f"password set for {args.username}")
+        elif args.command == "purge":
+            from bot.store import dedup
+            from bot.store.models import utcnow
+
+            days = _retention_days(args.days)
+            now = utcnow()
+            purged = registrations.purge_expired(days, now)
+            forgotten = dedup.purge_processed(now - timedelta(days=DEDUP_RETENTION_DAYS))
+            print(f"purged personal data of {purged} registration(s) older than {days} days; "
+                  f"forgot {forgotten} processed message id(s)")
+        elif args.command == "rotate-keys":
+            print(f"re-encrypted {rotate_keys()} row(s)")
+    except StoreUnavailable:
+        print("database unavailable (check DATABASE_URL)", file=sys.stderr)
+        return 2
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""E-mail notification to the aanmeldpunt mailbox about a new registration.
+
+Contains NO personal data: only the reference code and a link to the staff web app.
+Settings (environment): SMTP_HOST, SMTP_PORT (25; 587 with STARTTLS), SMTP_USER,
+SMTP_PASSWORD, SMTP_STARTTLS (1/0), NOTIFY_FROM, NOTIFY_TO (comma-separated; unset =
+no mail), STAFF_BASE_URL (e.g. https://aanmeldpunt.example.nl). Never raises.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import smtplib
+import ssl
+from email.message import EmailMessage
+
+log = logging.getLogger(__name__)
+
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def build_message(reference: str) -> EmailMessage:
+    base = _env("STAFF_BASE_URL", f"http://127.0.0.1:{_env('STAFF_PORT', '8000')}").rstrip("/")
+    link = f"{base}/registrations/{reference}"
+    msg = EmailMessage()
+    msg["Subject"] = f"Nieuwe aanmelding {reference}"
+    msg["From"] = _env("NOTIFY_FROM") or "stevige-start@localhost"
+    msg["To"] = ", ".join(a.strip() for a in _env("NOTIFY_TO").split(",") if a.strip())
+    msg.set_content(
+        "Er is een nieuwe aanmelding binnengekomen via de Stevige Start Assistent.\n\n"
+        f"Referentie: {reference}\n"
+        f"Bekijk de aanmelding (inloggen nodig): {link}\n\n"
+        "Deze e-mail bevat bewust geen persoonsgegevens.\n"
+    )
+    return msg
+
+
+def notify_new_registration(reference: str) -> bool:
+    """Send the notification; True when sent, False when not configured or on failure."""
+    recipients = [a.strip() for a in _env("NOTIFY_TO").split(",") if a.strip()]
+    if not recipients:
+        return False
+    host = _env("SMTP_HOST", "localhost")
+    starttls = _env("SMTP_STARTTLS", "0").lower() in _TRUE
+    port = int(_env("SMTP_PORT") or (587 if starttls else 25))
+    try:
+        msg = build_message(reference)
+        with smtplib.SMTP(host, port, timeout=10) as smtp:
+            if starttls:
+                smtp.starttls(context=ssl.create_default_context())
+            user = _env("SMTP_USER")
+            if user:
+                smtp.login(user, os.environ.get("SMTP_PASSWORD", ""))
+            smtp.send_message(msg, to_addrs=recipients)
+        log.info("notification sent for %s", reference)
+        return True
+    except Exception as err:  # noqa: BLE001 - a mail problem must never break the registration
+        log.error("notification for %s failed: %s", reference, err.__class__.__name__)
+        return False
