@@ -30,4 +30,4 @@ def topic_label(intent: str) -> str | None:
     if intent in TOPIC_LABELS:
         return TOPIC_LABELS[intent]
     card = next((c for c in cards().values() if c.intent == intent), None)
-    return card.name[:20] if card else None
+    return card.button_title if card else None
