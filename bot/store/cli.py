@@ -44,27 +44,24 @@ def _retention_days(value: int | None) -> int:
 
 
 def rotate_keys(url: str | None = None) -> int:
-    """Re-encrypt every personal field with the current key; returns the number of rows touched."""
+    """Re-encrypt every personal field with the current key; returns the number of rows rewritten."""
     from sqlalchemy import select
+    from sqlalchemy.orm.attributes import flag_modified
 
     from bot.store.db import store_session
     from bot.store.models import NoteRecord, RegistrationRecord
 
-    # Reading decrypts with any key, assigning re-encrypts with the first one.
+    # Loading decrypts with any configured key; a flagged column is written back encrypted
+    # with the first key.
+    columns = ("name", "phone", "postcode", "due_date", "weeks_pregnant", "help_areas", "reachable")
     touched = 0
     with store_session(url) as session:
         for rec in session.execute(select(RegistrationRecord)).scalars():
-            for col in ("name", "phone", "postcode", "due_date", "weeks_pregnant", "help_areas", "reachable"):
-                value = getattr(rec, col)
-                if value is not None:
-                    setattr(rec, col, value)
-                    from sqlalchemy.orm.attributes import flag_modified
-
+            for col in columns:
+                if getattr(rec, col) is not None:
                     flag_modified(rec, col)
             touched += 1
         for note in session.execute(select(NoteRecord)).scalars():
-            from sqlalchemy.orm.attributes import flag_modified
-
             flag_modified(note, "text")
             touched += 1
     return touched

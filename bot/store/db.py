@@ -213,3 +213,13 @@ def dispose_all() -> None:
         _engines.clear()
         _factories.clear()
         _migrated.clear()
+
+
+def dispose_engine(url: str) -> None:
+    """Dispose and forget the cached engine of ``url``."""
+    with _lock:
+        engine = _engines.pop(url, None)
+        _factories.pop(url, None)
+        _migrated.discard(url)
+    if engine is not None:
+        engine.dispose()

@@ -55,3 +55,9 @@ def purge_processed(older_than: datetime, url: str | None = None) -> int:
             delete(ProcessedMessage).where(ProcessedMessage.processed_at < older_than)
         )
         return result.rowcount or 0
+
+
+def forget(channel: str, message_id: str, url: str | None = None) -> None:
+    """Undo :func:`mark_processed` (e.g. when handling failed and a retry must go through)."""
+    with store_session(url) as session:
+        session.execute(delete(ProcessedMessage).where(ProcessedMessage.key == _key(channel, message_id)))

@@ -17,6 +17,7 @@ from email.message import EmailMessage
 log = logging.getLogger(__name__)
 
 _TRUE = {"1", "true", "yes", "on"}
+NOTIFY_CHANNEL = "notify-email"  # key space in bot.store.dedup
 
 
 def _env(name: str, default: str = "") -> str:
@@ -33,17 +34,43 @@ def build_message(reference: str) -> EmailMessage:
     msg.set_content(
         "Er is een nieuwe aanmelding binnengekomen via de Stevige Start Assistent.\n\n"
         f"Referentie: {reference}\n"
-        f"Bekijk de aanmelding (inloggen nodig): {link}\n\n"
+        "Bekijk de aanmelding (inloggen nodig):\n"
+        f"{link}\n\n"
         "Deze e-mail bevat bewust geen persoonsgegevens.\n"
     )
     return msg
 
 
-def notify_new_registration(reference: str) -> bool:
-    """Send the notification; True when sent, False when not configured or on failure."""
+def notify_new_registration(reference: str, url: str | None = None) -> bool:
+    """Send the notification once per reference; True when sent now.
+
+    False when not configured, already sent (a repeated confirmation returns the same
+    reference from ``create_registration``), or on failure (then a later call retries).
+    """
     recipients = [a.strip() for a in _env("NOTIFY_TO").split(",") if a.strip()]
     if not recipients:
         return False
+    from bot.store import dedup
+    from bot.store.errors import StoreError
+
+    try:
+        if not dedup.mark_processed(NOTIFY_CHANNEL, reference, url=url):
+            log.info("notification for %s was already sent", reference)
+            return False
+        marked = True
+    except Exception as err:  # noqa: BLE001 - cannot remember it: better a duplicate mail than none
+        log.error("notification mark for %s failed: %s", reference, err.__class__.__name__)
+        marked = False
+    sent = _send(reference, recipients)
+    if not sent and marked:
+        try:
+            dedup.forget(NOTIFY_CHANNEL, reference, url=url)
+        except StoreError:
+            log.error("could not reset the notification mark for %s", reference)
+    return sent
+
+
+def _send(reference: str, recipients: list[str]) -> bool:
     host = _env("SMTP_HOST", "localhost")
     starttls = _env("SMTP_STARTTLS", "0").lower() in _TRUE
     port = int(_env("SMTP_PORT") or (587 if starttls else 25))

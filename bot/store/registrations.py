@@ -89,14 +89,11 @@ class Registration:
 
 # ---------------------------------------------------------------- reference codes
 def _check_char(body: str) -> str:
-    """Luhn mod N check character over ``body`` (catches single typos and most swaps)."""
+    """Weighted check character modulo 31 (a prime): detects every single-character typo
+    and every swap of two neighbouring characters."""
     n = len(REFERENCE_ALPHABET)
-    factor, total = 2, 0
-    for char in reversed(body):
-        addend = factor * REFERENCE_ALPHABET.index(char)
-        factor = 1 if factor == 2 else 2
-        total += addend // n + addend % n
-    return REFERENCE_ALPHABET[(n - total % n) % n]
+    total = sum((i + 1) * REFERENCE_ALPHABET.index(char) for i, char in enumerate(body))
+    return REFERENCE_ALPHABET[total % n]
 
 
 def new_reference() -> str:
@@ -270,7 +267,7 @@ def withdraw_by_sender(sender_key: str, url: str | None = None) -> list[str]:
 
 
 # ---------------------------------------------------------------- staff side
-def get_registration(reference: str, actor: str | None = None, url: str | None = None) -> Registration | None:
+def get_registration(reference: str, url: str | None = None, *, actor: str | None = None) -> Registration | None:
     """The registration, or None. With ``actor`` the view is written to the audit log."""
     with store_session(url) as session:
         rec = session.execute(

@@ -1,0 +1,1 @@
+"""Staff web app for the aanmeldpunt Moeders van Rotterdam (Flask, server-rendered)."""

@@ -1,0 +1,31 @@
+"""Helpers shared by the staff app tests (plain module: imported by name, tests/staff is on sys.path)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+PASSWORD = "staff wachtwoord 123"
+ADMIN_PASSWORD = "admin wachtwoord 456"
+
+
+class Clock:
+    """Injectable 'now' for session expiry and lockout tests."""
+
+    def __init__(self) -> None:
+        self.now = datetime.now(timezone.utc)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def csrf_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF token in page"
+    return match.group(1)
+
+
+def login(client, username: str = "anna", password: str = PASSWORD, follow: bool = False):
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+    return client.post("/login", data={"username": username, "password": password, "csrf_token": token},
+                       follow_redirects=follow)

@@ -1,0 +1,295 @@
+"""Staff web app: authentication, lockout, CSRF, headers, session expiry, route crawl, actions, audit, escaping."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from staff_helpers import ADMIN_PASSWORD, PASSWORD, csrf_from, login
+
+from bot.store import audit
+from bot.store.registrations import create_registration, get_registration
+from bot.store.testing import sample_registration_input
+
+
+@pytest.fixture
+def ref(db_url):
+    return create_registration(sample_registration_input(), url=db_url)
+
+
+def token(client) -> str:
+    return csrf_from(client.get("/registrations").get_data(as_text=True))
+
+
+# ------------------------------------------------------------------ every route needs login
+def _concrete(rule) -> str:
+    path = rule.rule
+    for arg in rule.arguments:
+        path = re.sub(rf"<(?:[^:>]+:)?{arg}>", "MVR-AAAA-AA", path)
+    return path
+
+
+def test_every_route_requires_login(app, client, ref):
+    public = {"login", "static"}
+    crawled = 0
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in public:
+            continue
+        path = _concrete(rule).replace("MVR-AAAA-AA", ref)
+        for method in ("GET", "POST"):
+            resp = client.open(path, method=method)
+            if method not in rule.methods:
+                assert resp.status_code in (302, 401, 403, 405), (method, path, resp.status_code)
+                continue
+            crawled += 1
+            assert resp.status_code in (302, 401, 403), (method, path, resp.status_code)
+            if resp.status_code == 302:
+                assert urlsplit_path(resp.headers["Location"]) == "/login", (method, path)
+            body = resp.get_data(as_text=True)
+            assert "Fatima" not in body and "+316" not in body
+    assert crawled >= 9  # queue, detail, claim, status, notes, delete (GET+POST), audit, logout, index, find
+    # and nothing was changed
+    reg = get_registration(ref, url=app.config["DATABASE_URL"])
+    assert reg.status == "new" and reg.notes == [] and reg.name
+
+
+def urlsplit_path(location: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(location).path
+
+
+def test_login_page_is_public_and_static_css(client):
+    assert client.get("/login").status_code == 200
+    assert client.get("/static/style.css").status_code == 200
+
+
+# ------------------------------------------------------------------ login, lockout
+def test_login_success_and_logout(client, db_url):
+    resp = login(client)
+    assert resp.status_code == 302 and resp.headers["Location"].endswith("/registrations")
+    assert client.get("/registrations").status_code == 200
+    resp = client.post("/logout", data={"csrf_token": token(client)})
+    assert resp.status_code == 302
+    assert client.get("/registrations").status_code == 302
+    actions = [e.action for e in audit.entries(actor="anna", url=db_url)]
+    assert "login" in actions and "logout" in actions
+
+
+def test_wrong_password_and_unknown_user(client):
+    assert login(client, "anna", "fout wachtwoord").status_code == 401
+    assert login(client, "niemand", PASSWORD).status_code == 401
+    assert client.get("/registrations").status_code == 302
+
+
+def test_lockout_after_five_failures(app, client, clock, db_url):
+    for _ in range(5):
+        resp = login(client, "anna", "fout wachtwoord")
+        assert resp.status_code == 401
+    # the right password is refused during the lockout
+    assert login(client, "anna", PASSWORD).status_code == 401
+    clock.now += timedelta(minutes=14)
+    assert login(client, "anna", PASSWORD).status_code == 401
+    clock.now += timedelta(minutes=2)
+    assert login(client, "anna", PASSWORD).status_code == 302
+    actions = [e.action for e in audit.entries(actor="anna", url=db_url)]
+    assert "account locked" in actions and "login refused" in actions
+
+
+def test_login_redirects_only_to_local_next(client):
+    token_ = csrf_from(client.get("/login").get_data(as_text=True))
+    resp = client.post("/login?next=https://evil.example/x", data={"username": "anna", "password": PASSWORD,
+                                                                   "csrf_token": token_})
+    assert resp.headers["Location"].endswith("/registrations")
+
+
+def test_login_requires_csrf(client):
+    client.get("/login")
+    resp = client.post("/login", data={"username": "anna", "password": PASSWORD})
+    assert resp.status_code == 400
+    assert client.get("/registrations").status_code == 302
+
+
+# ------------------------------------------------------------------ CSRF on authenticated POSTs
+@pytest.mark.parametrize("action,data", [
+    ("claim", {}), ("status", {"status": "contacted"}), ("notes", {"text": "x"}), ("delete", {"confirm": "REF"}),
+])
+def test_post_without_or_with_wrong_csrf_token_is_rejected(staff_client, ref, db_url, action, data):
+    data = {k: (ref if v == "REF" else v) for k, v in data.items()}
+    assert staff_client.post(f"/registrations/{ref}/{action}", data=data).status_code == 400
+    bad = dict(data, csrf_token="forged")
+    assert staff_client.post(f"/registrations/{ref}/{action}", data=bad).status_code == 400
+    reg = get_registration(ref, url=db_url)
+    assert reg.status == "new" and reg.claimed_by is None and reg.notes == [] and reg.name
+
+
+def test_csrf_token_of_another_session_is_rejected(app, staff_client, ref):
+    other = app.test_client()
+    login(other, "beheer", ADMIN_PASSWORD)
+    foreign = token(other)
+    resp = staff_client.post(f"/registrations/{ref}/claim", data={"csrf_token": foreign})
+    assert resp.status_code == 400
+
+
+# ------------------------------------------------------------------ headers and cookies
+def test_security_headers_and_cookie_flags(client, staff_client, ref):
+    resp = client.get("/login")
+    cookie = resp.headers.get("Set-Cookie", "")
+    for page in (resp, staff_client.get(f"/registrations/{ref}"), staff_client.get("/registrations")):
+        h = page.headers
+        assert "default-src 'self'" in h["Content-Security-Policy"]
+        assert h["X-Frame-Options"] == "DENY"
+        assert h["X-Content-Type-Options"] == "nosniff"
+        assert h["Referrer-Policy"] == "no-referrer"
+        assert "no-store" in h["Cache-Control"]
+    assert "staff_session=" in cookie
+    for flag in ("Secure", "HttpOnly", "SameSite=Strict"):
+        assert flag in cookie, cookie
+
+
+def test_insecure_cookies_only_when_configured(monkeypatch, db_url):
+    from bot.staff.app import create_app
+
+    monkeypatch.setenv("STAFF_INSECURE_COOKIES", "1")
+    app = create_app({"DATABASE_URL": db_url, "SECRET_KEY": "x"})
+    cookie = app.test_client().get("/login").headers.get("Set-Cookie", "")
+    assert "Secure" not in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie
+
+
+def test_secret_key_generated_once_under_var(monkeypatch, db_url, tmp_path):
+    from bot.staff.app import create_app
+
+    first = create_app({"DATABASE_URL": db_url}).config["SECRET_KEY"]
+    second = create_app({"DATABASE_URL": db_url}).config["SECRET_KEY"]
+    assert first == second and len(first) > 30
+    assert (tmp_path / "var" / "staff_secret_key").stat().st_mode & 0o077 == 0
+    monkeypatch.setenv("STAFF_SECRET_KEY", "from-env")
+    assert create_app({"DATABASE_URL": db_url}).config["SECRET_KEY"] == "from-env"
+
+
+# ------------------------------------------------------------------ session expiry
+def test_idle_session_expires(staff_client, clock, db_url):
+    clock.now += timedelta(minutes=29)
+    assert staff_client.get("/registrations").status_code == 200  # activity refreshes
+    clock.now += timedelta(minutes=29)
+    assert staff_client.get("/registrations").status_code == 200
+    clock.now += timedelta(minutes=31)
+    resp = staff_client.get("/registrations")
+    assert resp.status_code == 302 and "/login" in resp.headers["Location"]
+    assert staff_client.get("/registrations").status_code == 302  # really logged out
+    assert "session expired" in [e.action for e in audit.entries(actor="anna", url=db_url)]
+
+
+# ------------------------------------------------------------------ queue, detail, actions
+def test_queue_shows_count_and_filters(staff_client, db_url, ref):
+    other = create_registration(sample_registration_input(idempotency_key="2", name="Sanne"), url=db_url)
+    page = staff_client.get("/registrations").get_data(as_text=True)
+    assert re.search(r'id="new-count"><strong>2</strong>', page)
+    assert ref in page and other in page
+    staff_client.post(f"/registrations/{other}/status", data={"status": "closed", "csrf_token": token(staff_client)})
+    page = staff_client.get("/registrations").get_data(as_text=True)
+    assert ref in page and other not in page and re.search(r'id="new-count"><strong>1</strong>', page)
+    page = staff_client.get("/registrations?status=closed").get_data(as_text=True)
+    assert other in page and ref not in page
+    page = staff_client.get("/registrations?status=all").get_data(as_text=True)
+    assert other in page and ref in page
+    assert staff_client.get("/registrations?status=bogus").status_code == 404
+
+
+def test_detail_shows_all_fields_and_consent(staff_client, ref, db_url):
+    inp = sample_registration_input()
+    page = staff_client.get(f"/registrations/{ref}").get_data(as_text=True)
+    for value in (inp.name, inp.phone, inp.postcode, "01-05-2026", "22", *inp.help_areas, "telegram",
+                  "consent-v1", "03-11-2025 11:00"):  # consent time shown in Amsterdam time
+        assert value in page or value.replace("'", "&#39;") in page, value
+    assert ("anna", "viewed", ref) in [(e.actor, e.action, e.reference) for e in audit.entries(url=db_url)]
+    assert staff_client.get("/registrations/MVR-AAAA-AA").status_code == 404
+
+
+def test_find_by_reference(staff_client, ref):
+    resp = staff_client.get("/registrations/find", query_string={"reference": ref.lower().replace("-", " ")})
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/registrations/{ref}")
+    resp = staff_client.get("/registrations/find", query_string={"reference": "onzin"})
+    assert resp.headers["Location"].endswith("/registrations")
+
+
+def test_claim_status_note(staff_client, ref, db_url):
+    t = token(staff_client)
+    assert staff_client.post(f"/registrations/{ref}/claim", data={"csrf_token": t}).status_code == 302
+    assert staff_client.post(f"/registrations/{ref}/status",
+                             data={"status": "contacted", "csrf_token": t}).status_code == 302
+    assert staff_client.post(f"/registrations/{ref}/status",
+                             data={"status": "bogus", "csrf_token": t}).status_code == 302
+    assert staff_client.post(f"/registrations/{ref}/notes",
+                             data={"text": "Huisbezoek dinsdag", "csrf_token": t}).status_code == 302
+    reg = get_registration(ref, url=db_url)
+    assert reg.claimed_by == "anna" and reg.status == "contacted"
+    assert [(n.actor, n.text) for n in reg.notes] == [("anna", "Huisbezoek dinsdag")]
+    page = staff_client.get(f"/registrations/{ref}").get_data(as_text=True)
+    assert "Huisbezoek dinsdag" in page and "Contact gehad" in page
+    actions = [e.action for e in audit.entries(reference=ref, url=db_url)]
+    assert {"claimed", "status changed", "note added"} <= set(actions)
+    detail = [e.detail for e in audit.entries(reference=ref, url=db_url) if e.action == "note added"]
+    assert detail == [None]  # note text never in the audit log
+
+
+def test_delete_requires_confirmation(staff_client, ref, db_url):
+    page = staff_client.get(f"/registrations/{ref}/delete").get_data(as_text=True)
+    assert "Definitief verwijderen" in page
+    t = token(staff_client)
+    resp = staff_client.post(f"/registrations/{ref}/delete", data={"confirm": "ja", "csrf_token": t})
+    assert resp.status_code == 400
+    assert get_registration(ref, url=db_url).name is not None
+    resp = staff_client.post(f"/registrations/{ref}/delete", data={"confirm": ref, "csrf_token": t})
+    assert resp.status_code == 302
+    reg = get_registration(ref, url=db_url)
+    assert reg.personal_data_deleted and reg.name is None
+    page = staff_client.get(f"/registrations/{ref}").get_data(as_text=True)
+    assert "persoonsgegevens zijn verwijderd" in page and "Fatima" not in page
+    assert ("anna", "personal data deleted") in [(e.actor, e.action) for e in audit.entries(url=db_url)]
+
+
+# ------------------------------------------------------------------ audit log page
+def test_audit_log_admin_only(staff_client, admin_client, ref):
+    staff_client.get(f"/registrations/{ref}")
+    assert staff_client.get("/audit").status_code == 403
+    page = admin_client.get("/audit").get_data(as_text=True)
+    assert admin_client.get("/audit").status_code == 200
+    assert ref in page and "bekeken" in page and "anna" in page
+    assert "audit log refused" in page  # the refused attempt is itself audited
+    filtered = admin_client.get("/audit", query_string={"reference": ref}).get_data(as_text=True)
+    assert "ingelogd" not in filtered and "bekeken" in filtered
+    # staff do not see the audit link, admins do
+    assert 'href="/audit"' not in staff_client.get("/registrations").get_data(as_text=True)
+    assert 'href="/audit"' in admin_client.get("/registrations").get_data(as_text=True)
+
+
+# ------------------------------------------------------------------ escaping
+def test_personal_values_are_escaped(staff_client, db_url):
+    evil = "<script>alert(1)</script>"
+    ref = create_registration(
+        sample_registration_input(idempotency_key="xss", name=evil, reachable='"><img src=x onerror=alert(2)>',
+                                  help_areas=["<b>vet</b>"]), url=db_url)
+    t = token(staff_client)
+    staff_client.post(f"/registrations/{ref}/notes", data={"text": "<iframe src=//evil>", "csrf_token": t})
+    for page in (staff_client.get("/registrations").get_data(as_text=True),
+                 staff_client.get(f"/registrations/{ref}").get_data(as_text=True)):
+        assert evil not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    detail = staff_client.get(f"/registrations/{ref}").get_data(as_text=True)
+    assert "<img src=x" not in detail and "<b>vet</b>" not in detail and "<iframe" not in detail
+    assert "&lt;iframe src=//evil&gt;" in detail
+
+
+def test_database_down_gives_503(db_url, clock):
+    from bot.staff.app import create_app
+    from bot.store.testing import free_port
+
+    app = create_app({"DATABASE_URL": f"postgresql+psycopg2://postgres@127.0.0.1:{free_port()}/x",
+                      "SECRET_KEY": "x", "NOW": clock})
+    client = app.test_client()
+    page = client.get("/login")
+    assert page.status_code == 200
+    resp = client.post("/login", data={"username": "anna", "password": PASSWORD,
+                                       "csrf_token": csrf_from(page.get_data(as_text=True))})
+    assert resp.status_code == 503 and "niet bereikbaar" in resp.get_data(as_text=True)
