@@ -1,0 +1,124 @@
+"""Which groups to show first: filters from the question, then distance, then audience match.
+
+Groups of a kind named in the question ('samenspeelgroep') come first. Then, with the
+parent's location known:
+1. groups with a place (coordinates, or the centre of their gebied) by distance from the
+   parent's gebied centre, rounded to whole km; within the same distance a group in the
+   parent's own wijk first, then the better audience match;
+2. city-wide offers (gebied 'Rotterdam': in many wijken, ask where);
+3. groups whose place is unknown (e.g. a practice named 'West').
+Without a parent location the city-wide offers come first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.groups.model import Group
+from bot.places.areas import haversine_km, normalise
+from bot.places.resolve import LocationResult
+
+PAGE_SIZE = 3
+
+# Words in the question -> audience filter. Matched on the start of a word.
+_FILTER_WORDS: dict[str, tuple[str, ...]] = {
+    "fathers": ("vader", "papa", "pappa", "paps", "daddy", "daddies"),
+    "mothers": ("moeder", "mama", "mamma", "mams", "moeders"),
+    "pregnant": ("zwanger", "aanstaande", "verwachting", "uitgerekend"),
+    "toddler": ("peuter", "dreumes", "dreumis", "peutertje"),
+    "baby": ("baby", "pasgeboren", "zuigeling"),
+}
+# Words in the question -> kinds of group shown first ('is er een samenspeelgroep ...').
+_KIND_WORDS: dict[str, tuple[str, ...]] = {
+    "samenspeelgroep": ("samenspeel", "speelgroep", "speelochtend"),
+    "centering": ("centering", "groepszorg", "groepscontrole"),
+    "buurtgezin": ("buurtgezin", "steungezin", "maatjesgezin"),
+    "themabijeenkomst": ("themabijeenkomst", "voorlichting", "informatieavond", "cursus"),
+    "community": ("community", "daddy", "daddys", "mamas", "garden"),
+}
+# Which audiences satisfy a wanted filter ('parents' = open to every parent).
+_ACCEPTS: dict[str, set[str]] = {
+    "fathers": {"fathers", "parents"},
+    "mothers": {"mothers", "parents", "pregnant"},
+    "pregnant": {"pregnant"},
+    "toddler": {"toddler"},
+    "baby": {"baby"},
+}
+
+
+def audience_from_text(text: object) -> frozenset[str]:
+    """The audience filter a question asks for ('ik zoek andere vaders' -> {'fathers'})."""
+    if not isinstance(text, str):
+        return frozenset()
+    words = normalise(text[:1000]).split()
+    wanted = {aud for aud, stems in _FILTER_WORDS.items() if any(w.startswith(stems) for w in words)}
+    if "fathers" in wanted:
+        # 'aanstaande vader': the father is not the pregnant one; keep groups for fathers.
+        wanted.discard("pregnant")
+    return frozenset(wanted)
+
+
+def kinds_from_text(text: object) -> frozenset[str]:
+    """Kinds of group the question names ('samenspeelgroep in charlois' -> {'samenspeelgroep'})."""
+    if not isinstance(text, str):
+        return frozenset()
+    words = normalise(text[:1000]).split()
+    return frozenset(kind for kind, stems in _KIND_WORDS.items() if any(w.startswith(stems) for w in words))
+
+
+def matches(group: Group, wanted: Iterable[str]) -> bool:
+    """True when the group is for everyone the question asks about."""
+    audience = set(group.audience)
+    return all(audience & _ACCEPTS.get(w, {w}) for w in wanted)
+
+
+def audience_score(group: Group, wanted: Iterable[str]) -> int:
+    """How many wanted audiences the group names explicitly (fathers > parents)."""
+    return sum(1 for w in wanted if w in group.audience)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    group: Group
+    distance_km: float | None
+    tier: int
+    score: int
+
+
+def rank_groups(
+    groups: Iterable[Group], location: LocationResult | None, wanted: Iterable[str] = (), kinds: Iterable[str] = ()
+) -> tuple[list[Ranked], bool]:
+    """Rank the groups for a parent. Returns (ranked list, whether the filter matched anything).
+
+    When no group fits the filter, all groups are ranked (and the flag is False) so the parent
+    still gets an answer. Groups of a kind the question names come first.
+    """
+    wanted = frozenset(wanted)
+    kinds = frozenset(kinds)
+    pool = list(groups)
+    fitting = [g for g in pool if matches(g, wanted)]
+    filter_ok = bool(fitting) or not wanted
+    if fitting:
+        pool = fitting
+    here = (location.lat, location.lon) if location and location.lat is not None and location.lon is not None else None
+    ranked: list[tuple[tuple, Ranked]] = []
+    for index, group in enumerate(pool):
+        point = group.point()
+        distance = haversine_km(here[0], here[1], point[0], point[1]) if here and point else None
+        if here is not None:
+            tier = 0 if point is not None else (1 if group.citywide else 2)
+        else:
+            tier = 0 if group.citywide else (1 if point is not None else 2)
+        same_wijk = bool(location and location.wijk and group.wijk == location.wijk)
+        score = audience_score(group, wanted)
+        key = (0 if group.kind in kinds or not kinds else 1, tier, round(distance) if distance is not None else 0, 0 if same_wijk else 1, -score, index)
+        ranked.append((key, Ranked(group, distance, tier, score)))
+    ranked.sort(key=lambda item: item[0])
+    return [r for _, r in ranked], filter_ok
+
+
+def page(ranked: list[Ranked], offset: int, size: int = PAGE_SIZE) -> tuple[list[Ranked], bool]:
+    """The groups on one page and whether more follow."""
+    offset = max(0, int(offset))
+    return ranked[offset:offset + size], len(ranked) > offset + size
