@@ -41,7 +41,7 @@ if [ "${1:-}" = "--shell" ]; then
 fi
 
 "$PY" -m rasa run --model "$MODEL" --port "$RASA_PORT" --endpoints endpoints.yml \
-  --credentials credentials.yml --enable-api --auth-token "$RASA_AUTH_TOKEN" --cors "*" \
+  --credentials credentials.yml --enable-api --auth-token="$RASA_AUTH_TOKEN" --cors "*" \
   > var/log/rasa.log 2>&1 &
 pids+=($!)
 wait_http "http://127.0.0.1:${RASA_PORT}/" "Rasa" 180

@@ -114,7 +114,7 @@ class RasaStack:
             [
                 sys.executable, "-m", "rasa", "run", "--model", str(self.model), "--port", str(self.rasa_port),
                 "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
-                "--enable-api", "--auth-token", self.token,
+                "--enable-api", f"--auth-token={self.token}",  # "=": a token may start with "-"
             ],
             cwd=ROOT, env=self.stack_env(), stdout=log.open("ab"), stderr=subprocess.STDOUT,
         )

@@ -1,0 +1,339 @@
+"""Self-registration with the aanmeldpunt Moeders van Rotterdam, and withdrawal from the chat.
+
+Thin adapters: the rules (conditions, consent, validation, summary, submission) live in
+bot/registration/. Consent is only ever set here, from the text of a clear answer to the
+consent question; slot or entity payloads (``/intent{...}``) are never trusted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot.privacy.pseudonym import sender_key
+from bot.registration import fields as f
+from bot.registration import help_areas, withdraw
+from bot.registration.conditions import (
+    BORN,
+    NOT_PREGNANT,
+    PREGNANT,
+    born_text,
+    not_pregnant_text,
+    outside_rotterdam_text,
+    parse_pregnant,
+    parse_rotterdam,
+)
+from bot.registration.consent import (
+    AANMELDPUNT_PHONE,
+    CONSENT_BUTTONS,
+    consent_text,
+    consent_version,
+    is_clear_no,
+    is_clear_yes,
+)
+from bot.registration.submit import done_text, missing_fields, submit, unavailable_text
+from bot.registration.summary import CONFIRM, parse_confirmation, render_summary, summary_buttons
+from bot.registration.validators import check_due, check_name, check_phone, check_postcode, check_reachable
+
+TZ = ZoneInfo("Europe/Amsterdam")
+RESTART_BUTTON = {"title": "Toch aanmelden", "payload": "/request_registration"}
+HUMAN_BUTTON = {"title": "Praten met iemand", "payload": "/request_human"}
+# What has to be asked again when a field is corrected.
+_CORRECTION_RESETS = {
+    f.POSTCODE: (f.POSTCODE, f.GEBIED),
+    f.DUE: (f.DUE, f.WEEKS),
+    f.HELP: (f.HELP, f.HELP_PICKED),
+}
+
+
+def today() -> dt.date:
+    return dt.datetime.now(TZ).date()
+
+
+def _text(tracker: Tracker) -> str:
+    return str(tracker.latest_message.get("text") or "")
+
+
+def _intent(tracker: Tracker) -> str | None:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def _channel(tracker: Tracker) -> str:
+    try:
+        return tracker.get_latest_input_channel() or "onbekend"
+    except Exception:  # noqa: BLE001 - only used as a label
+        return "onbekend"
+
+
+def _answered(tracker: Tracker, slot: str, value: Any) -> bool:
+    """True when ``value`` is her answer to the question for ``slot``.
+
+    rasa_sdk validates every slot set at the end of the tracker, also slots reset to None
+    (e.g. by action_registration_start just before the form starts): those are not answers.
+    """
+    return value is not None and tracker.get_slot("requested_slot") == slot
+
+
+class ActionRegistrationStart(Action):
+    """Explain the aanmeldpunt and start with a clean form (nothing left from an earlier try)."""
+
+    def name(self) -> str:
+        return "action_registration_start"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        dispatcher.utter_message(response="utter_registration_intro")
+        return [SlotSet("requested_slot", None)] + [SlotSet(slot, None) for slot in f.ALL_SLOTS]
+
+
+class ValidateRegistrationForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_registration_form"
+
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
+        # An outcome (sent, not pregnant, outside Rotterdam, no consent) ends the form.
+        if tracker.get_slot(f.OUTCOME):
+            return []
+        return domain_slots
+
+    # ------------------------------------------------------------------ conditions
+    def validate_reg_pregnant(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                              domain: DomainDict) -> dict[str, Any]:
+        if not _answered(tracker, "reg_pregnant", value):
+            return {}
+        answer = parse_pregnant(_text(tracker))
+        if answer == PREGNANT:
+            return {f.PREGNANT: True}
+        if answer == BORN:
+            dispatcher.utter_message(text=born_text(), buttons=[HUMAN_BUTTON])
+            return {f.PREGNANT: False, f.OUTCOME: "born"}
+        if answer == NOT_PREGNANT:
+            dispatcher.utter_message(text=not_pregnant_text(), buttons=[HUMAN_BUTTON])
+            return {f.PREGNANT: False, f.OUTCOME: "not_pregnant"}
+        dispatcher.utter_message(text="Dat begreep ik niet goed. Kies een van de knoppen, of typ 'ja' of 'nee'.")
+        return {f.PREGNANT: None}
+
+    def validate_reg_rotterdam(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                               domain: DomainDict) -> dict[str, Any]:
+        if not _answered(tracker, "reg_rotterdam", value):
+            return {}
+        answer = parse_rotterdam(_text(tracker))
+        if answer is True:
+            return {f.ROTTERDAM: True}
+        if answer is False:
+            dispatcher.utter_message(text=outside_rotterdam_text())
+            return {f.ROTTERDAM: False, f.OUTCOME: "outside_rotterdam"}
+        dispatcher.utter_message(text="Dat begreep ik niet goed. Woon of verblijf je in Rotterdam? Typ 'ja' of 'nee'.")
+        return {f.ROTTERDAM: None}
+
+    # ------------------------------------------------------------------ consent
+    def validate_reg_consent(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> dict[str, Any]:
+        if not _answered(tracker, "reg_consent", value):
+            return {}
+        text, intent = _text(tracker), _intent(tracker)
+        if is_clear_yes(text, intent):
+            return {
+                f.CONSENT: True,
+                f.CONSENT_AT: dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                f.CONSENT_VERSION: consent_version(),
+                f.INSTANCE: secrets.token_hex(8),
+            }
+        if is_clear_no(text, intent):
+            opening = "Oké, dan meld ik je niet aan. Ik heb niets van je bewaard."
+        else:
+            opening = "Ik weet niet zeker of je toestemming geeft, dus ik meld je niet aan. Ik heb niets van je bewaard."
+        dispatcher.utter_message(
+            text=(
+                f"{opening} Wil je toch hulp? Bel het aanmeldpunt Moeders van Rotterdam: {AANMELDPUNT_PHONE}. "
+                "Je kunt je ook hier opnieuw aanmelden."
+            ),
+            buttons=[RESTART_BUTTON, HUMAN_BUTTON],
+        )
+        return {f.CONSENT: False, f.OUTCOME: "no_consent"}
+
+    # ------------------------------------------------------------------ personal data
+    def validate_reg_name(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                          domain: DomainDict) -> dict[str, Any]:
+        if not _answered(tracker, "reg_name", value):
+            return {}
+        checked = check_name(_text(tracker))
+        if not checked.ok:
+            dispatcher.utter_message(text=checked.problem)
+        return {f.NAME: checked.value}
+
+    def validate_reg_phone(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                           domain: DomainDict) -> dict[str, Any]:
+        if not _answered(tracker, "reg_phone", value):
+            return {}
+        checked = check_phone(_text(tracker))
+        if not checked.ok:
+            dispatcher.utter_message(text=checked.problem)
+        return {f.PHONE: checked.value}
+
+    def validate_reg_postcode(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                              domain: DomainDict) -> dict[str, Any]:
+        if not _answered(tracker, "reg_postcode", value):
+            return {}
+        checked = check_postcode(_text(tracker))
+        if not checked.ok:
+            dispatcher.utter_message(text=checked.problem)
+            return {f.POSTCODE: None, f.GEBIED: None}
+        return {f.POSTCODE: checked.value, f.GEBIED: (checked.extra or {}).get("gebied")}
+
+    def validate_reg_due(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                         domain: DomainDict) -> dict[str, Any]:
+        if not _answered(tracker, "reg_due", value):
+            return {}
+        checked = check_due(_text(tracker), today())
+        if not checked.ok:
+            dispatcher.utter_message(text=checked.problem)
+            return {f.DUE: None, f.WEEKS: None}
+        return {f.DUE: checked.value, f.WEEKS: (checked.extra or {}).get("weeks")}
+
+    def validate_reg_help(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                          domain: DomainDict) -> dict[str, Any]:
+        if not _answered(tracker, "reg_help", value):
+            return {}
+        picked = [c for c in tracker.get_slot(f.HELP_PICKED) or [] if c in help_areas.BY_CODE]
+        answer = help_areas.parse_help(_text(tracker))
+        if answer is None:
+            dispatcher.utter_message(text="Dat begreep ik niet. Kies een onderwerp uit de lijst, of typ het in je eigen woorden.")
+            return {f.HELP: None}
+        if answer.unknown and not answer.areas:
+            chosen = picked or [help_areas.UNKNOWN]
+            return {f.HELP: chosen, f.HELP_PICKED: chosen}
+        picked += [c for c in answer.areas if c not in picked]
+        if answer.done or len(picked) == len(help_areas.HELP_AREAS):
+            if not picked:
+                dispatcher.utter_message(text="Kies minstens één onderwerp. Weet je het nog niet? Kies dan 'Weet ik nog niet'.")
+                return {f.HELP: None}
+            return {f.HELP: picked, f.HELP_PICKED: picked}
+        return {f.HELP: None, f.HELP_PICKED: picked}
+
+    def validate_reg_reachable(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                               domain: DomainDict) -> dict[str, Any]:
+        if not _answered(tracker, "reg_reachable", value):
+            return {}
+        checked = check_reachable(_text(tracker))
+        if not checked.ok:
+            dispatcher.utter_message(text=checked.problem)
+        return {f.REACHABLE: checked.value}
+
+    # ------------------------------------------------------------------ summary and sending
+    def validate_reg_confirm(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> dict[str, Any]:
+        if not _answered(tracker, "reg_confirm", value):
+            return {}
+        choice = parse_confirmation(_text(tracker))
+        if choice == CONFIRM:
+            slots = dict(tracker.slots)
+            missing = missing_fields(slots)
+            if f.CONSENT in missing:  # cannot happen through the form; never store without consent
+                dispatcher.utter_message(text=f"Er ging iets mis. Bel het aanmeldpunt: {AANMELDPUNT_PHONE}.")
+                return {f.CONFIRM: "failed", f.OUTCOME: "no_consent"}
+            if missing:
+                return {f.CONFIRM: None, **{slot: None for slot in missing}}
+            result = submit(slots, sender_key(tracker.sender_id), _channel(tracker))
+            if not result.ok:
+                dispatcher.utter_message(text=unavailable_text())
+                return {f.CONFIRM: None}
+            dispatcher.utter_message(text=done_text(slots.get(f.NAME), result.reference))
+            return {f.CONFIRM: "sent", f.REFERENCE: result.reference, f.OUTCOME: "registered"}
+        if choice in _CORRECTION_RESETS or choice in (f.NAME, f.PHONE, f.REACHABLE):
+            dispatcher.utter_message(text="Oké, dat pas ik aan.")
+            return {f.CONFIRM: None, **{slot: None for slot in _CORRECTION_RESETS.get(choice, (choice,))}}
+        dispatcher.utter_message(text="Wat wil je doen? Kies 'Klopt, versturen', of kies wat je wilt aanpassen.")
+        return {f.CONFIRM: None}
+
+
+class ActionAskRegConsent(Action):
+    def name(self) -> str:
+        return "action_ask_reg_consent"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        dispatcher.utter_message(text=consent_text(), buttons=CONSENT_BUTTONS)
+        return []
+
+
+class ActionAskRegHelp(Action):
+    def name(self) -> str:
+        return "action_ask_reg_help"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        picked = [c for c in tracker.get_slot(f.HELP_PICKED) or [] if c in help_areas.BY_CODE]
+        if picked:
+            chosen = ", ".join(help_areas.label(c) for c in picked)
+            text = f"Gekozen: {chosen}. Wil je nog iets kiezen? Kies 'Klaar' als je klaar bent."
+        else:
+            text = ("Waarbij wil je hulp? Je mag meer dingen kiezen, één voor één. "
+                    "Je kunt het ook in je eigen woorden typen.")
+        dispatcher.utter_message(text=text, buttons=help_areas.buttons(picked))
+        return []
+
+
+class ActionAskRegConfirm(Action):
+    def name(self) -> str:
+        return "action_ask_reg_confirm"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        dispatcher.utter_message(text=render_summary(tracker.slots), buttons=summary_buttons())
+        return []
+
+
+class ActionRegistrationFinish(Action):
+    """After the form: forget every personal value (and the form's bookkeeping)."""
+
+    def name(self) -> str:
+        return "action_registration_finish"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        return [SlotSet(slot, None) for slot in f.ALL_SLOTS]
+
+
+# ---------------------------------------------------------------------------- withdrawal
+class ActionAskRegWithdrawOk(Action):
+    def name(self) -> str:
+        return "action_ask_reg_withdraw_ok"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        dispatcher.utter_message(text=withdraw.question_text(), buttons=withdraw.CONFIRM_BUTTONS)
+        return []
+
+
+class ValidateRegistrationWithdrawForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_registration_withdraw_form"
+
+    def validate_reg_withdraw_ok(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                 domain: DomainDict) -> dict[str, Any]:
+        if not _answered(tracker, "reg_withdraw_ok", value):
+            return {}
+        answer = withdraw.parse_withdraw_answer(_text(tracker))
+        if answer is None:
+            dispatcher.utter_message(text="Dat begreep ik niet. Wil je je aanmelding intrekken? Typ 'ja' of 'nee'.")
+            return {f.WITHDRAW_OK: None}
+        return {f.WITHDRAW_OK: "yes" if answer else "no"}
+
+
+class ActionRegistrationWithdraw(Action):
+    """Withdraw after a clear yes: her personal data is deleted from the store."""
+
+    def name(self) -> str:
+        return "action_registration_withdraw"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        if tracker.get_slot(f.WITHDRAW_OK) == "yes":
+            result = withdraw.withdraw(sender_key(tracker.sender_id))
+            dispatcher.utter_message(text=withdraw.result_text(result))
+        else:
+            dispatcher.utter_message(text=withdraw.kept_text())
+        return [SlotSet(f.WITHDRAW_OK, None)]

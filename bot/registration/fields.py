@@ -1,0 +1,47 @@
+"""Slot names of the registration conversation, and which of them hold personal data."""
+
+from __future__ import annotations
+
+FORM = "registration_form"
+WITHDRAW_FORM = "registration_withdraw_form"
+
+# Asked in this order by the registration form (domain.yml lists the same order).
+PREGNANT = "reg_pregnant"
+ROTTERDAM = "reg_rotterdam"
+CONSENT = "reg_consent"
+NAME = "reg_name"
+PHONE = "reg_phone"
+POSTCODE = "reg_postcode"
+DUE = "reg_due"
+HELP = "reg_help"
+REACHABLE = "reg_reachable"
+CONFIRM = "reg_confirm"
+FORM_SLOTS = (PREGNANT, ROTTERDAM, CONSENT, NAME, PHONE, POSTCODE, DUE, HELP, REACHABLE, CONFIRM)
+
+# Bookkeeping slots (set by the actions only, never from user input).
+WEEKS = "reg_weeks"
+GEBIED = "reg_gebied"
+HELP_PICKED = "reg_help_picked"
+CONSENT_AT = "reg_consent_at"
+CONSENT_VERSION = "reg_consent_version"
+INSTANCE = "reg_instance"
+OUTCOME = "reg_outcome"
+REFERENCE = "reg_reference"
+WITHDRAW_OK = "reg_withdraw_ok"
+STATE_SLOTS = (WEEKS, GEBIED, HELP_PICKED, CONSENT_AT, CONSENT_VERSION, INSTANCE, OUTCOME)
+ALL_SLOTS = FORM_SLOTS + STATE_SLOTS + (REFERENCE, WITHDRAW_OK)
+
+# Personal data: slot -> kind of value (for redaction of the same value in free text).
+PERSONAL_SLOTS: dict[str, str] = {
+    NAME: "name",
+    PHONE: "phone",
+    POSTCODE: "postcode",
+    DUE: "date",
+    WEEKS: "other",
+    GEBIED: "other",
+    HELP: "other",
+    HELP_PICKED: "other",
+    REACHABLE: "other",
+}
+# When the bot asked for one of these, the whole answer is personal data: it is not kept at all.
+ANSWER_IS_PERSONAL = (NAME, PHONE, POSTCODE, DUE, REACHABLE)

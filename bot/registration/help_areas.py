@@ -1,0 +1,125 @@
+"""What a parent can ask the aanmeldpunt for help with (seed 001, FACTS.md 'Helps with').
+
+She picks one or more areas (buttons / list rows, or typed in her own words) and ends with
+'Klaar'. 'Weet ik nog niet' is a valid answer: the intake will find out together with her.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from bot.parsing.common import is_dont_know, normalise
+
+
+@dataclass(frozen=True)
+class HelpArea:
+    code: str
+    label: str  # at most 24 characters (WhatsApp list row)
+    words: tuple[str, ...]
+
+
+HELP_AREAS: tuple[HelpArea, ...] = (
+    HelpArea("zwangerschap", "Zwangerschap en baby", (
+        "zwangerschap", "zwanger", "bevalling", "bevallen", "baby", "babyspullen", "spullen", "kinderwagen",
+        "wieg", "luiers", "kleertjes", "uitzet", "kraamzorg", "verloskundige",
+    )),
+    HelpArea("wonen", "Wonen", (
+        "wonen", "woning", "huis", "huisvesting", "dak", "onderdak", "slaapplek", "dakloos", "daklozen",
+        "kamer", "huur", "huurschuld", "verhuizen", "veilig wonen", "uitzetting", "opvang",
+    )),
+    HelpArea("ouderschap", "Ouderschap", (
+        "ouderschap", "opvoeding", "opvoeden", "moeder worden", "ouder worden", "ontwikkeling", "kind",
+        "hechting", "vader", "moederschap",
+    )),
+    HelpArea("school_werk", "School en werk", (
+        "school", "werk", "baan", "opleiding", "studie", "studeren", "stage", "werkloos", "solliciteren", "inburgering",
+    )),
+    HelpArea("netwerk", "Mensen om me heen", (
+        "netwerk", "sociaal", "eenzaam", "familie", "vrienden", "steun", "niemand", "mensen om me heen",
+    )),
+    HelpArea("instanties", "Instanties", (
+        "instanties", "instantie", "gemeente", "ind", "verblijfsvergunning", "uwv", "belastingdienst", "zorgverzekering",
+        "verzekering", "papieren", "formulieren", "loket",
+    )),
+    HelpArea("geld", "Geld en administratie", (
+        "geld", "geldzaken", "administratie", "schulden", "schuld", "rekeningen", "post", "brieven", "uitkering",
+        "toeslag", "toeslagen", "inkomen", "bijstand", "budget", "armoede",
+    )),
+    HelpArea("gezondheid", "Gezondheid", (
+        "gezondheid", "gezond", "ziek", "psychisch", "depressie", "stress", "angst", "verslaving", "drugs", "alcohol",
+        "roken", "huisarts", "zorg",
+    )),
+)
+BY_CODE = {a.code: a for a in HELP_AREAS}
+UNKNOWN = "weet_niet"
+UNKNOWN_LABEL = "Weet ik nog niet"
+DONE_LABEL = "Klaar"
+
+_DONE = re.compile(r"^(klaar|dat was het|dat is het|dat is alles|verder niks|verder niets|niks meer|niets meer|"
+                   r"nee( dank je| hoor| dat was het)?|ok(e)? klaar|ben klaar|ik ben klaar|gereed|done|dat is genoeg)\W*$")
+_ALL = re.compile(r"^(alles|allemaal|alle(s)? (hierboven|van deze|drie)|overal( mee)?)\W*$")
+
+
+@dataclass(frozen=True)
+class HelpAnswer:
+    areas: tuple[str, ...] = ()  # codes found in this answer
+    done: bool = False  # she said 'klaar'
+    unknown: bool = False  # 'weet ik nog niet'
+
+
+def label(code: str) -> str:
+    if code == UNKNOWN:
+        return UNKNOWN_LABEL
+    area = BY_CODE.get(code)
+    return area.label if area else code
+
+
+def parse_help(text: str | None) -> HelpAnswer | None:
+    """Areas named in an answer (labels, codes or own words), 'klaar', or 'weet ik niet'.
+
+    ``None`` when nothing in the text could be understood.
+    """
+    norm = normalise(text)
+    if not norm or norm.startswith("/"):
+        return None
+    if _DONE.match(norm):
+        return HelpAnswer(done=True)
+    if _ALL.match(norm):
+        return HelpAnswer(areas=tuple(a.code for a in HELP_AREAS))
+    if is_dont_know(norm) or normalise(UNKNOWN_LABEL) in norm:
+        return HelpAnswer(unknown=True)
+    found: list[str] = []
+    done = bool(re.search(r"\b(klaar|dat was het|dat is alles)\b", norm))
+    words = re.findall(r"[a-z]+", norm)
+    for area in HELP_AREAS:
+        if normalise(area.label) in norm or area.code in words:
+            found.append(area.code)
+            continue
+        for keyword in area.words:
+            if " " in keyword:
+                hit = keyword in norm
+            else:
+                hit = keyword in words or (len(keyword) >= 6 and any(
+                    len(w) >= 5 and fuzz.ratio(w, keyword) >= 85 for w in words))
+            if hit:
+                found.append(area.code)
+                break
+    if not found:
+        return HelpAnswer(done=True) if done else None
+    return HelpAnswer(areas=tuple(found), done=done)
+
+
+def buttons(picked: list[str] | tuple[str, ...] = ()) -> list[dict[str, str]]:
+    """The choices still open, then 'Klaar' (once something is picked) or 'Weet ik nog niet'.
+
+    At most 10 rows (a WhatsApp list). Payloads are the labels: the form reads them as text.
+    """
+    rows = [{"title": a.label, "payload": a.label} for a in HELP_AREAS if a.code not in picked]
+    if picked:
+        rows.append({"title": DONE_LABEL, "payload": DONE_LABEL})
+    else:
+        rows.append({"title": UNKNOWN_LABEL, "payload": UNKNOWN_LABEL})
+    return rows[:10]

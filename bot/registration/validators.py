@@ -1,0 +1,199 @@
+"""Validate the answers of the registration form. Each validator returns a :class:`Checked`:
+the normalised value, or a Dutch re-ask that says what was wrong and gives an example."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import phonenumbers
+
+from bot.parsing.common import is_dont_know, normalise
+from bot.parsing.dates import parse_pregnancy, pregnancy_problem
+from bot.places.postcode import gebied_for_pc4, parse_postcode, pc4_entry
+from bot.registration.consent import AANMELDPUNT_PHONE
+
+UNKNOWN_POSTCODE = "onbekend"
+_ALLOWED_PHONE_TYPES = {
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+}
+
+
+@dataclass(frozen=True)
+class Checked:
+    value: Any = None
+    problem: str | None = None  # Dutch re-ask; None when the value is fine
+    extra: dict[str, Any] | None = None  # derived values (gebied, weeks)
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+# ------------------------------------------------------------------------------ name
+_NAME_PREFIX = re.compile(
+    r"^(hoi|hallo|hey|dag)?[\s,!]*(ik heet|mijn naam is|m'?n naam is|noem me maar|noem me|noem mij|je mag me|"
+    r"je kunt me|zeg maar|ik ben|naam:?)\s+",
+    re.IGNORECASE,
+)
+_NAME_SUFFIX = re.compile(r"\s+(noemen|graag|alsjeblieft|alstublieft)\W*$", re.IGNORECASE)
+_NAME_OK = re.compile(r"^[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’.\- ]*$")
+_NOT_A_NAME = {
+    "ja", "nee", "hoi", "hallo", "stop", "ok", "oke", "klaar", "zwanger", "weet ik niet", "geen", "niks",
+    "niets", "anoniem", "waarom", "help", "hulp",
+}
+# Words that do not occur in a name: the answer is a sentence or a request, not a name.
+_NOT_NAME_WORDS = {
+    "mijn", "aanmelding", "aanmelden", "gegevens", "trek", "intrekken", "verwijder", "verwijderen", "wil", "ik",
+    "je", "niet", "wat", "hoe", "waarom", "wanneer", "help", "hulp", "geen", "zwanger", "baby", "stop", "weet",
+    "bellen", "nummer", "postcode", "is", "ben", "heb", "kan", "mag", "moet", "wordt", "een", "het",
+}
+NAME_EXAMPLE = "Typ alleen je naam, bijvoorbeeld: Fatima."
+
+
+def check_name(text: str | None) -> Checked:
+    """How she wants to be addressed: 1-60 characters, letters (no digits), at most 5 words."""
+    raw = (text or "").strip()
+    if raw.startswith("/"):
+        return Checked(problem=f"Ik heb je naam niet goed ontvangen. {NAME_EXAMPLE}")
+    name = _NAME_SUFFIX.sub("", _NAME_PREFIX.sub("", raw)).strip(" .!,")
+    name = re.sub(r"\s+", " ", name)
+    if not name or normalise(name) in _NOT_A_NAME or is_dont_know(name):
+        return Checked(problem=f"Hoe mag het aanmeldpunt je noemen? Je voornaam is genoeg. {NAME_EXAMPLE}")
+    words = {w.lower() for w in name.split()}
+    if "?" in raw or len(name) > 60 or len(words) > 5 or not _NAME_OK.match(name) or words & _NOT_NAME_WORDS:
+        return Checked(problem=f"Dat lijkt niet op een naam. {NAME_EXAMPLE}")
+    if name.islower() or name.isupper():
+        name = " ".join(w[:1].upper() + w[1:].lower() if len(w) > 3 or i == 0 else w.lower()
+                        for i, w in enumerate(name.split()))
+    return Checked(value=name)
+
+
+# ------------------------------------------------------------------------------ phone
+PHONE_EXAMPLE = "bijvoorbeeld 06 12345678 of 010 1234567"
+
+
+def check_phone(text: str | None) -> Checked:
+    """A Dutch mobile or landline number (06..., 010..., +31..., 0031...), as E.164."""
+    raw = (text or "").strip()
+    if not raw or raw.startswith("/") or not re.search(r"\d", raw):
+        return Checked(problem=f"Ik zie geen telefoonnummer. Typ je nummer, {PHONE_EXAMPLE}.")
+    candidates = [m.number for m in phonenumbers.PhoneNumberMatcher(raw, "NL", leniency=phonenumbers.Leniency.POSSIBLE)]
+    if not candidates:
+        try:
+            candidates = [phonenumbers.parse(re.sub(r"[^\d+]", "", raw), "NL")]
+        except phonenumbers.NumberParseException:
+            candidates = []
+    for number in candidates:
+        if phonenumbers.region_code_for_number(number) != "NL" or number.country_code != 31:
+            return Checked(problem=(
+                "Ik kan alleen een Nederlands telefoonnummer doorgeven. "
+                f"Typ een nummer dat begint met 06, 0 + netnummer of +31, {PHONE_EXAMPLE}."
+            ))
+        if not phonenumbers.is_valid_number(number):
+            continue
+        if phonenumbers.number_type(number) not in _ALLOWED_PHONE_TYPES:
+            return Checked(problem=(
+                "Dit nummer kan het aanmeldpunt niet gebruiken (geen mobiel of vast nummer). "
+                f"Typ je eigen mobiele of vaste nummer, {PHONE_EXAMPLE}."
+            ))
+        return Checked(value=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+    return Checked(problem=(
+        f"Dit nummer klopt niet: er missen cijfers of er staan er te veel. Typ je hele nummer, {PHONE_EXAMPLE}."
+    ))
+
+
+def display_phone(e164: str | None) -> str:
+    """+31612345678 -> '06 12345678' (how Dutch people write it)."""
+    if not e164:
+        return ""
+    try:
+        return phonenumbers.format_number(phonenumbers.parse(e164, "NL"), phonenumbers.PhoneNumberFormat.NATIONAL)
+    except phonenumbers.NumberParseException:
+        return e164
+
+
+# ------------------------------------------------------------------------------ postcode
+POSTCODE_EXAMPLE = "bijvoorbeeld 3072 AB"
+_NO_ADDRESS = re.compile(r"\b(geen (vast )?(adres|huis|woning|postcode)|dakloos|slaap (bij|op)|opvang|zwerf)")
+
+
+def check_postcode(text: str | None) -> Checked:
+    """A full Dutch postcode in Rotterdam (or 'onbekend' when she has no fixed address)."""
+    raw = (text or "").strip()
+    if raw.startswith("/"):
+        return Checked(problem=f"Typ de postcode van het adres waar je nu verblijft, {POSTCODE_EXAMPLE}.")
+    norm = normalise(raw)
+    found = parse_postcode(raw)
+    if found is None and (is_dont_know(norm) or _NO_ADDRESS.search(norm)):
+        return Checked(value=UNKNOWN_POSTCODE, extra={"gebied": None})
+    if found is None:
+        return Checked(problem=f"Dat is geen postcode. Een postcode heeft 4 cijfers en 2 letters, {POSTCODE_EXAMPLE}.")
+    if len(found) == 4:
+        return Checked(problem=f"Typ ook de 2 letters van je postcode, {POSTCODE_EXAMPLE}.")
+    entry = pc4_entry(found[:4])
+    gebied = gebied_for_pc4(found[:4])
+    if entry is not None and gebied is None:
+        return Checked(problem=(
+            "Dat is een postcode voor postbussen of bedrijven. "
+            f"Typ de postcode van het adres waar je nu verblijft, {POSTCODE_EXAMPLE}."
+        ))
+    if gebied is None:
+        return Checked(problem=(
+            f"Postcode {found} ligt niet in Rotterdam. Het aanmeldpunt helpt alleen vrouwen die in Rotterdam verblijven. "
+            "Woon je in een andere gemeente? Vraag dan bij je eigen gemeente welke hulp er is voor zwangeren. "
+            "Heb je je vergist? Typ je postcode dan opnieuw. Wil je stoppen? Typ 'stop'."
+        ))
+    return Checked(value=found, extra={"gebied": gebied})
+
+
+# ------------------------------------------------------------------------------ due date
+DUE_EXAMPLE = "Typ je uitgerekende datum, bijvoorbeeld 15 maart. Of typ hoeveel weken je zwanger bent, bijvoorbeeld 20 weken."
+
+
+def check_due(text: str | None, today: dt.date) -> Checked:
+    """Due date or weeks pregnant: value = ISO due date, extra = {'weeks': int}."""
+    raw = (text or "").strip()
+    if raw.startswith("/"):
+        return Checked(problem=DUE_EXAMPLE)
+    if is_dont_know(raw):
+        return Checked(problem=(
+            "Een schatting is ook goed. Weet je ongeveer hoeveel maanden je zwanger bent? "
+            "Typ dat dan, bijvoorbeeld 5 maanden. Weet je het echt niet? Vraag het aan je verloskundige "
+            f"of bel het aanmeldpunt: {AANMELDPUNT_PHONE}."
+        ))
+    timing = parse_pregnancy(raw, today)
+    if timing is None:
+        return Checked(problem=f"Dat begrijp ik niet. {DUE_EXAMPLE}")
+    problem = pregnancy_problem(timing, today)
+    if problem:
+        return Checked(problem=problem)
+    return Checked(value=timing.due_date.isoformat(), extra={"weeks": max(0, int(timing.weeks))})
+
+
+# ------------------------------------------------------------------------------ reachable
+REACHABLE_CHOICES = {"ochtend": "'s ochtends", "middag": "'s middags", "avond": "'s avonds"}
+REACHABLE_BUTTONS = [
+    {"title": "Ochtend", "payload": "Ochtend"},
+    {"title": "Middag", "payload": "Middag"},
+    {"title": "Avond", "payload": "Avond"},
+]
+
+
+def check_reachable(text: str | None) -> Checked:
+    """When she can be reached: a button (ochtend/middag/avond) or her own words (max 120 characters)."""
+    raw = re.sub(r"\s+", " ", (text or "").strip())
+    if not raw or raw.startswith("/"):
+        return Checked(problem="Wanneer kan het aanmeldpunt je het best bellen? Kies ochtend, middag of avond, of typ het zelf.")
+    norm = normalise(raw).strip(" .!")
+    if norm in REACHABLE_CHOICES:
+        return Checked(value=REACHABLE_CHOICES[norm])
+    if is_dont_know(norm) or norm in {"altijd", "maakt niet uit", "maakt niks uit", "wanneer dan ook", "hele dag"}:
+        return Checked(value="maakt niet uit")
+    if len(raw) > 120:
+        return Checked(problem="Dat is te lang. Typ kort wanneer je bereikbaar bent, bijvoorbeeld: maandag en dinsdag na 13 uur.")
+    return Checked(value=raw)

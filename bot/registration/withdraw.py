@@ -1,0 +1,80 @@
+"""Withdrawal from the chat: delete her personal data from every registration she made here."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from bot.parsing.common import normalise, yes_no
+from bot.registration.consent import AANMELDPUNT_PHONE
+
+log = logging.getLogger(__name__)
+
+CONFIRM_BUTTONS = [
+    {"title": "Ja, intrekken", "payload": "Ja, trek mijn aanmelding in"},
+    {"title": "Nee", "payload": "Nee, niet intrekken"},
+]
+
+
+@dataclass(frozen=True)
+class WithdrawResult:
+    references: tuple[str, ...] = ()
+    unavailable: bool = False
+
+
+def parse_withdraw_answer(text: str | None) -> bool | None:
+    """True = yes, withdraw; False = no; None = unclear. Payloads (``/...``) never count."""
+    raw = (text or "").strip()
+    if not raw or raw.startswith("/"):
+        return None
+    norm = normalise(raw)
+    if re.search(r"\b(niet intrekken|niet verwijderen|toch niet|laat maar|laat staan|behouden)\b", norm):
+        return False
+    if re.search(r"^(ja|jazeker|jawel|ok|oke|graag)\b.*\b(intrekken|trek|verwijder|weg)", norm):
+        return True
+    return yes_no(norm)
+
+
+def withdraw(sender_key: str) -> WithdrawResult:
+    """Delete her data in the store. Never raises; logs no personal data."""
+    from bot.store.errors import StoreError
+    from bot.store.registrations import withdraw_by_sender
+
+    try:
+        references = withdraw_by_sender(sender_key)
+    except StoreError as err:
+        log.error("withdrawal failed, database unavailable (%s)", err.__class__.__name__)
+        return WithdrawResult(unavailable=True)
+    log.info("withdrawal done: %d registration(s)", len(references))
+    return WithdrawResult(references=tuple(references))
+
+
+def question_text() -> str:
+    return (
+        "Wil je je aanmelding bij het aanmeldpunt Moeders van Rotterdam intrekken? "
+        "Dan verwijderen we je naam, telefoonnummer en andere gegevens. Dit kan niet ongedaan worden gemaakt."
+    )
+
+
+def result_text(result: WithdrawResult) -> str:
+    if result.unavailable:
+        return (
+            "Sorry, het intrekken lukt nu niet door een storing. Probeer het later nog eens: typ 'trek mijn aanmelding in'. "
+            f"Of bel het aanmeldpunt Moeders van Rotterdam: {AANMELDPUNT_PHONE}."
+        )
+    if not result.references:
+        return (
+            "Ik kan via deze chat geen aanmelding van je vinden, dus er is niets om te verwijderen. "
+            f"Heb je je op een andere manier aangemeld? Bel dan het aanmeldpunt: {AANMELDPUNT_PHONE}."
+        )
+    codes = ", ".join(result.references)
+    return (
+        f"Je aanmelding is ingetrokken ({codes}). Je gegevens zijn verwijderd. "
+        "Het aanmeldpunt ziet alleen nog dat er een aanmelding was die is ingetrokken. "
+        f"Wil je later toch hulp? Je kunt je altijd opnieuw aanmelden, of bel {AANMELDPUNT_PHONE}."
+    )
+
+
+def kept_text() -> str:
+    return "Oké, je aanmelding blijft staan. Het aanmeldpunt neemt contact met je op. Kan ik je nog ergens mee helpen?"

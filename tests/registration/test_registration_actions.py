@@ -1,0 +1,264 @@
+"""Action tests for the registration form and the withdrawal (rasa_sdk Tracker + dispatcher).
+
+The store is real (a fresh SQLite database per test); only the network is not involved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from cryptography.fernet import Fernet
+from rasa_sdk import Tracker
+
+from actions.registration import (
+    ActionAskRegConfirm,
+    ActionAskRegConsent,
+    ActionAskRegHelp,
+    ActionRegistrationFinish,
+    ActionRegistrationStart,
+    ActionRegistrationWithdraw,
+    ValidateRegistrationForm,
+    ValidateRegistrationWithdrawForm,
+)
+from bot.privacy.pseudonym import sender_key
+from bot.registration import fields as f
+from bot.store.registrations import get_registration, list_registrations
+from bot.store.testing import temp_database_url
+from tests.helpers import make_tracker, run_action
+
+SENDER = "chat-user-1"
+
+
+@pytest.fixture(autouse=True)
+def store_env(tmp_path, monkeypatch) -> str:
+    monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("APP_ENCRYPTION_KEYS", Fernet.generate_key().decode())
+    monkeypatch.setenv("PSEUDONYM_SECRET", "test-secret")
+    for name in ("NOTIFY_TO", "RETENTION_DAYS"):
+        monkeypatch.delenv(name, raising=False)
+    with temp_database_url("sqlite", tmp_path) as url:
+        monkeypatch.setenv("DATABASE_URL", url)
+        yield url
+
+
+def form_tracker(slot: str, text: str, slots: dict[str, Any] | None = None, intent: str = "nlu_fallback",
+                 sender_id: str = SENDER, form: str = f.FORM) -> Tracker:
+    """The tracker as the form's validation action sees it: the answer was just extracted into ``slot``."""
+    latest = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": [], "intent_ranking": []}
+    all_slots = {**(slots or {}), slot: text, "requested_slot": slot}
+    events = [
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": text, "parse_data": latest, "input_channel": "rest"},
+        {"event": "slot", "name": slot, "value": text},
+    ]
+    return Tracker(sender_id, all_slots, latest, events, False, None, {"name": form}, "action_listen")
+
+
+def validate(slot: str, text: str, slots: dict[str, Any] | None = None, **kw) -> tuple[str, dict[str, Any]]:
+    messages, events = run_action(ValidateRegistrationForm(), form_tracker(slot, text, slots, **kw))
+    values = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    return "\n".join(m.get("text") or "" for m in messages), values
+
+
+CONSENTED = {f.PREGNANT: True, f.ROTTERDAM: True}
+
+
+def filled(**over) -> dict[str, Any]:
+    slots = {
+        **CONSENTED, f.CONSENT: True, f.CONSENT_AT: "2026-01-10T10:00:00+00:00", f.CONSENT_VERSION: "1-365d-abc",
+        f.INSTANCE: "inst-1", f.NAME: "Fatima", f.PHONE: "+31612345678", f.POSTCODE: "3072 AB",
+        f.GEBIED: "Feijenoord", f.DUE: (dt.date.today() + dt.timedelta(weeks=20)).isoformat(), f.WEEKS: 20,
+        f.HELP: ["geld", "wonen"], f.HELP_PICKED: ["geld", "wonen"], f.REACHABLE: "'s ochtends",
+    }
+    slots.update(over)
+    return slots
+
+
+# ------------------------------------------------------------------ start and conditions
+def test_start_explains_and_resets_every_slot() -> None:
+    messages, events = run_action(ActionRegistrationStart(), form_tracker(f.NAME, "x"))
+    assert messages[0]["response"] == "utter_registration_intro"
+    assert {e["name"] for e in events} == {*f.ALL_SLOTS, "requested_slot"}
+    assert all(e["value"] is None for e in events)
+
+
+def test_already_given_birth_goes_to_cjg_and_ends() -> None:
+    text, values = validate(f.PREGNANT, "Nee, mijn baby is al geboren")
+    assert "CJG" in text and "niets" in text
+    assert values[f.OUTCOME] == "born" and values["requested_slot"] is None
+
+
+def test_outside_rotterdam_goes_to_own_gemeente_and_ends() -> None:
+    text, values = validate(f.ROTTERDAM, "ik woon in Schiedam", {f.PREGNANT: True})
+    assert "eigen gemeente" in text
+    assert values[f.OUTCOME] == "outside_rotterdam" and values["requested_slot"] is None
+
+
+def test_unclear_condition_is_asked_again() -> None:
+    text, values = validate(f.PREGNANT, "hmm")
+    assert values[f.PREGNANT] is None and f.OUTCOME not in values and "knoppen" in text
+
+
+# ------------------------------------------------------------------ consent
+def test_consent_question_states_everything(monkeypatch) -> None:
+    monkeypatch.setenv("RETENTION_DAYS", "200")
+    messages, _ = run_action(ActionAskRegConsent(), form_tracker(f.CONSENT, ""))
+    assert "200 dagen" in messages[0]["text"] and "010 267 26 53" in messages[0]["text"]
+    assert [b["title"] for b in messages[0]["buttons"]][0].startswith("Ja")
+
+
+def test_clear_yes_sets_consent_with_time_version_and_instance() -> None:
+    _, values = validate(f.CONSENT, "Ja, ik geef toestemming", CONSENTED, intent="affirm")
+    assert values[f.CONSENT] is True
+    assert dt.datetime.fromisoformat(values[f.CONSENT_AT]).tzinfo is not None
+    assert values[f.CONSENT_VERSION].startswith("1-365d-")
+    assert values[f.INSTANCE]
+
+
+@pytest.mark.parametrize("text", ["/affirm", '/request_registration{"reg_consent": true}', "misschien", "nee"])
+def test_no_or_unclear_consent_stores_nothing_and_gives_the_phone_number(text: str, store_env: str) -> None:
+    message, values = validate(f.CONSENT, text, CONSENTED, intent="affirm")
+    assert values[f.CONSENT] is False and values[f.OUTCOME] == "no_consent"
+    assert "010 267 26 53" in message and "niets" in message
+    assert values["requested_slot"] is None
+    assert list_registrations(url=store_env) == []
+
+
+def test_consent_not_accepted_when_another_question_was_asked() -> None:
+    tracker = form_tracker(f.CONSENT, "ja", CONSENTED, intent="affirm")
+    tracker.slots["requested_slot"] = f.NAME
+    _, events = run_action(ValidateRegistrationForm(), tracker)
+    assert {e["name"]: e["value"] for e in events}.get(f.CONSENT) is not True
+
+
+# ------------------------------------------------------------------ personal fields
+def test_invalid_phone_is_reasked_with_example() -> None:
+    text, values = validate(f.PHONE, "+32 470 12 34 56", filled(**{f.PHONE: None}))
+    assert values[f.PHONE] is None and "06 12345678" in text
+
+
+def test_valid_fields_are_normalised() -> None:
+    assert validate(f.PHONE, "0031 6 12345678", {})[1][f.PHONE] == "+31612345678"
+    _, values = validate(f.POSTCODE, "3072ab", {})
+    assert values[f.POSTCODE] == "3072 AB" and values[f.GEBIED] == "Feijenoord"
+    _, values = validate(f.DUE, "20 weken", {})
+    assert values[f.WEEKS] == 20 and values[f.DUE]
+
+
+def test_postcode_outside_rotterdam_explains_and_points_to_own_gemeente() -> None:
+    text, values = validate(f.POSTCODE, "1012 AB", {})
+    assert values[f.POSTCODE] is None and "eigen gemeente" in text
+
+
+def test_help_areas_multiple_choice_until_klaar() -> None:
+    _, values = validate(f.HELP, "Wonen", {})
+    assert values[f.HELP] is None and values[f.HELP_PICKED] == ["wonen"]
+    messages, _ = run_action(ActionAskRegHelp(), form_tracker(f.HELP, "", {f.HELP_PICKED: ["wonen"]}))
+    assert "Gekozen: Wonen" in messages[0]["text"]
+    titles = [b["title"] for b in messages[0]["buttons"]]
+    assert "Klaar" in titles and "Wonen" not in titles
+    _, values = validate(f.HELP, "geld", {f.HELP_PICKED: ["wonen"]})
+    assert values[f.HELP_PICKED] == ["wonen", "geld"] and values[f.HELP] is None
+    _, values = validate(f.HELP, "Klaar", {f.HELP_PICKED: ["wonen", "geld"]})
+    assert values[f.HELP] == ["wonen", "geld"]
+    text, values = validate(f.HELP, "klaar", {})
+    assert values[f.HELP] is None and "minstens" in text
+    _, values = validate(f.HELP, "Weet ik nog niet", {})
+    assert values[f.HELP] == ["weet_niet"]
+
+
+# ------------------------------------------------------------------ summary, correction, sending
+def test_summary_and_correction() -> None:
+    messages, _ = run_action(ActionAskRegConfirm(), form_tracker(f.CONFIRM, "", filled()))
+    assert "Fatima" in messages[0]["text"] and "06 12345678" in messages[0]["text"]
+    _, values = validate(f.CONFIRM, "mijn nummer klopt niet", filled())
+    assert values[f.PHONE] is None and values[f.CONFIRM] is None
+    _, values = validate(f.CONFIRM, "Postcode aanpassen", filled())
+    assert values[f.POSTCODE] is None and values[f.GEBIED] is None
+
+
+def test_confirm_stores_once_with_consent_record(store_env: str) -> None:
+    text, values = validate(f.CONFIRM, "Klopt, versturen", filled(), intent="affirm")
+    reference = values[f.REFERENCE]
+    assert reference and reference in text and values[f.OUTCOME] == "registered"
+    assert "huisbezoek" in text or "bij je thuis" in text
+    assert values["requested_slot"] is None
+    # a repeated confirmation (same form instance) never duplicates
+    _, again = validate(f.CONFIRM, "klopt", filled(), intent="affirm")
+    assert again[f.REFERENCE] == reference
+    regs = list_registrations(url=store_env)
+    assert [r.reference for r in regs] == [reference]
+    reg = get_registration(reference, url=store_env)
+    assert reg.name == "Fatima" and reg.phone == "+31612345678" and reg.postcode == "3072 AB"
+    assert reg.consent_text_version == "1-365d-abc" and reg.channel == "rest"
+    assert reg.help_areas == ["Geld en administratie", "Wonen"] and reg.weeks_pregnant == 20
+
+
+def test_database_down_then_retry_creates_exactly_one(store_env: str, monkeypatch, caplog) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg2://postgres@127.0.0.1:1/nope")
+    text, values = validate(f.CONFIRM, "Klopt, versturen", filled())
+    assert "010 267 26 53" in text and "storing" in text
+    assert values[f.CONFIRM] is None and f.REFERENCE not in values  # the form asks again
+    assert "Fatima" not in caplog.text and "612345678" not in caplog.text
+    assert "unavailable" in caplog.text
+    monkeypatch.setenv("DATABASE_URL", store_env)
+    _, values = validate(f.CONFIRM, "Klopt, versturen", filled())
+    _, values2 = validate(f.CONFIRM, "Klopt, versturen", filled())
+    assert values[f.REFERENCE] == values2[f.REFERENCE]
+    assert len(list_registrations(url=store_env)) == 1
+
+
+def test_finish_clears_personal_slots() -> None:
+    _, events = run_action(ActionRegistrationFinish(), form_tracker(f.CONFIRM, "", filled()))
+    cleared = {e["name"] for e in events if e["value"] is None}
+    assert {f.NAME, f.PHONE, f.POSTCODE, f.DUE, f.HELP, f.REACHABLE, f.CONSENT}.issubset(cleared)
+
+
+# ------------------------------------------------------------------ withdrawal
+def test_withdrawal_deletes_personal_data(store_env: str) -> None:
+    _, values = validate(f.CONFIRM, "Klopt, versturen", filled())
+    reference = values[f.REFERENCE]
+    messages, events = run_action(ValidateRegistrationWithdrawForm(),
+                                  form_tracker(f.WITHDRAW_OK, "Ja, trek mijn aanmelding in", form=f.WITHDRAW_FORM))
+    assert {e["name"]: e["value"] for e in events}[f.WITHDRAW_OK] == "yes"
+    messages, _ = run_action(ActionRegistrationWithdraw(), make_tracker(slots={f.WITHDRAW_OK: "yes"}, sender_id=SENDER))
+    assert "ingetrokken" in messages[0]["text"] and reference in messages[0]["text"]
+    reg = get_registration(reference, url=store_env)
+    assert reg.status == "withdrawn" and reg.name is None and reg.phone is None and reg.postcode is None
+
+
+def test_withdrawal_with_nothing_to_withdraw_says_so_kindly() -> None:
+    tracker = make_tracker(slots={f.WITHDRAW_OK: "yes"}, sender_id="someone-else")
+    messages, _ = run_action(ActionRegistrationWithdraw(), tracker)
+    assert "niets om te verwijderen" in messages[0]["text"]
+
+
+def test_withdrawal_declined_or_unclear() -> None:
+    messages, _ = run_action(ActionRegistrationWithdraw(), make_tracker(slots={f.WITHDRAW_OK: "no"}))
+    assert "blijft staan" in messages[0]["text"]
+    messages, events = run_action(ValidateRegistrationWithdrawForm(),
+                                  form_tracker(f.WITHDRAW_OK, "/affirm", form=f.WITHDRAW_FORM))
+    assert {e["name"]: e["value"] for e in events}[f.WITHDRAW_OK] is None
+
+
+def test_sender_key_is_what_the_store_gets(store_env: str) -> None:
+    _, values = validate(f.CONFIRM, "klopt", filled())
+    from bot.store.registrations import withdraw_by_sender
+
+    assert withdraw_by_sender(sender_key(SENDER), url=store_env) == [values[f.REFERENCE]]
+
+
+def test_form_start_with_reset_slots_validates_nothing() -> None:
+    """At activation rasa_sdk validates the trailing SlotSet(None) events of action_registration_start:
+    those are not answers (no re-asks, no 'no consent')."""
+    latest = {"text": "ik wil me aanmelden", "intent": {"name": "request_registration", "confidence": 1.0},
+              "entities": []}
+    events = [{"event": "user", "text": "ik wil me aanmelden", "parse_data": latest},
+              {"event": "action", "name": "action_registration_start"},
+              *[{"event": "slot", "name": slot, "value": None} for slot in f.ALL_SLOTS]]
+    tracker = Tracker(SENDER, {}, latest, events, False, None, {"name": f.FORM}, "action_registration_start")
+    messages, events_out = run_action(ValidateRegistrationForm(), tracker)
+    assert messages == []
+    assert all(e.get("value") is None for e in events_out if e.get("name") in (f.OUTCOME, f.CONSENT))
