@@ -1,0 +1,53 @@
+"""The web chat page in headless Chromium against the running Rasa: greet, click a button, type."""
+
+from __future__ import annotations
+
+import urllib.request
+from urllib.parse import urlsplit
+
+from bot.channels.webchat import render_page
+
+
+def test_chat_page_in_a_browser(browser, channel_stack) -> None:
+    page_url = f"{channel_stack.url}/webhooks/webchat/"
+    page = browser.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    try:
+        page.goto(page_url)
+        assert page.locator("h1").inner_text() == "Stevige Start Assistent"
+        # The page greets by itself, with the menu as buttons.
+        page.locator(".msg.bot", has_text="Stevige Start").first.wait_for(timeout=30_000)
+        page.get_by_role("button", name="Welke hulp is er?").click()
+        page.locator(".msg.user", has_text="Welke hulp is er?").wait_for(timeout=5_000)
+        page.locator(".msg.bot", has_text="Ik kan je vertellen").wait_for(timeout=30_000)
+        assert page.get_by_role("button", name="Welke hulp is er?").is_disabled()
+
+        page.get_by_label("Jouw bericht").fill("wat is de sleutel van rotterdam")
+        page.get_by_role("button", name="Stuur").click()
+        page.locator(".msg.bot", has_text="Sleutel van Rotterdam").first.wait_for(timeout=30_000)
+        assert not errors, errors
+    finally:
+        page.close()
+    origin = urlsplit(channel_stack.url).netloc
+    assert requested and all(urlsplit(url).netloc == origin for url in requested), "no external assets"
+    assert any(url.endswith("/webhooks/rest/webhook") for url in requested)
+
+
+def test_page_headers_and_redirect(channel_stack) -> None:
+    with urllib.request.urlopen(f"{channel_stack.url}/webhooks/webchat", timeout=10) as resp:
+        assert resp.url.endswith("/webhooks/webchat/")
+        csp = resp.headers["Content-Security-Policy"]
+        body = resp.read().decode()
+    assert "default-src 'none'" in csp and "connect-src 'self'" in csp
+    nonce = csp.split("'nonce-", 1)[1].split("'", 1)[0]
+    assert f'nonce="{nonce}"' in body
+    assert "http://" not in body.replace(channel_stack.url, "") and "https://" not in body
+
+
+def test_config_json_cannot_break_out_of_the_script_tag() -> None:
+    html = render_page("abc")
+    config = html.split('id="config" type="application/json">', 1)[1].split("</script>", 1)[0]
+    assert "<" not in config and "Sorry" in config
