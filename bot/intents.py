@@ -18,7 +18,8 @@ TOPIC_LABELS: dict[str, str] = {
 # Never offered as a clarification choice (no topic of their own, or handled elsewhere).
 NOT_A_TOPIC = {
     "nlu_fallback", "out_of_scope", "greet", "goodbye", "thank", "affirm", "deny", "stop",
-    "bot_challenge", "none_of_these", "offering_how", "offering_for_whom",
+    "bot_challenge", "none_of_these", "offering_how", "offering_for_whom", "kz_answer", "give_location",
+    "more_groups",
     "safety_medical", "safety_violence", "safety_suicide",
 }
 

@@ -1,0 +1,132 @@
+"""Kraamzorg reimbursement check: form validation, the savings question and the result.
+
+Thin adapters: parsing and rules live in bot/kraamzorg/ and bot/parsing/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot.kraamzorg import answers as kz
+from bot.kraamzorg.render import render_outcome
+from bot.kraamzorg.rules import evaluate, relevant_questions
+from bot.kraamzorg.tables import tables
+from bot.parsing.money import format_eur
+
+YES_NO_BUTTONS = [
+    {"title": "Ja", "payload": "/affirm"},
+    {"title": "Nee", "payload": "/deny"},
+    {"title": "Weet ik niet", "payload": "weet ik niet"},
+]
+RESULT_BUTTONS = [
+    {"title": "Opnieuw doen", "payload": "/kraamzorg_check"},
+    {"title": "Aanmelden voor hulp", "payload": "/request_registration"},
+    {"title": "Iets anders vragen", "payload": "/ask_capabilities"},
+]
+
+
+def today() -> dt.date:
+    """The date of the check (a function so tests can fix it)."""
+    return dt.date.today()
+
+
+def _intent(tracker: Tracker) -> str | None:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def _said(value: Any, tracker: Tracker) -> Any:
+    """What she actually typed or clicked, rather than a from_intent value.
+
+    A 'Weet ik niet' button or text can be classified as ``deny`` by NLU, which the
+    from_intent mapping turns into 'no'; the text is the better witness.
+    """
+    text = tracker.latest_message.get("text")
+    return text if isinstance(text, str) and text.strip() else value
+
+
+def _reask(dispatcher: CollectingDispatcher, slot: str, parsed: kz.Parsed) -> dict[str, Any]:
+    if parsed.value is None:
+        dispatcher.utter_message(text=parsed.problem or "Dat begrijp ik niet goed.")
+    return {slot: parsed.value}
+
+
+class ValidateKraamzorgForm(FormValidationAction):
+    """Validate every kz_ slot and decide which questions still matter."""
+
+    def name(self) -> str:
+        return "validate_kraamzorg_form"
+
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
+        answers = kz.answers_from_slots(tracker.slots)
+        return [kz.SLOTS[q] for q in relevant_questions(answers, today())]
+
+    def validate_kz_in_rotterdam(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
+        return _reask(dispatcher, "kz_in_rotterdam", kz.parse_in_rotterdam(_said(value, tracker), _intent(tracker)))
+
+    def validate_kz_insurance(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
+        return _reask(dispatcher, "kz_insurance", kz.parse_insurance(value, _intent(tracker)))
+
+    def validate_kz_household(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
+        return _reask(dispatcher, "kz_household", kz.parse_household(value, _intent(tracker)))
+
+    def validate_kz_income(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
+        return _reask(dispatcher, "kz_income", kz.parse_income(value, _intent(tracker)))
+
+    def validate_kz_debt_arrangement(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
+        parsed = kz.parse_yes_no_unknown(_said(value, tracker), _intent(tracker), "nee, ik zit niet in een schuldregeling")
+        return _reask(dispatcher, "kz_debt_arrangement", parsed)
+
+    def validate_kz_savings(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
+        parsed = kz.parse_yes_no_unknown(_said(value, tracker), _intent(tracker), "nee, zoveel spaargeld heb ik niet")
+        return _reask(dispatcher, "kz_savings", parsed)
+
+    def validate_kz_pregnancy(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
+        return _reask(dispatcher, "kz_pregnancy", kz.parse_pregnancy_answer(value, _intent(tracker), today()))
+
+    def validate_kz_used_this_year(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
+        parsed = kz.parse_yes_no_unknown(_said(value, tracker), _intent(tracker), "nee, dit jaar nog niet")
+        return _reask(dispatcher, "kz_used_this_year", parsed)
+
+    def validate_kz_hours(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
+        return _reask(dispatcher, "kz_hours", kz.parse_hours(value, _intent(tracker)))
+
+
+class ActionAskKzSavings(Action):
+    """Ask about savings, naming the asset limit that applies to her household today."""
+
+    def name(self) -> str:
+        return "action_ask_kz_savings"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        answers = kz.answers_from_slots(tracker.slots)
+        limit = tables().asset_limit_for(answers.household, today()) if answers.household else None
+        who = "samen met je partner " if answers.household and answers.household.value == "couple" else ""
+        if limit is not None:
+            text = f"Heb je {who}meer dan {format_eur(limit.amount)} aan spaargeld of ander vermogen?"
+        else:
+            text = f"Heb je {who}meer spaargeld of ander vermogen dan de grens van de bijstand?"
+        dispatcher.utter_message(text=text, buttons=YES_NO_BUTTONS)
+        return []
+
+
+class ActionKraamzorgResult(Action):
+    """Show the outcome with reasons, amounts and next steps; then forget the answers."""
+
+    def name(self) -> str:
+        return "action_kraamzorg_result"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        outcome = evaluate(kz.answers_from_slots(tracker.slots), today())
+        messages = render_outcome(outcome)
+        for text in messages[:-1]:
+            dispatcher.utter_message(text=text)
+        dispatcher.utter_message(text=messages[-1] + "\n\nWat wil je nu doen?", buttons=RESULT_BUTTONS)
+        return [SlotSet(slot, None) for slot in kz.SLOTS.values()]

@@ -1,0 +1,1 @@
+"""Kraamzorg reimbursement check: tables, rules, answer parsing and texts (no Rasa imports)."""

@@ -1,0 +1,152 @@
+"""Action tests: the kraamzorg form's validation, the savings question and the result."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+
+import actions.kraamzorg as kz_actions
+from tests.helpers import domain, run_action
+
+TODAY = dt.date(2026, 11, 23)
+FILLED = {
+    "kz_in_rotterdam": "yes", "kz_insurance": "basic_only", "kz_household": "single_parent",
+    "kz_income": "bijstand", "kz_debt_arrangement": None, "kz_savings": "no", "kz_pregnancy": "2026-12-14",
+    "kz_used_this_year": "no", "kz_hours": "unknown",
+}
+
+
+@pytest.fixture(autouse=True)
+def _fixed_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(kz_actions, "today", lambda: TODAY)
+
+
+def _answer(slot: str, value: Any, slots: dict[str, Any] | None = None, intent: str = "nlu_fallback",
+            text: str | None = None) -> Tracker:
+    """A tracker right after the form extracted ``value`` for ``slot`` from the user's message."""
+    text = text if text is not None else str(value)
+    parse = {"text": text, "intent": {"name": intent, "confidence": 1.0}, "intent_ranking": [], "entities": []}
+    return Tracker(
+        sender_id="kz", slots={**(slots or {}), "requested_slot": slot, slot: value}, latest_message=parse,
+        events=[{"event": "user", "text": text, "parse_data": parse}, {"event": "slot", "name": slot, "value": value}],
+        paused=False, followup_action=None, active_loop={"name": "kraamzorg_form"},
+        latest_action_name="action_listen",
+    )
+
+
+def _slots(events: list[dict[str, Any]]) -> dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def validate(slot: str, value: Any, slots: dict[str, Any] | None = None, **kw) -> tuple[list, dict[str, Any]]:
+    messages, events = run_action(kz_actions.ValidateKraamzorgForm(), _answer(slot, value, slots, **kw))
+    return messages, _slots(events)
+
+
+def test_free_text_income_is_parsed() -> None:
+    slots = {"kz_in_rotterdam": "yes", "kz_insurance": "basic_only", "kz_household": "couple"}
+    messages, result = validate("kz_income", "ongeveer 1200 euro netto per maand", slots)
+    assert messages == []
+    assert result["kz_income"] == "1200.00"
+    # up to 110%: the debt question is skipped, savings is next
+    assert result.get("requested_slot") == "kz_savings"
+
+
+@pytest.mark.parametrize(("text", "needle"), [("-50", "negatief"), ("EUR 90.000", "per jaar"), ("blabla", "1450")])
+def test_implausible_income_is_reasked_with_an_example(text: str, needle: str) -> None:
+    messages, result = validate("kz_income", text, {"kz_household": "single"})
+    assert result["kz_income"] is None
+    assert needle in messages[0]["text"] and "bijvoorbeeld" in messages[0]["text"]
+
+
+def test_fifty_weeks_is_reasked() -> None:
+    messages, result = validate("kz_pregnancy", "50 weken", dict(FILLED, kz_pregnancy=None))
+    assert result["kz_pregnancy"] is None
+    assert "42 weken" in messages[0]["text"]
+
+
+def test_button_intent_fills_yes_no() -> None:
+    _, result = validate("kz_in_rotterdam", "yes", intent="affirm", text="/affirm")
+    assert result["kz_in_rotterdam"] == "yes"
+    _, result = validate("kz_savings", "weet ik niet", dict(FILLED, kz_savings=None))
+    assert result["kz_savings"] == "unknown"
+
+
+def test_not_in_rotterdam_ends_the_form() -> None:
+    _, result = validate("kz_in_rotterdam", "no", intent="deny", text="/deny")
+    assert result == {"kz_in_rotterdam": "no", "requested_slot": None}
+
+
+def test_rotterdampakket_ends_the_form() -> None:
+    _, result = validate("kz_insurance", "VGZ Rotterdampakket", {"kz_in_rotterdam": "yes"})
+    assert result == {"kz_insurance": "rotterdampakket", "requested_slot": None}
+
+
+def test_payload_values_are_validated_not_trusted() -> None:
+    # e.g. /inform{"kz_household": "koning"} typed by a user: rejected and re-asked
+    messages, result = validate("kz_household", "koning", {"kz_in_rotterdam": "yes", "kz_insurance": "basic_only"})
+    assert result["kz_household"] is None and messages
+
+
+def test_required_slots_follow_the_rules() -> None:
+    action = kz_actions.ValidateKraamzorgForm()
+    tracker = _answer("kz_hours", None, dict(FILLED, kz_hours=None))
+    slots = asyncio.run(action.required_slots(action.domain_slots(domain()), None, tracker, domain()))
+    assert slots == ["kz_in_rotterdam", "kz_insurance", "kz_household", "kz_income", "kz_savings", "kz_pregnancy",
+                     "kz_used_this_year", "kz_hours"]
+
+
+def test_every_form_slot_has_a_validator_and_a_question() -> None:
+    d = domain()
+    required = d["forms"]["kraamzorg_form"]["required_slots"]
+    responses = d["responses"]
+    for slot in required:
+        assert hasattr(kz_actions.ValidateKraamzorgForm, f"validate_{slot}")
+        assert f"utter_ask_{slot}" in responses or f"action_ask_{slot}" in d["actions"]
+        for mapping in d["slots"][slot]["mappings"]:
+            assert mapping["conditions"] == [{"active_loop": "kraamzorg_form", "requested_slot": slot}]
+            if mapping["type"] == "from_text":
+                assert set(mapping["not_intent"]) == {"safety_medical", "safety_violence", "safety_suicide", "stop"}
+    for name, variants in responses.items():
+        if name.startswith("utter_ask_kz_"):
+            for variant in variants:
+                assert len(variant.get("buttons", [])) <= 4
+                assert all(len(b["title"]) <= 20 for b in variant.get("buttons", []))  # WhatsApp limit
+
+
+def test_savings_question_names_the_limit_for_her_household() -> None:
+    messages, _ = run_action(kz_actions.ActionAskKzSavings(), _answer("kz_savings", None, {"kz_household": "couple"}))
+    assert "€ 16.000" in messages[0]["text"] and "partner" in messages[0]["text"]
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/affirm", "/deny", "weet ik niet"]
+    messages, _ = run_action(kz_actions.ActionAskKzSavings(), _answer("kz_savings", None, {"kz_household": "single"}))
+    assert "€ 8.000" in messages[0]["text"]
+
+
+def test_result_shows_outcome_next_steps_and_buttons_then_forgets_answers() -> None:
+    messages, events = run_action(kz_actions.ActionKraamzorgResult(), _answer("kz_hours", "unknown", FILLED))
+    text = "\n".join(m["text"] for m in messages)
+    assert "waarschijnlijk in aanmerking" in text
+    assert "categorie 7" in text and "Je bent 37 weken zwanger" in text
+    assert [b["payload"] for b in messages[-1]["buttons"]] == [
+        "/kraamzorg_check", "/request_registration", "/ask_capabilities"]
+    cleared = _slots(events)
+    assert set(cleared) == set(FILLED) and all(v is None for v in cleared.values())
+
+
+def test_result_for_rotterdampakket() -> None:
+    slots = {"kz_in_rotterdam": "yes", "kz_insurance": "rotterdampakket"}
+    messages, _ = run_action(kz_actions.ActionKraamzorgResult(), _answer("kz_insurance", "rotterdampakket", slots))
+    assert "Rotterdampakket" in messages[0]["text"] and "al vergoed" in messages[0]["text"]
+
+
+def test_dont_know_button_wins_over_a_deny_classification() -> None:
+    # NLU may read 'weet ik niet' as deny; the from_intent mapping then proposes 'no'.
+    _, result = validate("kz_savings", "no", dict(FILLED, kz_savings=None), intent="deny", text="weet ik niet")
+    assert result["kz_savings"] == "unknown"
+    _, result = validate("kz_used_this_year", "yes", dict(FILLED, kz_used_this_year=None), intent="affirm",
+                         text="/affirm")
+    assert result["kz_used_this_year"] == "yes"

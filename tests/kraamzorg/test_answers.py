@@ -1,0 +1,136 @@
+"""Parsing the answers of the kraamzorg check into canonical slot values."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.kraamzorg import answers as kz
+from bot.kraamzorg.rules import Income, Insurance, Pregnancy, YesNo
+from bot.kraamzorg.tables import Household
+
+TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "value"),
+    [("/affirm", "affirm", "yes"), ("yes", None, "yes"), ("ja, in Charlois", None, "yes"), ("nee", None, "no"),
+     ("ik woon in hoogvliet", None, "yes"), ("ik woon in Schiedam", None, "no"), ("weet ik niet", None, "unknown"),
+     ("rotterdam zuid", None, "yes"), ("banaan", None, None)],
+)
+def test_in_rotterdam(text, intent, value) -> None:
+    parsed = kz.parse_in_rotterdam(text, intent)
+    assert parsed.value == value
+    assert (parsed.problem is None) == (value is not None)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("VGZ Rotterdampakket", "rotterdampakket"), ("ik heb het rotterdam pakket", "rotterdampakket"),
+     ("andere aanvullende verzekering", "other_supplementary"), ("ik heb een aanvullende", "other_supplementary"),
+     ("alleen basisverzekering", "basic_only"), ("geen aanvullende verzekering", "basic_only"),
+     ("basis", "basic_only"), ("weet ik niet", "unknown"), ("zilveren kruis", None)],
+)
+def test_insurance(text, value) -> None:
+    assert kz.parse_insurance(text, None).value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("alleenstaand", "single"), ("ik woon alleen", "single"), ("alleenstaande ouder", "single_parent"),
+     ("alleen met mijn kinderen", "single_parent"), ("met partner", "couple"), ("getrouwd", "couple"),
+     ("samenwonend met mijn vriend", "couple"), ("bij mijn ouders", None)],
+)
+def test_household(text, value) -> None:
+    assert kz.parse_household(text, None).value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("1200", "1200.00"), ("EUR 1.250,50", "1250.50"), ("ongeveer 1200 euro netto per maand", "1200.00"),
+     ("twaalfhonderd", "1200.00"), ("ik heb bijstand", "bijstand"), ("bijstandsuitkering", "bijstand"),
+     ("uitkering van de gemeente", "bijstand"), ("weet ik niet", "unknown"), ("36000 per jaar", "3000.00"),
+     ("0", "0.00"), ("geen inkomen", "0.00")],
+)
+def test_income_accepted(text, value) -> None:
+    assert kz.parse_income(text, None) == kz.Parsed(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [("-200", "negatief"), ("EUR 90.000 per maand", "per jaar"), ("ik heb een uitkering", "WW"),
+     ("veel", "bijvoorbeeld 1450")],
+)
+def test_income_reasked_with_example(text, problem) -> None:
+    parsed = kz.parse_income(text, None)
+    assert parsed.value is None
+    assert problem in parsed.problem and "1450" in parsed.problem
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("32 weken", "2027-01-18"), ("15 maart", "2027-03-15"), ("15-03-2027", "2027-03-15"),
+     ("ik ben al bevallen", "born"), ("weet ik niet", "unknown")],
+)
+def test_pregnancy(text, value) -> None:
+    assert kz.parse_pregnancy_answer(text, None, TODAY).value == value
+
+
+@pytest.mark.parametrize("text", ["50 weken", "15 maart 2020", "gisteren"])
+def test_pregnancy_reasked(text) -> None:
+    parsed = kz.parse_pregnancy_answer(text, None, TODAY)
+    assert parsed.value is None and "bijvoorbeeld" in parsed.problem
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "value"),
+    [("49", None, "49"), ("49 uur", None, "49"), ("achtenveertig uur", None, "48"), ("weet ik niet", None, "unknown"),
+     ("nee", "deny", "unknown"), ("basispakket", None, "49"), ("10 uur", None, None), ("100", None, None),
+     ("24 of 49", None, None)],
+)
+def test_hours(text, intent, value) -> None:
+    parsed = kz.parse_hours(text, intent)
+    assert parsed.value == value
+    if value is None:
+        assert "bijvoorbeeld 49" in parsed.problem
+
+
+@pytest.mark.parametrize(
+    ("value", "intent", "expected"),
+    [("yes", None, "yes"), ("no", None, "no"), ("ja hoor", None, "yes"), ("/deny", "deny", "no"),
+     ("geen idee", None, "unknown"), ("misschien", None, None)],
+)
+def test_yes_no_unknown(value, intent, expected) -> None:
+    assert kz.parse_yes_no_unknown(value, intent, "nee").value == expected
+
+
+def test_answers_from_slots() -> None:
+    answers = kz.answers_from_slots({
+        "kz_in_rotterdam": "yes", "kz_insurance": "basic_only", "kz_household": "couple", "kz_income": "1250.50",
+        "kz_debt_arrangement": None, "kz_savings": "unknown", "kz_pregnancy": "2027-03-15",
+        "kz_used_this_year": "no", "kz_hours": "unknown",
+    })
+    assert answers.in_rotterdam == YesNo.YES and answers.insurance == Insurance.BASIC_ONLY
+    assert answers.household == Household.COUPLE
+    assert answers.income == Income(amount=kz.Decimal("1250.50"))
+    assert answers.debt_arrangement is None and answers.savings_above_limit == YesNo.UNKNOWN
+    assert answers.pregnancy == Pregnancy("due", dt.date(2027, 3, 15))
+    assert answers.hours is None
+    assert kz.answers_from_slots({"kz_income": "bijstand", "kz_pregnancy": "born"}).income == Income(None, True)
+    garbage = kz.answers_from_slots({"kz_income": "veel", "kz_pregnancy": "ooit", "kz_household": "x"})
+    assert (garbage.income, garbage.pregnancy, garbage.household) == (None, None, None)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.text(max_size=120), st.none(), st.integers(), st.booleans()),
+       st.sampled_from([None, "affirm", "deny", "nlu_fallback"]))
+def test_answer_parsers_never_raise(value, intent) -> None:
+    for parsed in (
+        kz.parse_in_rotterdam(value, intent), kz.parse_insurance(value, intent), kz.parse_household(value, intent),
+        kz.parse_income(value, intent), kz.parse_pregnancy_answer(value, intent, TODAY),
+        kz.parse_hours(value, intent), kz.parse_yes_no_unknown(value, intent, "ja"),
+    ):
+        assert (parsed.value is None) != (parsed.problem is None)

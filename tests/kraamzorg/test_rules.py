@@ -1,0 +1,295 @@
+"""Table-driven tests of the kraamzorg rules (bot/kraamzorg/rules.py) and their texts."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from decimal import Decimal
+
+import pytest
+
+from bot.kraamzorg.render import render_outcome
+from bot.kraamzorg.rules import (
+    Answers,
+    Income,
+    Insurance,
+    Kind,
+    Pregnancy,
+    YesNo,
+    capacity_to_pay,
+    evaluate,
+    relevant_questions,
+)
+from bot.kraamzorg.tables import Household, tables
+
+D = Decimal
+# One date in each norm period, with the norms from FACTS.md (single, single parent, couple).
+PERIODS = [
+    (dt.date(2025, 3, 10), {"single": "1345.45", "single_parent": "1345.45", "couple": "1922.07"}),
+    (dt.date(2025, 9, 1), {"single": "1369.06", "single_parent": "1369.06", "couple": "1955.80"}),
+    (dt.date(2026, 11, 23), {"single": "1401.50", "single_parent": "1401.50", "couple": "2002.13"}),
+]
+CASES = [(day, Household(h), D(norm)) for day, norms in PERIODS for h, norm in norms.items()]
+TODAY = dt.date(2026, 11, 23)
+
+
+def eligible(day: dt.date = TODAY, household: Household = Household.SINGLE, **changes) -> Answers:
+    """Answers that qualify, due in the same calendar year as ``day``; override with ``changes``."""
+    base = Answers(
+        in_rotterdam=YesNo.YES, insurance=Insurance.BASIC_ONLY, household=household,
+        income=Income(D("1000")), debt_arrangement=None, savings_above_limit=YesNo.NO,
+        pregnancy=Pregnancy("due", dt.date(day.year, 12, 31)), used_this_year=YesNo.NO, hours=None,
+    )
+    return dataclasses.replace(base, **changes)
+
+
+@pytest.mark.parametrize(("day", "household", "norm"), CASES, ids=lambda v: str(v))
+def test_income_exactly_110_percent_qualifies_one_cent_more_is_the_band(
+    day: dt.date, household: Household, norm: Decimal
+) -> None:
+    assert tables().norm_for(household, day).amount == norm
+    at_limit = evaluate(eligible(day, household, income=Income(norm * D("1.10"))), day)
+    assert at_limit.kind == Kind.LIKELY_ELIGIBLE
+    assert "income_up_to_110" in at_limit.rule_ids
+    assert at_limit.capacity is None
+    assert at_limit.estimated_reimbursement == D("200")
+
+    above = evaluate(eligible(day, household, income=Income(norm * D("1.10") + D("0.01")),
+                              debt_arrangement=YesNo.NO), day)
+    assert "income_up_to_110" not in above.rule_ids
+    assert "income_band" in above.rule_ids
+    assert above.capacity == D("0.06")  # 50% x 0.01 x 12 months
+    assert above.estimated_reimbursement == D("199.94")
+    assert above.kind == Kind.LIKELY_ELIGIBLE
+
+
+@pytest.mark.parametrize(("day", "household", "norm"), CASES, ids=lambda v: str(v))
+def test_150_percent_boundary(day: dt.date, household: Household, norm: Decimal) -> None:
+    at_150 = evaluate(eligible(day, household, income=Income(norm * D("1.50")), debt_arrangement=YesNo.NO), day)
+    assert at_150.kind == Kind.LIKELY_NOT_ELIGIBLE
+    assert "income_band_no_capacity" in at_150.rule_ids  # 50% x 40% of the norm x 12 is far above EUR 200
+    above = evaluate(eligible(day, household, income=Income(norm * D("1.50") + D("0.01")),
+                              debt_arrangement=YesNo.NO), day)
+    assert above.kind == Kind.LIKELY_NOT_ELIGIBLE
+    assert "income_above_150" in above.rule_ids
+
+
+@pytest.mark.parametrize(
+    ("excess", "hours", "capacity", "reimbursement", "kind", "rule"),
+    [
+        ("10", None, "60.00", "140.00", Kind.LIKELY_ELIGIBLE, "income_band"),  # 49 h x 5.40 = 264.60 -> cap 200
+        ("25", None, "150.00", "50.00", Kind.LIKELY_ELIGIBLE, "income_band"),
+        ("25", 24, "150.00", "0.00", Kind.LIKELY_NOT_ELIGIBLE, "income_band_no_reimbursement"),  # 24 h = 129.60
+        ("33.33", None, "199.98", "0.02", Kind.LIKELY_ELIGIBLE, "income_band"),
+        ("33.34", None, "200.04", "0.00", Kind.LIKELY_NOT_ELIGIBLE, "income_band_no_capacity"),
+    ],
+)
+def test_band_between_110_and_150_percent(excess, hours, capacity, reimbursement, kind, rule) -> None:
+    norm = D("1401.50")
+    answers = eligible(income=Income(norm * D("1.10") + D(excess)), debt_arrangement=YesNo.NO, hours=hours)
+    outcome = evaluate(answers, TODAY)
+    assert outcome.capacity == D(capacity)
+    assert outcome.estimated_reimbursement == D(reimbursement)
+    assert outcome.kind == kind
+    assert rule in outcome.rule_ids
+
+
+def test_capacity_formula_art_10_3() -> None:
+    t = tables()
+    assert capacity_to_pay(D("1000"), D("1000"), t) == D("0.00")
+    assert capacity_to_pay(D("1100"), D("1000"), t) == D("0.00")
+    assert capacity_to_pay(D("1200"), D("1000"), t) == D("600.00")  # 0.5 x 100 x 12
+
+
+def test_bijstand_qualifies_on_income() -> None:
+    outcome = evaluate(eligible(income=Income(receives_bijstand=True)), TODAY)
+    assert outcome.kind == Kind.LIKELY_ELIGIBLE
+    assert "income_bijstand" in outcome.rule_ids
+    assert outcome.estimated_reimbursement == D("200")
+
+
+@pytest.mark.parametrize("household", list(Household))
+def test_savings_above_the_limit_is_likely_not(household: Household) -> None:
+    outcome = evaluate(eligible(household=household, savings_above_limit=YesNo.YES), TODAY)
+    assert outcome.kind == Kind.LIKELY_NOT_ELIGIBLE
+    assert "savings_above_limit" in outcome.rule_ids
+
+
+def test_savings_unknown_cannot_tell_and_names_the_limit() -> None:
+    outcome = evaluate(eligible(household=Household.COUPLE, savings_above_limit=YesNo.UNKNOWN), TODAY)
+    assert outcome.kind == Kind.CANNOT_TELL
+    assert [m.field for m in outcome.missing] == ["savings"]
+    assert "€ 16.000" in outcome.missing[0].text
+
+
+@pytest.mark.parametrize("income", ["2200", "3100"])  # band and above 150% for a single person
+def test_debt_arrangement_counts_debts(income: str) -> None:
+    without = evaluate(eligible(income=Income(D(income)), debt_arrangement=YesNo.NO), TODAY)
+    assert without.kind == Kind.LIKELY_NOT_ELIGIBLE
+    with_debts = evaluate(eligible(income=Income(D(income)), debt_arrangement=YesNo.YES), TODAY)
+    assert with_debts.kind == Kind.LIKELY_ELIGIBLE
+    assert "debt_arrangement" in with_debts.rule_ids
+    assert with_debts.estimated_reimbursement is None  # depends on the arrangement
+
+
+def test_debt_arrangement_irrelevant_up_to_110_percent() -> None:
+    outcome = evaluate(eligible(income=Income(D("1200")), debt_arrangement=YesNo.YES), TODAY)
+    assert "debt_arrangement" not in outcome.rule_ids
+    assert "debt_arrangement" not in relevant_questions(eligible(income=Income(D("1200"))), TODAY)
+
+
+def test_debt_unknown_is_noted_but_not_decisive() -> None:
+    outcome = evaluate(eligible(income=Income(D("3100")), debt_arrangement=YesNo.UNKNOWN), TODAY)
+    assert outcome.kind == Kind.LIKELY_NOT_ELIGIBLE
+    assert [m.field for m in outcome.missing] == ["debt_arrangement"]
+
+
+def test_already_used_this_year() -> None:
+    outcome = evaluate(eligible(used_this_year=YesNo.YES), TODAY)
+    assert outcome.kind == Kind.LIKELY_NOT_ELIGIBLE
+    assert "already_used_this_year" in outcome.rule_ids
+
+
+def test_used_this_year_does_not_count_when_due_next_year() -> None:
+    answers = eligible(used_this_year=YesNo.YES, pregnancy=Pregnancy("due", dt.date(2027, 2, 1)))
+    outcome = evaluate(answers, TODAY)
+    assert outcome.kind == Kind.LIKELY_ELIGIBLE
+    assert "used_next_year" in outcome.rule_ids
+    assert "used_this_year" not in relevant_questions(answers, TODAY)
+
+
+def test_not_in_rotterdam() -> None:
+    outcome = evaluate(Answers(in_rotterdam=YesNo.NO), TODAY)
+    assert outcome.kind == Kind.LIKELY_NOT_ELIGIBLE
+    assert outcome.rule_ids == ["not_in_rotterdam"]
+    assert relevant_questions(Answers(in_rotterdam=YesNo.NO), TODAY) == ["in_rotterdam"]
+
+
+def test_rotterdampakket_is_covered_and_ends_the_check() -> None:
+    answers = Answers(in_rotterdam=YesNo.YES, insurance=Insurance.ROTTERDAMPAKKET)
+    assert evaluate(answers, TODAY).kind == Kind.COVERED_ROTTERDAMPAKKET
+    assert relevant_questions(answers, TODAY) == ["in_rotterdam", "insurance"]
+
+
+@pytest.mark.parametrize("bijstand_kind", [Kind.LIKELY_ELIGIBLE, Kind.LIKELY_NOT_ELIGIBLE])
+def test_other_supplementary_insurance_check_it_first(bijstand_kind: Kind) -> None:
+    savings = YesNo.NO if bijstand_kind == Kind.LIKELY_ELIGIBLE else YesNo.YES
+    outcome = evaluate(eligible(insurance=Insurance.OTHER_SUPPLEMENTARY, savings_above_limit=savings), TODAY)
+    assert outcome.kind == Kind.CHECK_SUPPLEMENTARY_INSURANCE
+    assert outcome.bijstand_kind == bijstand_kind
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"income": Income()}, "income"),
+        ({"in_rotterdam": YesNo.UNKNOWN}, "in_rotterdam"),
+        ({"used_this_year": YesNo.UNKNOWN}, "used_this_year"),
+        ({"household": None}, "household"),
+    ],
+)
+def test_missing_information_cannot_tell(changes: dict, field: str) -> None:
+    outcome = evaluate(eligible(**changes), TODAY)
+    assert outcome.kind == Kind.CANNOT_TELL
+    assert field in [m.field for m in outcome.missing]
+
+
+def test_unknown_insurance_is_a_tip_not_a_blocker() -> None:
+    outcome = evaluate(eligible(insurance=Insurance.UNKNOWN), TODAY)
+    assert outcome.kind == Kind.LIKELY_ELIGIBLE
+    assert [(m.field, m.critical) for m in outcome.missing] == [("insurance", False)]
+
+
+def test_no_norm_for_the_date_cannot_tell() -> None:
+    day = dt.date(2024, 6, 1)
+    outcome = evaluate(eligible(day), day)
+    assert outcome.kind == Kind.CANNOT_TELL
+    assert "norm_unknown" in outcome.rule_ids
+
+
+def test_norm_is_the_one_in_force_on_the_date_of_the_check() -> None:
+    income = Income(D("1520"))  # above 110% of the 2025-07 single norm (1505.97), below 2026 (1541.65)
+    assert "income_band" in evaluate(eligible(dt.date(2025, 12, 31), income=income, debt_arrangement=YesNo.NO),
+                                     dt.date(2025, 12, 31)).rule_ids
+    assert "income_up_to_110" in evaluate(eligible(dt.date(2026, 1, 1), income=income), dt.date(2026, 1, 1)).rule_ids
+
+
+def test_own_contribution_uses_latest_rate_and_says_which_year() -> None:
+    outcome = evaluate(eligible(), TODAY)
+    assert (outcome.hours, outcome.hours_assumed) == (49, True)
+    assert (outcome.rate.year, outcome.rate.wanted_year, outcome.rate.exact) == (2025, 2026, False)
+    assert outcome.own_contribution == D("264.60")
+    text = "\n".join(render_outcome(outcome))
+    assert "tarief voor 2026 ken ik nog niet" in text and "tarief van 2025" in text
+    day = dt.date(2024, 5, 1)
+    older = evaluate(eligible(day, hours=60), day)
+    assert (older.rate.year, older.rate.exact, older.own_contribution) == (2024, True, D("306.00"))
+
+
+def test_below_minimum_own_contribution_is_explained() -> None:
+    outcome = evaluate(eligible(hours=9), TODAY)  # 9 x 5.40 = 48.60 < 50 (art. 6.3)
+    assert outcome.kind == Kind.LIKELY_NOT_ELIGIBLE
+    reason = next(r for r in outcome.reasons if r.rule == "below_min_own_contribution")
+    assert "€ 50" in reason.text and "€ 48,60" in reason.text
+
+
+def test_question_flow() -> None:
+    full = ["in_rotterdam", "insurance", "household", "income", "debt_arrangement", "savings", "pregnancy",
+            "used_this_year", "hours"]
+    assert relevant_questions(Answers(), TODAY) == full
+    low = eligible(income=Income(D("1000")))
+    assert relevant_questions(low, TODAY) == [q for q in full if q != "debt_arrangement"]
+    high = eligible(income=Income(D("3100")), debt_arrangement=YesNo.NO, savings_above_limit=None)
+    assert relevant_questions(high, TODAY) == full[:5]  # settled: the rest no longer matters
+    assert relevant_questions(eligible(savings_above_limit=YesNo.YES), TODAY) == full[:4] + ["savings"]
+    used = eligible(used_this_year=YesNo.YES)
+    assert relevant_questions(used, TODAY) == [q for q in full if q not in ("debt_arrangement", "hours")]
+    small_band = eligible(income=Income(D("1541.65") + D("25")), debt_arrangement=YesNo.NO, hours=24)
+    assert relevant_questions(small_band, TODAY)[-1] == "hours"  # hours can still change the outcome
+
+
+def _all_outcomes() -> list:
+    return [
+        evaluate(eligible(), TODAY),
+        evaluate(eligible(income=Income(D("1560")), debt_arrangement=YesNo.NO), TODAY),
+        evaluate(eligible(income=Income(D("3000")), debt_arrangement=YesNo.YES), TODAY),
+        evaluate(eligible(income=Income(D("3000")), debt_arrangement=YesNo.UNKNOWN), TODAY),
+        evaluate(eligible(savings_above_limit=YesNo.UNKNOWN, pregnancy=Pregnancy("unknown")), TODAY),
+        evaluate(eligible(pregnancy=Pregnancy("born")), TODAY),
+        evaluate(eligible(insurance=Insurance.OTHER_SUPPLEMENTARY), TODAY),
+        evaluate(eligible(used_this_year=YesNo.YES), TODAY),
+        evaluate(Answers(in_rotterdam=YesNo.NO), TODAY),
+        evaluate(Answers(in_rotterdam=YesNo.YES, insurance=Insurance.ROTTERDAMPAKKET), TODAY),
+        evaluate(eligible(dt.date(2024, 6, 1)), dt.date(2024, 6, 1)),
+        evaluate(eligible(hours=9), TODAY),
+    ]
+
+
+@pytest.mark.parametrize("outcome", _all_outcomes(), ids=lambda o: o.kind.value)
+def test_rendered_result_is_complete_and_invents_nothing(outcome) -> None:
+    messages = render_outcome(outcome)
+    text = "\n".join(messages)
+    assert "{" not in text and "}" not in text
+    assert "http" not in text and "www" not in text
+    phones = re.findall(r"\b0\d{2,3}[ -]?\d{3}[ -]?\d{2}[ -]?\d{2}\b|\b0800[ -]?\d{4}\b", text)
+    assert set(phones) <= {"010 267 26 53"}
+    assert messages[-1].endswith("(gecontroleerd op 23-11-2026).")
+    if outcome.kind != Kind.COVERED_ROTTERDAMPAKKET:
+        assert "gemeente beslist" in text or "De gemeente beslist" in text
+    if outcome.bijstand_kind in (Kind.LIKELY_ELIGIBLE, Kind.CANNOT_TELL):
+        steps = messages[-1]
+        for needle in ("categorie 7", "Vergoeding voor overige noodzakelijke kosten", "inkomensgegevens",
+                       "pro formafactuur", "direct naar de kraamzorgorganisatie", "eindafrekening", "8 weken",
+                       "week 32", "Vraagwijzer", "buurthuizen"):
+            assert needle in steps or (needle == "week 32" and outcome.pregnancy_status == "born"), needle
+
+
+def test_timing_texts_follow_the_weeks() -> None:
+    late = "\n".join(render_outcome(evaluate(eligible(pregnancy=Pregnancy("due", dt.date(2026, 12, 20))), TODAY)))
+    assert "Je bent 37 weken zwanger. Na week 32" in late
+    early_answers = eligible(pregnancy=Pregnancy("due", dt.date(2027, 5, 1)))
+    early = "\n".join(render_outcome(evaluate(early_answers, TODAY)))
+    assert "Vraag het op tijd aan" in early
+    born = "\n".join(render_outcome(evaluate(eligible(pregnancy=Pregnancy("born")), TODAY)))
+    assert "31 maart" in born
