@@ -21,6 +21,7 @@ help:
 	@echo "make shell  talk to the bot in this terminal"
 	@echo "make eval   NLU evaluation on the held-out set (reports/nlu/)"
 	@echo "make bench  latency / throughput / memory benchmark (reports/bench.json)"
+	@echo "make loadtest  2 Rasa + 2 action servers on PostgreSQL/Redis behind nginx, 50 parents (reports/loadtest.json)"
 
 $(STAMP): requirements.txt constraints.txt scripts/find_python.sh
 	@set -e; if [ ! -x $(PY) ]; then \
@@ -61,6 +62,11 @@ eval: install
 
 bench: train
 	$(PY) -m bot.devtools.bench --train --model $(MODEL) --out reports/bench.json
+
+# Needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 (see docs/production.md).
+loadtest: train
+	@bash deploy/install-nginx.sh
+	$(PY) -m bot.loadtest --model $(MODEL) --parents $${LOADTEST_PARENTS:-50} --out reports/loadtest.json
 
 clean:
 	rm -rf $(VENV) models/*.tar.gz $(SPACY_DIR) reports

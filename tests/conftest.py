@@ -70,9 +70,13 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Headless Debian Chromium driven by Playwright (no browser download)."""
+    """Headless Debian Chromium driven by Playwright (no browser download).
+
+    Module-scoped on purpose: Playwright's sync API keeps an event loop running in the main
+    thread while it is open, which would break every later test that calls asyncio.run().
+    """
     if not Path(CHROMIUM).exists():
         _service_missing(f"{CHROMIUM} missing: run scripts/install_test_deps.sh")
     from playwright.sync_api import sync_playwright

@@ -99,7 +99,7 @@ def parse_in_rotterdam(value: Any, intent: str | None) -> Parsed:
 
 def parse_insurance(value: Any, intent: str | None) -> Parsed:
     text = normalise(_text(value))
-    if value in {i.value for i in Insurance}:
+    if isinstance(value, str) and value in {i.value for i in Insurance}:
         return Parsed(str(value))
     if is_dont_know(text):
         return Parsed(Insurance.UNKNOWN.value)
@@ -115,7 +115,7 @@ def parse_insurance(value: Any, intent: str | None) -> Parsed:
 
 def parse_household(value: Any, intent: str | None) -> Parsed:
     text = normalise(_text(value))
-    if value in {h.value for h in Household}:
+    if isinstance(value, str) and value in {h.value for h in Household}:
         return Parsed(str(value))
     if re.search(r"alleenstaande? (ouder|moeder|mama|vader)|alleen met (mijn |m'n |de |me )?(kind|zoon|dochter|kinderen)"
                  r"|single (mom|mum|moeder|ouder|parent)|eenoudergezin|een-oudergezin", text):
