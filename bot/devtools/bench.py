@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bot.devtools.train_if_changed import ROOT, inputs_hash
+from bot.loadtest.stats import percentile
 from bot.testing.stack import RasaStack, base_env
 
 MESSAGES = [
@@ -35,14 +36,6 @@ MESSAGES = [
     "dank je wel",
     "qwrtz plofmiep",
 ]
-
-
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    k = max(0, min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1))))
-    return ordered[k]
 
 
 def rss_mb(pid: int) -> dict[str, float]:
