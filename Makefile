@@ -60,8 +60,8 @@ test: install-test
 eval: install
 	$(PY) -m bot.devtools.eval_nlu --out reports/nlu
 
-bench: train
-	$(PY) -m bot.devtools.bench --train --model $(MODEL) --out reports/bench.json
+bench: install
+	$(PY) -m bot.devtools.bench --train --out reports/bench.json
 
 # Needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 (see docs/production.md).
 loadtest: train
