@@ -79,3 +79,14 @@ def test_tracker_is_stored_in_the_sql_tracker_store(rasa_stack) -> None:
     assert (rasa_stack.workdir / "tracker.db").exists()
     events = rasa_stack.tracker(sender)["events"]
     assert any(e.get("event") == "user" for e in events)
+
+
+def test_emergency_in_the_middle_of_a_form_is_answered_and_the_form_goes_on(rasa_stack) -> None:
+    sender = _sender()
+    rasa_stack.rest(sender, "ik kan de kraamzorg niet betalen")
+    question = texts(rasa_stack.rest(sender, "ja"))
+    replies = texts(rasa_stack.rest(sender, "ik bloed heel erg"))
+    assert "112" in replies and "verloskundige" in replies
+    assert question.splitlines()[-1] in replies, "the form's question is asked again after the emergency answer"
+    assert "gestopt" in texts(rasa_stack.rest(sender, "stop"))
+    assert rasa_stack.tracker(sender).get("active_loop", {}).get("name") in (None, "")
