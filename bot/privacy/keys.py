@@ -10,18 +10,11 @@ import logging
 import os
 import secrets
 import time
-from pathlib import Path
+
+from bot.paths import var_dir  # noqa: F401 - re-exported for callers of this module
 
 log = logging.getLogger(__name__)
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def var_dir() -> Path:
-    """Folder for local state (``VAR_DIR`` or ``<repo>/var``), created when missing."""
-    path = Path(os.environ.get("VAR_DIR") or ROOT / "var")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def load_or_create_secret(env_var: str, file_name: str, factory=lambda: secrets.token_urlsafe(32)) -> str:

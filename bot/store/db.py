@@ -20,6 +20,7 @@ from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.paths import var_dir  # noqa: F401 - re-exported (bot.store.crypto, bot.staff use it)
 from bot.store.errors import StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -34,13 +35,6 @@ _engines: dict[str, Engine] = {}
 _factories: dict[str, sessionmaker] = {}
 _migrated: set[str] = set()
 _lock = threading.RLock()
-
-
-def var_dir() -> Path:
-    """Folder for local state (``VAR_DIR`` or ``<repo>/var``), created when missing."""
-    path = Path(os.environ.get("VAR_DIR") or ROOT / "var")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def database_url() -> str:
