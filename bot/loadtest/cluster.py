@@ -32,29 +32,30 @@ def _admin_engine(admin_url: str) -> sa.engine.Engine:
     return sa.create_engine(admin_url, future=True, isolation_level="AUTOCOMMIT")
 
 
-def create_database(admin_url: str, name: str) -> str:
-    """Create database ``name`` next to the admin URL's database; return its URL."""
+def _safe_name(name: str) -> str:
     if not name.replace("_", "").isalnum():
         raise ValueError(f"unsafe database name {name!r}")
+    return name
+
+
+def _admin_execute(admin_url: str, statement: str) -> None:
     engine = _admin_engine(admin_url)
     try:
         with engine.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+            conn.execute(sa.text(statement))
     finally:
         engine.dispose()
+
+
+def create_database(admin_url: str, name: str) -> str:
+    """Create database ``name`` (afresh) next to the admin URL's database; return its URL."""
+    drop_database(admin_url, name)
+    _admin_execute(admin_url, f'CREATE DATABASE "{_safe_name(name)}"')
     return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
 
 
 def drop_database(admin_url: str, name: str) -> None:
-    if not name.replace("_", "").isalnum():
-        raise ValueError(f"unsafe database name {name!r}")
-    engine = _admin_engine(admin_url)
-    try:
-        with engine.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        engine.dispose()
+    _admin_execute(admin_url, f'DROP DATABASE IF EXISTS "{_safe_name(name)}" WITH (FORCE)')
 
 
 def flush_redis(redis_url: str, prefix: str) -> None:
