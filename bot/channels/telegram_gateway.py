@@ -11,9 +11,12 @@ Environment:
     TELEGRAM_WEBHOOK_PORT     port of the local webhook server, default 8443
     TELEGRAM_API_BASE         Bot API base URL, default https://api.telegram.org/bot (tests use a fake)
     RASA_TIMEOUT              seconds to wait for Rasa, default 30
+    RASA_REST_TOKEN           bearer token for Rasa's REST channel (required there in production)
 
-Only private chats are served; an update delivered twice is handled once. The Rasa sender id is a pseudonym of the chat id. Typed text never
-starts with ``/`` when it reaches Rasa (no NLU bypass); button presses send the bot's own payload.
+Only private chats are served; an update delivered twice is handled once. The Rasa sender id is a
+pseudonym of the chat id. Typed text never starts with ``/`` when it reaches Rasa (no NLU bypass);
+a button press sends a payload only when the bot issued that callback id to this chat
+(``common.IssuedPayloads``), otherwise the pressed button's text as typed text.
 When Rasa cannot be reached or gives no answer the parent gets a Dutch apology with the
 aanmeldpunt's phone number: never silence.
 """
@@ -22,13 +25,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import hmac
 import logging
 import os
 import secrets
 import signal
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -70,6 +71,7 @@ class GatewayConfig:
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     rasa_timeout: float = 30.0
+    rest_token: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> GatewayConfig:
@@ -85,6 +87,7 @@ class GatewayConfig:
             webhook_listen=get("TELEGRAM_WEBHOOK_LISTEN", cls.webhook_listen),
             webhook_port=int(get("TELEGRAM_WEBHOOK_PORT", str(cls.webhook_port))),
             rasa_timeout=float(get("RASA_TIMEOUT", str(cls.rasa_timeout))),
+            rest_token=get("RASA_REST_TOKEN"),
         )
 
 
@@ -93,17 +96,19 @@ class RasaUnavailable(Exception):
 
 
 class RasaClient:
-    """Talks to Rasa's REST channel."""
+    """Talks to Rasa's REST channel (with the gateway token: required in production)."""
 
-    def __init__(self, base_url: str, timeout: float = 30.0) -> None:
+    def __init__(self, base_url: str, timeout: float = 30.0, token: str = "") -> None:
         self.url = f"{base_url.rstrip('/')}/webhooks/rest/webhook"
-        self._http = httpx.AsyncClient(timeout=timeout)
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self._http = httpx.AsyncClient(timeout=timeout, headers=headers)
 
-    async def send(self, sender: str, message: str) -> list[dict[str, Any]]:
+    async def send(self, sender: str, message: str, metadata: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        body: dict[str, Any] = {"sender": sender, "message": message, "input_channel": CHANNEL}
+        if metadata:
+            body["metadata"] = metadata
         try:
-            resp = await self._http.post(
-                self.url, json={"sender": sender, "message": message, "input_channel": CHANNEL}
-            )
+            resp = await self._http.post(self.url, json=body)
         except httpx.HTTPError as exc:
             raise RasaUnavailable(exc.__class__.__name__) from exc
         if resp.status_code != 200:
@@ -120,42 +125,19 @@ class RasaClient:
         await self._http.aclose()
 
 
-class CallbackIds:
-    """Callback data for payloads longer than Telegram's 64 bytes: a short hash, kept in memory.
+def keyboard(
+    buttons: list[Mapping[str, Any]], ids: common.IssuedPayloads, conversation: str
+) -> InlineKeyboardMarkup | None:
+    """Rasa buttons as an inline keyboard, one button per row (titles can be long).
 
-    After a restart an unknown hash falls back to the pressed button's text.
-    """
-
-    PREFIX = "h:"
-
-    def __init__(self, capacity: int = 10_000) -> None:
-        self.capacity = capacity
-        self._payloads: OrderedDict[str, str] = OrderedDict()
-
-    def encode(self, payload: str) -> str:
-        if len(payload.encode()) <= CALLBACK_DATA_LIMIT and not payload.startswith(self.PREFIX):
-            return payload
-        key = self.PREFIX + hashlib.sha256(payload.encode()).hexdigest()[:40]
-        self._payloads[key] = payload
-        self._payloads.move_to_end(key)
-        while len(self._payloads) > self.capacity:
-            self._payloads.popitem(last=False)
-        return key
-
-    def resolve(self, data: str, button_text: str) -> str:
-        if data.startswith(self.PREFIX):
-            return self._payloads.get(data) or common.typed_text(button_text)
-        return data or common.typed_text(button_text)
-
-
-def keyboard(buttons: list[Mapping[str, Any]], ids: CallbackIds) -> InlineKeyboardMarkup | None:
-    """Rasa buttons as an inline keyboard, one button per row (titles can be long)."""
+    Callback data is an id issued for ``conversation`` (the chat's pseudonym), never the payload
+    alone: Telegram clients can send any callback data, so only ids the bot issued count."""
     rows = []
     for button in buttons or []:
         title = " ".join(str(button.get("title") or "").split())
         payload = str(button.get("payload") or "").strip() or title
         if title:
-            rows.append([InlineKeyboardButton(title, callback_data=ids.encode(payload))])
+            rows.append([InlineKeyboardButton(title, callback_data=ids.encode(conversation, payload, CALLBACK_DATA_LIMIT))])
     return InlineKeyboardMarkup(rows) if rows else None
 
 
@@ -172,9 +154,9 @@ def pressed_button_text(query_message: Any, data: str) -> str:
 class Gateway:
     """Handlers for the python-telegram-bot Application."""
 
-    def __init__(self, rasa: RasaClient, ids: CallbackIds | None = None) -> None:
+    def __init__(self, rasa: RasaClient, ids: common.IssuedPayloads | None = None) -> None:
         self.rasa = rasa
-        self.ids = ids or CallbackIds()
+        self.ids = ids or common.IssuedPayloads()
         self._locks: dict[int, asyncio.Lock] = {}
         self._users: dict[int, int] = {}
 
@@ -220,7 +202,8 @@ class Gateway:
         query = update.callback_query
         data = query.data or ""
         message = query.message
-        payload = self.ids.resolve(data, pressed_button_text(message, data))
+        conversation = common.pseudonym(CHANNEL, str(message.chat.id)) if message is not None else ""
+        payload = self.ids.resolve_or_title(conversation, data, pressed_button_text(message, data))
         with contextlib.suppress(TelegramError):
             await query.answer()
         if message is None or not payload:
@@ -244,7 +227,9 @@ class Gateway:
         async with self._chat_lock(chat_id):
             typing = asyncio.ensure_future(self._typing(chat_id, context))
             try:
-                replies = await self.rasa.send(common.pseudonym(CHANNEL, str(chat_id)), message)
+                replies = await self.rasa.send(
+                    common.pseudonym(CHANNEL, str(chat_id)), message, common.sender_metadata(CHANNEL, str(chat_id))
+                )
             except RasaUnavailable as exc:
                 log.error("telegram: Rasa unavailable (%s)", exc)
                 replies = []
@@ -274,7 +259,7 @@ class Gateway:
         """One Rasa reply as Telegram messages; returns how many were sent."""
         sent = 0
         buttons = reply.get("buttons") or reply.get("quick_replies") or []
-        markup = keyboard(buttons, self.ids)
+        markup = keyboard(buttons, self.ids, common.pseudonym(CHANNEL, str(chat_id)))
         if reply.get("text") or markup:
             sent += await self.reply_text(chat_id, str(reply.get("text") or ""), context, markup)
         if reply.get("image"):
@@ -289,7 +274,7 @@ class Gateway:
 
 def build_application(config: GatewayConfig, gateway: Gateway | None = None) -> Application:
     """The PTB application with the gateway's handlers (private chats only)."""
-    gateway = gateway or Gateway(RasaClient(config.rasa_url, config.rasa_timeout))
+    gateway = gateway or Gateway(RasaClient(config.rasa_url, config.rasa_timeout, config.rest_token))
 
     async def close_rasa(_: Application) -> None:
         await gateway.rasa.close()

@@ -1,30 +1,47 @@
-"""A small chat page for trying the assistant in a browser: GET ``/webhooks/webchat/``.
+"""The web chat: a small chat page (GET ``/webhooks/webchat/``) and its own message endpoint.
 
 Enabled in credentials.yml with ``bot.channels.webchat.WebChatInput:``. The page (HTML + inline JS,
-no external assets) talks to Rasa's REST channel on the same server (``/webhooks/rest/webhook``)
-with a random sender id per browser tab, and shows buttons. ``WEBCHAT_ENABLED=false`` switches the
-page off (404), e.g. in production where only WhatsApp and Telegram are offered.
+no external assets) posts to ``/webhooks/webchat/webhook`` on the same server with a random id per
+browser tab. This endpoint, unlike Rasa's REST channel, is safe to publish:
+
+- the Rasa sender id is a pseudonym of the tab's id (the id itself is never stored);
+- ``input_channel`` is always ``webchat`` and no client metadata is passed on;
+- typed text never reaches Rasa as a ``/command``; a button press names an id the bot issued to
+  this conversation (``common.IssuedPayloads``), anything else counts as typing the button's title;
+- the greeting is started by the server (``{"start": true}``), not by a client payload.
+
+Rate limits per IP address are set in nginx (deploy/nginx.conf). ``WEBCHAT_ENABLED=false`` switches
+page and endpoint off (404).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
+import re
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels import common
 
+log = logging.getLogger(__name__)
+
+CHANNEL = "webchat"
 PAGE = Path(__file__).resolve().with_name("webchat.html")
 GREET_PAYLOAD = "/greet"
+# What the page generates: "web-" + 32 hex characters (16 random bytes).
+CLIENT_ID = re.compile(r"^web-[0-9a-f]{32}$")
+TEXT_LIMIT = 2000  # the page allows 1000 characters
+BUTTON_ID_LIMIT = 512
 
 
 @lru_cache(maxsize=1)
@@ -34,7 +51,7 @@ def _template() -> str:
 
 def render_page(nonce: str) -> str:
     """The chat page with its texts; the config JSON is escaped so it cannot close the script tag."""
-    config = json.dumps({"unavailable": common.text("unavailable"), "greet_payload": GREET_PAYLOAD})
+    config = json.dumps({"unavailable": common.text("unavailable")})
     config = config.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return _template().replace("{{NONCE}}", nonce).replace("{{CONFIG_JSON}}", config)
 
@@ -54,12 +71,46 @@ def security_headers(nonce: str) -> dict[str, str]:
     }
 
 
+class BadRequest(ValueError):
+    """The request body is not a web chat message."""
+
+
+def message_text(body: Any, conversation: str, ids: common.IssuedPayloads) -> str:
+    """What to send to Rasa for one request body (already checked to be a dict with a sender)."""
+    if body.get("start") is True:
+        return GREET_PAYLOAD
+    if "button" in body:
+        button, title = body.get("button"), body.get("title")
+        if not isinstance(button, str) or not isinstance(title, str) or len(button) > BUTTON_ID_LIMIT:
+            raise BadRequest("button and title must be strings")
+        return ids.resolve_or_title(conversation, button, title[:TEXT_LIMIT])
+    message = body.get("message")
+    if not isinstance(message, str):
+        raise BadRequest("message must be a string")
+    return common.typed_text(message[:TEXT_LIMIT])
+
+
+def issue_buttons(reply: Mapping[str, Any], conversation: str, ids: common.IssuedPayloads) -> dict[str, Any]:
+    """A reply for the page: buttons carry issued ids instead of their payloads; no recipient id."""
+    out = {key: value for key, value in reply.items() if key in ("text", "image")}
+    buttons = reply.get("buttons") or reply.get("quick_replies") or []
+    issued = []
+    for button in buttons:
+        title = " ".join(str(button.get("title") or "").split())
+        payload = str(button.get("payload") or "").strip() or title
+        if title:
+            issued.append({"title": title, "id": ids.encode(conversation, payload, BUTTON_ID_LIMIT)})
+    if issued:
+        out["buttons"] = issued
+    return out
+
+
 class WebChatInput(InputChannel):
-    """Serves the chat page; the messages themselves go through the REST channel."""
+    """Serves the chat page and takes its messages (see the module doc)."""
 
     @classmethod
     def name(cls) -> str:
-        return "webchat"
+        return CHANNEL
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> WebChatInput:
@@ -68,6 +119,28 @@ class WebChatInput(InputChannel):
 
     def __init__(self, enabled: bool = True) -> None:
         self.enabled = enabled
+        self.ids = common.IssuedPayloads()
+
+    async def converse(
+        self, body: Any, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> tuple[int, list[dict[str, Any]] | dict[str, str]]:
+        """Handle one request body; (HTTP status, JSON answer)."""
+        if not isinstance(body, dict) or not isinstance(body.get("sender"), str) or not CLIENT_ID.match(body["sender"]):
+            return 400, {"error": "bad request"}
+        conversation = common.pseudonym(CHANNEL, body["sender"])
+        try:
+            text = message_text(body, conversation, self.ids)
+        except BadRequest:
+            return 400, {"error": "bad request"}
+        if not text:
+            return 400, {"error": "empty message"}
+        collector = CollectingOutputChannel()
+        try:
+            await on_new_message(UserMessage(text, collector, conversation, input_channel=CHANNEL))
+        except Exception as exc:  # noqa: BLE001 - never log the text; the page shows its apology
+            log.error("webchat: handling a message failed: %s", exc.__class__.__name__)
+            return 500, {"error": "unavailable"}
+        return 200, [issue_buttons(m, conversation, self.ids) for m in collector.messages]
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         page = Blueprint("webchat_page", __name__)
@@ -81,5 +154,16 @@ class WebChatInput(InputChannel):
                 return response.redirect(request.path + "/")
             nonce = secrets.token_urlsafe(16)
             return response.html(render_page(nonce), headers=security_headers(nonce))
+
+        @page.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            if not self.enabled:
+                return response.text("not found", status=404)
+            try:
+                body = json.loads(request.body or b"null")
+            except ValueError:
+                return response.json({"error": "bad request"}, status=400)
+            status, answer = await self.converse(body, on_new_message)
+            return response.json(answer, status=status, headers={"Cache-Control": "no-store"})
 
         return page

@@ -16,8 +16,10 @@ Webhook URL for Meta: ``https://<host>/webhooks/whatsapp/webhook``.
 
 Flow: the POST is checked against the app secret over the raw bytes (403 and nothing processed
 when wrong), acknowledged at once, and processed in a background task: each message id once (also
-after a restart, via ``bot.store.dedup``), sender id pseudonymised before it reaches Rasa; the real
-WhatsApp id only lives in the per-message :class:`WhatsAppOutput`.
+after a restart, via ``bot.store.dedup``), sender id pseudonymised and message id replaced by a keyed
+hash before they reach Rasa; the real WhatsApp id only lives in the per-message
+:class:`WhatsAppOutput`. Button and list-row ids are issued per sender (``common.IssuedPayloads``):
+a reply with an id the bot did not send to her counts as her typing the button's title.
 """
 
 from __future__ import annotations
@@ -110,11 +112,14 @@ class WhatsAppConfig:
 
 # ------------------------------------------------------------------------------------ incoming
 def signature_valid(app_secret: str, raw_body: bytes, header: str | None) -> bool:
-    """Check ``X-Hub-Signature-256: sha256=<hex>`` = HMAC-SHA256(app secret, raw request bytes)."""
-    if not app_secret or not header or not header.startswith("sha256="):
+    """Check ``X-Hub-Signature-256: sha256=<hex>`` = HMAC-SHA256(app secret, raw request bytes).
+
+    Any header that is not plain ASCII is simply wrong (``compare_digest`` raises on non-ASCII str).
+    """
+    if not app_secret or not header or not header.startswith("sha256=") or not header.isascii():
         return False
     expected = hmac.new(app_secret.encode(), raw_body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, header[len("sha256="):].strip().lower())
+    return hmac.compare_digest(expected.encode(), header[len("sha256="):].strip().lower().encode())
 
 
 def sign(app_secret: str, raw_body: bytes) -> str:
@@ -186,35 +191,6 @@ def parse_webhook(body: Any, phone_number_id: str | None = None) -> list[Incomin
     return found
 
 
-class PayloadIds:
-    """Button ids for payloads longer than the API allows: a short hash, remembered in memory.
-
-    After a restart an unknown hash falls back to the button's title (see :meth:`resolve`).
-    """
-
-    PREFIX = "h:"
-
-    def __init__(self, capacity: int = 10_000) -> None:
-        self.capacity = capacity
-        self._payloads: OrderedDict[str, str] = OrderedDict()
-
-    def encode(self, payload: str, limit: int) -> str:
-        if len(payload) <= limit and not payload.startswith(self.PREFIX):
-            return payload
-        key = self.PREFIX + hashlib.sha256(payload.encode()).hexdigest()[:32]
-        self._payloads[key] = payload
-        self._payloads.move_to_end(key)
-        while len(self._payloads) > self.capacity:
-            self._payloads.popitem(last=False)
-        return key
-
-    def resolve(self, reply_id: str, title: str) -> str:
-        """What to send to Rasa for a pressed button/list row."""
-        if reply_id.startswith(self.PREFIX):
-            return self._payloads.get(reply_id) or common.typed_text(title)
-        return reply_id or common.typed_text(title)
-
-
 # ------------------------------------------------------------------------------------ outgoing
 def _envelope(to: str, kind: str, content: dict[str, Any]) -> dict[str, Any]:
     return {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to, "type": kind, kind: content}
@@ -242,10 +218,11 @@ def _choices(buttons: Iterable[Mapping[str, Any]]) -> list[tuple[str, str]]:
 
 
 def choice_messages(
-    to: str, message: str | None, buttons: Iterable[Mapping[str, Any]], ids: PayloadIds
+    to: str, message: str | None, buttons: Iterable[Mapping[str, Any]], ids: common.IssuedPayloads, conversation: str
 ) -> list[dict[str, Any]]:
     """A text with choices: 1-3 reply buttons, 4-10 a list message, more: a list of 10 plus a text
-    naming the others. Text that does not fit in the interactive body goes first as plain text."""
+    naming the others. Text that does not fit in the interactive body goes first as plain text.
+    Button and row ids are issued for ``conversation`` (the sender pseudonym) by ``ids``."""
     choices = _choices(buttons)
     if not choices:
         return text_messages(to, message or "")
@@ -259,7 +236,7 @@ def choice_messages(
             "buttons": [
                 {
                     "type": "reply",
-                    "reply": {"id": ids.encode(payload, BUTTON_ID_LIMIT), "title": common.shorten(title, BUTTON_TITLE_LIMIT)},
+                    "reply": {"id": ids.encode(conversation, payload, BUTTON_ID_LIMIT), "title": common.shorten(title, BUTTON_TITLE_LIMIT)},
                 }
                 for title, payload in choices
             ]
@@ -268,7 +245,7 @@ def choice_messages(
         return messages
     rows = []
     for title, payload in choices[:MAX_ROWS]:
-        row = {"id": ids.encode(payload, ROW_ID_LIMIT), "title": common.shorten(title, ROW_TITLE_LIMIT)}
+        row = {"id": ids.encode(conversation, payload, ROW_ID_LIMIT), "title": common.shorten(title, ROW_TITLE_LIMIT)}
         if len(title) > ROW_TITLE_LIMIT:
             row["description"] = common.shorten(title, ROW_DESCRIPTION_LIMIT)
         rows.append(row)
@@ -368,10 +345,13 @@ class WhatsAppOutput(OutputChannel):
     def name(cls) -> str:
         return CHANNEL
 
-    def __init__(self, client: GraphClient, wa_id: str, ids: PayloadIds | None = None) -> None:
+    def __init__(
+        self, client: GraphClient, wa_id: str, ids: common.IssuedPayloads | None = None, conversation: str = ""
+    ) -> None:
         self.client = client
         self.wa_id = wa_id
-        self.ids = ids or PayloadIds()
+        self.ids = ids or common.IssuedPayloads()
+        self.conversation = conversation or common.pseudonym(CHANNEL, wa_id)
         self.sent = 0
 
     async def _send_all(self, messages: list[dict[str, Any]]) -> None:
@@ -385,7 +365,7 @@ class WhatsAppOutput(OutputChannel):
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
     ) -> None:
-        await self._send_all(choice_messages(self.wa_id, text, buttons, self.ids))
+        await self._send_all(choice_messages(self.wa_id, text, buttons, self.ids, self.conversation))
 
     async def send_quick_replies(
         self, recipient_id: str, text: str, quick_replies: list[dict[str, Any]], **kwargs: Any
@@ -419,7 +399,7 @@ class WhatsAppInput(InputChannel):
     def __init__(self, config: WhatsAppConfig, client: GraphClient | None = None) -> None:
         self.config = config
         self.client = client or GraphClient(config)
-        self.ids = PayloadIds()
+        self.ids = common.IssuedPayloads()
         self._tasks: set[asyncio.Task] = set()
         self._seen: OrderedDict[str, None] = OrderedDict()  # recent ids: cheap first dedup guard
         if config.enabled:
@@ -428,15 +408,15 @@ class WhatsAppInput(InputChannel):
             log.warning("WhatsApp channel inactive (answers 503): set %s", ", ".join(config.missing()))
 
     # --------------------------------------------------------------------------- dedup
-    async def _first_time(self, message_id: str) -> bool:
-        if message_id in self._seen:
+    async def _first_time(self, message_key: str) -> bool:
+        if message_key in self._seen:
             return False
-        self._seen[message_id] = None
+        self._seen[message_key] = None
         while len(self._seen) > 10_000:
             self._seen.popitem(last=False)
         try:
             return await asyncio.get_running_loop().run_in_executor(
-                None, common.mark_processed, CHANNEL, message_id
+                None, common.mark_processed, CHANNEL, message_key
             )
         except Exception as exc:  # noqa: BLE001 - rather answer twice after a restart than never
             log.error("whatsapp: dedup store failed (%s); processing message anyway", exc.__class__.__name__)
@@ -444,24 +424,33 @@ class WhatsAppInput(InputChannel):
 
     # ------------------------------------------------------------------------- process
     async def handle(self, message: Incoming, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
-        """Process one incoming message (already verified, not yet deduplicated)."""
-        if not await self._first_time(message.message_id):
+        """Process one incoming message (already verified, not yet deduplicated).
+
+        Rasa never sees the WhatsApp id or the message id (it encodes the phone number): the
+        sender is a pseudonym, the message id a keyed hash. A button reply only counts as a
+        payload when the bot issued that id to this sender; otherwise its title is typed text.
+        """
+        message_key = common.message_key(CHANNEL, message.message_id)
+        if not await self._first_time(message_key):
             log.info("whatsapp: duplicate message ignored")
             return
-        output = WhatsAppOutput(self.client, message.wa_id, self.ids)
+        sender_id = common.pseudonym(CHANNEL, message.wa_id)
+        output = WhatsAppOutput(self.client, message.wa_id, self.ids, sender_id)
         if message.kind == "other":
             await output.send_text_message(message.wa_id, common.text("only_text"))
             return
         if message.kind == "payload":
-            text = self.ids.resolve(message.text, message.title)
+            text = self.ids.resolve_or_title(sender_id, message.text, message.title)
         else:
             text = common.typed_text(message.text)
         if not text:
             return
         try:
-            sender_id = common.pseudonym(CHANNEL, message.wa_id)
             await on_new_message(
-                UserMessage(text, output, sender_id, input_channel=CHANNEL, message_id=message.message_id)
+                UserMessage(
+                    text, output, sender_id, input_channel=CHANNEL, message_id=message_key,
+                    metadata=common.sender_metadata(CHANNEL, message.wa_id) or None,
+                )
             )
         except Exception as exc:  # noqa: BLE001 - the parent must get an answer, whatever broke
             log.error("whatsapp: handling a message failed: %s", exc.__class__.__name__)

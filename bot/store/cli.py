@@ -3,8 +3,13 @@
     python -m bot.store.cli migrate
     python -m bot.store.cli create-staff USERNAME [--admin]   # password: prompt, or STAFF_PASSWORD
     python -m bot.store.cli set-password USERNAME
-    python -m bot.store.cli purge [--days N]                   # retention; default RETENTION_DAYS or 365
-    python -m bot.store.cli rotate-keys                        # re-encrypt with the first APP_ENCRYPTION_KEYS key
+    python -m bot.store.cli purge [--days N] [--tracker-days N] # retention (run daily); see below
+    python -m bot.store.cli rotate-keys                        # re-encrypt with the first key (app + tracker)
+
+``purge``: personal data of closed/withdrawn registrations after RETENTION_DAYS (365); processed
+message ids after 7 days (and rows from before they were keyed hashes); the conversation history
+(Rasa tracker store, TRACKER_DB_*) after TRACKER_RETENTION_DAYS (90), abandoned forms' encrypted
+values, and message ids or client metadata stored by older versions (bot/privacy/retention.py).
 
 Uses DATABASE_URL (default: SQLite under var/). Exit code 0 on success, 1 on errors,
 2 when the database is unavailable.
@@ -19,6 +24,9 @@ import os
 import sys
 from datetime import timedelta
 
+from sqlalchemy.exc import OperationalError
+
+from bot.privacy.keys import MissingSecret
 from bot.store.errors import StoreUnavailable
 
 DEDUP_RETENTION_DAYS = 7
@@ -79,7 +87,10 @@ def main(argv: list[str] | None = None) -> int:
     p_pw.add_argument("username")
     p_purge = sub.add_parser("purge", help="retention: delete personal data of old closed/withdrawn registrations")
     p_purge.add_argument("--days", type=int, default=None, help="default: RETENTION_DAYS or 365")
-    sub.add_parser("rotate-keys", help="re-encrypt personal data with the first key of APP_ENCRYPTION_KEYS")
+    p_purge.add_argument("--tracker-days", type=int, default=None,
+                         help="conversation history; default: TRACKER_RETENTION_DAYS or 90")
+    sub.add_parser("rotate-keys", help="re-encrypt personal data with the first key of APP_ENCRYPTION_KEYS "
+                                       "and tracker slot values with the first key of TRACKER_ENCRYPTION_KEYS")
     args = parser.parse_args(argv)
 
     from bot.store import db, registrations, staff_users
@@ -95,20 +106,40 @@ def main(argv: list[str] | None = None) -> int:
             staff_users.set_password(args.username, _password(args.username))
             print(f"password set for {args.username}")
         elif args.command == "purge":
+            from bot.privacy.retention import purge_tracker, retention_days
             from bot.store import dedup
             from bot.store.models import utcnow
 
             days = _retention_days(args.days)
+            tracker_days = retention_days(args.tracker_days)
             now = utcnow()
             purged = registrations.purge_expired(days, now)
-            forgotten = dedup.purge_processed(now - timedelta(days=DEDUP_RETENTION_DAYS))
+            forgotten = dedup.purge_processed(now - timedelta(days=DEDUP_RETENTION_DAYS)) + dedup.purge_legacy()
             print(f"purged personal data of {purged} registration(s) older than {days} days; "
                   f"forgot {forgotten} processed message id(s)")
+            tracker = purge_tracker(tracker_days, now.timestamp())
+            if tracker.store_found:
+                print(f"conversation history: deleted {tracker.deleted_events} event(s) older than {tracker_days} days; "
+                      f"cleared {tracker.compacted_values} value(s) of abandoned forms; "
+                      f"hashed {tracker.hashed_message_ids} old message id(s)")
+            else:
+                print("conversation history: no tracker database yet")
         elif args.command == "rotate-keys":
+            from bot.privacy.retention import tracker_store_from_env
+
             print(f"re-encrypted {rotate_keys()} row(s)")
+            store = tracker_store_from_env()
+            if store is not None:
+                print(f"re-encrypted {store.rotate_encrypted_values()} conversation value(s)")
     except StoreUnavailable:
         print("database unavailable (check DATABASE_URL)", file=sys.stderr)
         return 2
+    except OperationalError:
+        print("tracker database unavailable (check TRACKER_DB_*)", file=sys.stderr)
+        return 2
+    except MissingSecret as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1

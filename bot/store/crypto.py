@@ -4,7 +4,8 @@ Keys: ``APP_ENCRYPTION_KEYS`` = comma-separated Fernet keys, the first one encry
 all of them decrypt (rotation: put the new key first, run
 ``python -m bot.store.cli rotate-keys``, then drop the old key). When unset, a key is
 generated once into ``<VAR_DIR>/encryption.key`` (mode 0600) with a warning: fine for
-the embedded default, not for production (back the key up: without it the data is lost).
+the embedded default; with ``APP_ENV=production`` a missing key is an error instead (set it, and
+back it up: without it the data is lost).
 """
 
 from __future__ import annotations
@@ -52,6 +53,10 @@ def configured_keys() -> list[str]:
     raw = os.environ.get("APP_ENCRYPTION_KEYS", "").strip()
     if raw:
         return [k.strip() for k in raw.split(",") if k.strip()]
+    from bot.privacy.keys import MissingSecret, is_production
+
+    if is_production():  # never a key that only lives in one container's var/
+        raise MissingSecret("APP_ENCRYPTION_KEYS must be set when APP_ENV=production (see docs/production.md)")
     path = _key_file()
     key = _load_or_create_key_file(path)
     if not key:  # a concurrent writer created the file but has not written yet

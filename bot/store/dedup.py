@@ -4,12 +4,13 @@ WhatsApp (and Telegram) re-deliver webhooks when an answer is slow or fails. Cal
 ``mark_processed(channel, message_id)`` before handling a message: True means first
 delivery (handle it), False means it was seen before (skip it). Race-safe via the
 primary key (INSERT ... ON CONFLICT DO NOTHING on SQLite and PostgreSQL).
-Only a SHA-256 of (channel, message_id) is stored.
+Only a keyed hash of (channel, message_id) is stored (HMAC with the pseudonym secret, prefixed
+``k1``): a WhatsApp message id encodes the sender's phone number. Rows from before the keyed hash
+(plain SHA-256) are deleted by :func:`purge_legacy` (part of ``python -m bot.store.cli purge``).
 """
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime, timezone
 
 from sqlalchemy import delete, exc, insert
@@ -19,7 +20,9 @@ from bot.store.models import ProcessedMessage, utcnow
 
 
 def _key(channel: str, message_id: str) -> str:
-    return hashlib.sha256(f"{channel}\x00{message_id}".encode()).hexdigest()
+    from bot.privacy.pseudonym import keyed_hash
+
+    return keyed_hash("dedup", f"{channel}\x00{message_id}")
 
 
 def mark_processed(channel: str, message_id: str, url: str | None = None) -> bool:
@@ -54,6 +57,15 @@ def purge_processed(older_than: datetime, url: str | None = None) -> int:
         result = session.execute(
             delete(ProcessedMessage).where(ProcessedMessage.processed_at < older_than)
         )
+        return result.rowcount or 0
+
+
+def purge_legacy(url: str | None = None) -> int:
+    """Delete rows keyed with the old, unkeyed SHA-256 (before the ``k1`` keyed hash)."""
+    from bot.privacy.pseudonym import HASH_PREFIX
+
+    with store_session(url) as session:
+        result = session.execute(delete(ProcessedMessage).where(~ProcessedMessage.key.startswith(HASH_PREFIX)))
         return result.rowcount or 0
 
 

@@ -74,6 +74,7 @@ class RasaStack:
     rasa_port: int = 0
     action_port: int = 0
     token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+    action_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     @property
@@ -94,6 +95,8 @@ class RasaStack:
                 "TRACKER_DB_USER": "",
                 "TRACKER_DB_PASSWORD": "",
                 "VAR_DIR": str(self.workdir),
+                "RASA_AUTH_TOKEN": self.token,
+                "ACTION_SERVER_TOKEN": self.action_token,
                 **self.env,
             }
         )
@@ -102,7 +105,7 @@ class RasaStack:
         self.action_port = self.action_port or free_port()
         log = self.workdir / "actions.log"
         self.procs["actions"] = subprocess.Popen(
-            [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.action_port)],
+            [sys.executable, "-m", "bot.security.action_server", "--port", str(self.action_port)],
             cwd=ROOT, env=self.stack_env(), stdout=log.open("ab"), stderr=subprocess.STDOUT,
         )
         wait_http(f"{self.action_url}/health", timeout, self.procs["actions"], log)
@@ -112,9 +115,10 @@ class RasaStack:
         log = self.workdir / "rasa.log"
         self.procs["rasa"] = subprocess.Popen(
             [
-                sys.executable, "-m", "rasa", "run", "--model", str(self.model), "--port", str(self.rasa_port),
-                "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
-                "--enable-api", f"--auth-token={self.token}",  # "=": a token may start with "-"
+                # The shipped launcher: token from RASA_AUTH_TOKEN (not argv), 127.0.0.1, no texts in logs.
+                sys.executable, "-m", "bot.security.rasa_server", "--model", str(self.model),
+                "--port", str(self.rasa_port), "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+                "--enable-api",
             ],
             cwd=ROOT, env=self.stack_env(), stdout=log.open("ab"), stderr=subprocess.STDOUT,
         )

@@ -16,10 +16,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.channels import common, whatsapp
-from bot.channels.telegram_gateway import CallbackIds, GatewayConfig, keyboard, pressed_button_text, secret_matches
+from bot.channels.common import IssuedPayloads
+from bot.channels.telegram_gateway import GatewayConfig, keyboard, pressed_button_text, secret_matches
 from bot.channels.whatsapp import (
     GraphClient,
-    PayloadIds,
     WhatsAppConfig,
     WhatsAppInput,
     choice_messages,
@@ -152,18 +152,23 @@ def test_text_is_split_at_the_api_limit() -> None:
     assert all(m["type"] == "text" and len(m["text"]["body"]) <= 4096 and m["to"] == "316" for m in messages)
 
 
+CONV = "conversation-pseudonym"
+
+
 def test_up_to_three_choices_become_reply_buttons() -> None:
-    (message,) = choice_messages("316", "Kies:", _buttons(3), PayloadIds())
+    ids = IssuedPayloads()
+    (message,) = choice_messages("316", "Kies:", _buttons(3), ids, CONV)
     interactive = message["interactive"]
     assert interactive["type"] == "button" and interactive["body"] == {"text": "Kies:"}
     buttons = interactive["action"]["buttons"]
-    assert [b["reply"]["id"] for b in buttons] == ["/choice_1", "/choice_2", "/choice_3"]
+    assert [ids.resolve(CONV, b["reply"]["id"]) for b in buttons] == ["/choice_1", "/choice_2", "/choice_3"]
+    assert not any(b["reply"]["id"].startswith("/") for b in buttons), "ids are issued, never the bare payload"
     assert all(b["type"] == "reply" and len(b["reply"]["title"]) <= 20 for b in buttons)
 
 
 def test_four_to_ten_choices_become_a_list() -> None:
     for n in (4, 10):
-        (message,) = choice_messages("316", "Kies:", _buttons(n), PayloadIds())
+        (message,) = choice_messages("316", "Kies:", _buttons(n), IssuedPayloads(), CONV)
         interactive = message["interactive"]
         assert interactive["type"] == "list"
         rows = interactive["action"]["sections"][0]["rows"]
@@ -174,33 +179,35 @@ def test_four_to_ten_choices_become_a_list() -> None:
 
 
 def test_more_than_ten_choices_degrade_to_a_list_plus_text() -> None:
-    list_message, rest = choice_messages("316", "Kies:", _buttons(12, "Optie {i}"), PayloadIds())
+    list_message, rest = choice_messages("316", "Kies:", _buttons(12, "Optie {i}"), IssuedPayloads(), CONV)
     assert len(list_message["interactive"]["action"]["sections"][0]["rows"]) == 10
     assert rest["type"] == "text"
     assert rest["text"]["body"].splitlines()[1:] == ["- Optie 11", "- Optie 12"]
 
 
 def test_long_body_goes_first_as_text_and_empty_body_gets_a_prompt() -> None:
-    messages = choice_messages("316", "Lange uitleg. " * 100, _buttons(2), PayloadIds())
+    messages = choice_messages("316", "Lange uitleg. " * 100, _buttons(2), IssuedPayloads(), CONV)
     assert [m["type"] for m in messages] == ["text", "interactive"]
     assert len(messages[1]["interactive"]["body"]["text"]) <= 1024
-    (message,) = choice_messages("316", None, _buttons(2), PayloadIds())
+    (message,) = choice_messages("316", None, _buttons(2), IssuedPayloads(), CONV)
     assert message["interactive"]["body"]["text"] == common.text("choose")
-    assert choice_messages("316", "Alleen tekst", [], PayloadIds())[0]["type"] == "text"
+    assert choice_messages("316", "Alleen tekst", [], IssuedPayloads(), CONV)[0]["type"] == "text"
 
 
 def test_long_payloads_get_a_short_id_that_maps_back() -> None:
-    ids = PayloadIds()
+    ids = IssuedPayloads()
     payload = '/request_registration{"reg_note": "' + "x" * 300 + '"}'
     buttons = [{"title": "Lang", "payload": payload}, {"title": "Kort", "payload": "/greet"},
                {"title": "Dubbel", "payload": "/greet"}]
-    (message,) = choice_messages("316", "Kies:", buttons, ids)
+    (message,) = choice_messages("316", "Kies:", buttons, ids, CONV)
     reply_ids = [b["reply"]["id"] for b in message["interactive"]["action"]["buttons"]]
     assert len(reply_ids) == 2, "duplicate payloads are dropped"
-    assert reply_ids[0].startswith("h:") and len(reply_ids[0]) <= 256
-    assert ids.resolve(reply_ids[0], "Lang") == payload
-    assert ids.resolve("/greet", "Kort") == "/greet"
-    assert PayloadIds().resolve(reply_ids[0], "/Lang") == "Lang", "unknown after a restart: the title, no bypass"
+    assert reply_ids[0].startswith("h1") and len(reply_ids[0]) <= 256
+    assert ids.resolve_or_title(CONV, reply_ids[0], "Lang") == payload
+    assert ids.resolve_or_title(CONV, reply_ids[1], "Kort") == "/greet"
+    assert IssuedPayloads().resolve_or_title(CONV, reply_ids[0], "/Lang") == "Lang", \
+        "unknown after a restart: the title, no bypass"
+    assert IssuedPayloads().resolve(CONV, reply_ids[1]) == "/greet", "short payloads survive a restart"
 
 
 # ------------------------------------------------------------------------------ config
@@ -266,7 +273,8 @@ def test_channel_processes_in_the_background_once_and_pseudonymously(
     message = received[0]
     assert message.text == "greet", "typed '/greet' does not bypass NLU"
     assert message.sender_id == hmac.new(b"unit-secret", b"31612345678", hashlib.sha256).hexdigest()
-    assert message.input_channel == "whatsapp" and message.message_id == "wamid.text"
+    assert message.input_channel == "whatsapp"
+    assert message.message_id == common.message_key("whatsapp", "wamid.text") != "wamid.text"
     # Two webhooks are processed concurrently: the order between them is not fixed.
     assert sorted(m["type"] for m in graph.sent) == ["interactive", "text"]
     assert all(m["to"] == "31612345678" for m in graph.sent)
@@ -275,6 +283,7 @@ def test_channel_processes_in_the_background_once_and_pseudonymously(
 
 def test_silence_is_never_the_answer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("VAR_DIR", str(tmp_path))
+    monkeypatch.delenv("PSEUDONYM_SECRET", raising=False)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
     graph = FakeGraphAPI("tok", "PN").start()
     config = WhatsAppConfig("v", "app", "tok", "PN", graph.url)
@@ -336,18 +345,19 @@ def test_graph_client_gives_up_when_the_api_is_unreachable() -> None:
 
 # ---------------------------------------------------------------------------- telegram
 def test_telegram_keyboard_and_callback_data() -> None:
-    ids = CallbackIds()
+    ids = IssuedPayloads()
     long_payload = '/find_group{"group_postcode": "' + "9" * 80 + '"}'
     markup = keyboard([{"title": "Welke hulp is er?", "payload": "/ask_capabilities"},
-                       {"title": "Zoek", "payload": long_payload}, {"title": "", "payload": "/x"}], ids)
+                       {"title": "Zoek", "payload": long_payload}, {"title": "", "payload": "/x"}], ids, CONV)
     rows = markup.inline_keyboard
     assert [len(r) for r in rows] == [1, 1]
-    assert rows[0][0].callback_data == "/ask_capabilities"
+    assert ids.resolve(CONV, rows[0][0].callback_data) == "/ask_capabilities"
+    assert len(rows[0][0].callback_data.encode()) <= 64
     data = rows[1][0].callback_data
-    assert data.startswith("h:") and len(data.encode()) <= 64
-    assert ids.resolve(data, "Zoek") == long_payload
-    assert CallbackIds().resolve(data, "/Zoek") == "Zoek"
-    assert keyboard([], ids) is None
+    assert data.startswith("h1") and len(data.encode()) <= 64
+    assert ids.resolve_or_title(CONV, data, "Zoek") == long_payload
+    assert IssuedPayloads().resolve_or_title(CONV, data, "/Zoek") == "Zoek"
+    assert keyboard([], ids, CONV) is None
 
     class Message:
         reply_markup = markup

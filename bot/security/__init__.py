@@ -1,0 +1,1 @@
+"""Process hardening: production settings check, the action server and Rasa server launchers, log filters."""
