@@ -17,7 +17,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.privacy.pseudonym import sender_key
+from bot.privacy.erasure import ERASE_SLOT
+from bot.privacy.pseudonym import lookup_keys, sender_key
+from bot.privacy.texts import nothing_kept_text
 from bot.registration import fields as f
 from bot.registration import help_areas, withdraw
 from bot.registration.conditions import (
@@ -148,9 +150,9 @@ class ValidateRegistrationForm(FormValidationAction):
                 f.INSTANCE: secrets.token_hex(8),
             }
         if is_clear_no(text, intent):
-            opening = "Oké, dan meld ik je niet aan. Ik heb niets van je bewaard."
+            opening = f"Oké, dan meld ik je niet aan. {nothing_kept_text()}"
         else:
-            opening = "Ik weet niet zeker of je toestemming geeft, dus ik meld je niet aan. Ik heb niets van je bewaard."
+            opening = f"Ik weet niet zeker of je toestemming geeft, dus ik meld je niet aan. {nothing_kept_text()}"
         dispatcher.utter_message(
             text=(
                 f"{opening} Wil je toch hulp? Bel het aanmeldpunt Moeders van Rotterdam: {AANMELDPUNT_PHONE}. "
@@ -324,16 +326,27 @@ class ValidateRegistrationWithdrawForm(FormValidationAction):
         return {f.WITHDRAW_OK: "yes" if answer else "no"}
 
 
+def _latest_metadata(tracker: Tracker) -> dict[str, Any] | None:
+    """Metadata of her latest message (the channel's signed old pseudonyms during a rotation)."""
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "user":
+            return event.get("metadata") or tracker.latest_message.get("metadata")
+    return tracker.latest_message.get("metadata")
+
+
 class ActionRegistrationWithdraw(Action):
-    """Withdraw after a clear yes: her personal data is deleted from the store."""
+    """Withdraw after a clear yes: her personal data is deleted from the store, and this
+    conversation from the tracker store once the turn is saved (bot/privacy/erasure.py)."""
 
     def name(self) -> str:
         return "action_registration_withdraw"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         if tracker.get_slot(f.WITHDRAW_OK) == "yes":
-            result = withdraw.withdraw(sender_key(tracker.sender_id))
+            result = withdraw.withdraw(lookup_keys(tracker.sender_id, _latest_metadata(tracker)))
             dispatcher.utter_message(text=withdraw.result_text(result))
+            if not result.unavailable:
+                return [SlotSet(f.WITHDRAW_OK, None), SlotSet(ERASE_SLOT, True)]
         else:
             dispatcher.utter_message(text=withdraw.kept_text())
         return [SlotSet(f.WITHDRAW_OK, None)]

@@ -160,6 +160,8 @@ class Cluster:
             "APP_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
             "TRACKER_ENCRYPTION_KEY": Fernet.generate_key().decode(),
             "PSEUDONYM_SECRET": secrets.token_urlsafe(32),
+            "ACTION_SERVER_TOKEN": secrets.token_urlsafe(32),
+            "RASA_AUTH_TOKEN": self.token,
         }
 
     # ------------------------------------------------------------------ processes
@@ -172,16 +174,16 @@ class Cluster:
 
     def start_action_server(self, index: int, port: int) -> Proc:
         return self._spawn(
-            f"actions{index}", port, [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
+            f"actions{index}", port, [sys.executable, "-m", "bot.security.action_server", "--port", str(port)]
         )
 
     def start_rasa(self, index: int, port: int) -> Proc:
         return self._spawn(
             f"rasa{index}", port,
             [
-                sys.executable, "-m", "rasa", "run", "--model", str(self.model), "--port", str(port),
-                "--endpoints", self.endpoints, "--credentials", "credentials.yml",
-                "--enable-api", "--auth-token", self.token,
+                # the production launcher: token from RASA_AUTH_TOKEN, not on the command line
+                sys.executable, "-m", "bot.security.rasa_server", "--model", str(self.model), "--port", str(port),
+                "--endpoints", self.endpoints, "--credentials", "credentials.yml", "--enable-api",
             ],
         )
 

@@ -126,6 +126,26 @@ def _dutch_hashes() -> array.array:
     return array.array("q", sorted({_word_hash(w.lower()) for w in words}))
 
 
+@lru_cache(maxsize=1)
+def _describing_words() -> frozenset[str]:
+    """Dutch adjectives and verbs (lemmas), which describe a state after 'ik ben' ('moe', 'bevallen')."""
+    import srsly
+    from spacy_lookups_data import __file__ as data_init
+
+    index = srsly.read_gzip_json(Path(data_init).parent / "data" / "nl_lemma_index.json.gz")
+    return frozenset(w.lower() for pos in ("adj", "verb") for w in index.get(pos, ()))
+
+
+def is_describing_word(word: str) -> bool:
+    """An adjective, verb or participle ('zwanger', 'verhuisd', 'getrouwd'): not a name after 'ik ben'."""
+    word = word.lower()
+    if word in _describing_words() or word in ADVERBS:
+        return True
+    if word.startswith("ge") and word.endswith(("d", "t", "en")) and len(word) > 5:
+        return True  # a participle: 'getrouwd', 'gescheiden'
+    return word.endswith(("d", "t")) and word[:-1] + "en" in _describing_words()
+
+
 def _in_table(word: str) -> bool:
     table = _dutch_hashes()
     key = _word_hash(word)
@@ -202,3 +222,4 @@ def warm_up() -> None:
     places()
     place_phrases()
     _dutch_hashes()
+    _describing_words()

@@ -482,8 +482,10 @@ class _Names:
         if mode in ("strong", "label"):
             return True
         dutch = self.dutch(tok.text)
-        if mode == "ben":
-            return (tok.is_cap and (self.first_name(tok) or not dutch)) or (not tok.is_cap and not dutch)
+        if mode == "ben":  # capitalised: a name unless it describes a state ('Ik ben Moe'); lower case: no Dutch word
+            if tok.is_cap:
+                return self.first_name(tok) or not (lexicon.is_describing_word(tok.text) or self.place(tok))
+            return not dutch
         if mode == "soft":
             return self.first_name(tok) or (not dutch and not self.place(tok))
         if mode == "cap":

@@ -171,26 +171,38 @@ def hashed_message_id(message_id: Any) -> Any:
     return keyed_hash("message-id", str(message_id))
 
 
-def redact_user_text(raw: Any, known: dict[str, set[str]]) -> Any:
-    """A user text without personal data; ``/intent{...}`` keeps only its intent name."""
+def redact_user_text(raw: Any, known: dict[str, set[str]], intents: frozenset[str] | None = None) -> Any:
+    """A user text without personal data.
+
+    ``/intent{...}`` keeps only its intent name, and only when that is one of the domain's
+    ``intents`` (without a domain: a lower-case snake_case name); anything else before the ``{``
+    ("/ik heet Fatima{") could be personal and goes as well.
+    """
     if not isinstance(raw, str):
         return raw
     payload = _INTENT_PAYLOAD.match(raw)
     if payload:
-        return f"/{payload.group(1)}{{{REDACTED}}}"
+        name = payload.group(1)
+        known_intent = name in intents if intents is not None else bool(re.fullmatch(r"[a-z0-9_]+", name))
+        return f"/{name}{{{REDACTED}}}" if known_intent else f"/{{{REDACTED}}}"
+    if raw.lstrip().startswith("/") and "{" in raw:
+        return f"/{{{REDACTED}}}"
     return redact(raw, known)
 
 
-def redact_event(event: dict[str, Any], known: dict[str, set[str]], asked: str | None = None) -> dict[str, Any]:
+def redact_event(
+    event: dict[str, Any], known: dict[str, set[str]], asked: str | None = None, intents: frozenset[str] | None = None
+) -> dict[str, Any]:
     """A copy of one serialised event without personal data in clear text.
 
     ``asked`` is the slot the bot was asking for when a user message came in (if a form was
-    active): an answer to a personal question is dropped as a whole.
+    active): an answer to a personal question is dropped as a whole. ``intents``: the domain's.
     """
     event = copy.deepcopy(event)
     kind = event.get("event")
     if kind == "user":
-        text = f"[antwoord {asked}]" if answer_is_personal(asked) else redact_user_text(event.get("text"), known)
+        text = f"[antwoord {asked}]" if answer_is_personal(asked) else redact_user_text(
+            event.get("text"), known, intents)
         event["text"] = text
         event["message_id"] = hashed_message_id(event.get("message_id"))
         if "metadata" in event:
@@ -222,7 +234,9 @@ def redact_event(event: dict[str, Any], known: dict[str, set[str]], asked: str |
     return event
 
 
-def redact_new_events(events: list[dict[str, Any]], start: int) -> list[dict[str, Any]]:
+def redact_new_events(
+    events: list[dict[str, Any]], start: int, intents: frozenset[str] | None = None
+) -> list[dict[str, Any]]:
     """Redacted copies of ``events[start:]``; earlier events give context (values, questions)."""
     known = known_values(events)
     active_loop: str | None = None
@@ -239,7 +253,7 @@ def redact_new_events(events: list[dict[str, Any]], start: int) -> list[dict[str
         elif kind == "slot" and event.get("name") == REQUESTED_SLOT:
             requested = event.get("value")
         if index >= start:
-            out.append(redact_event(event, known, requested if active_loop else None))
+            out.append(redact_event(event, known, requested if active_loop else None, intents))
     return out
 
 
@@ -299,7 +313,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         with self.session_scope() as session:
             start = len(all_events) - len(list(self._additional_events(session, tracker)))
             new_events = all_events[start:]
-            for data in redact_new_events(all_events, start):
+            for data in redact_new_events(all_events, start, self._intents()):
                 if data.get("event") == "slot" and is_personal_slot(data.get("name")):
                     touched_personal = True
                 intent = ((data.get("parse_data") or {}).get("intent") or {}).get("name") if data.get(
@@ -328,6 +342,9 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                 # No form running: no personal value is needed any more (stopped or done).
                 self._compact(session, tracker.sender_id, drop_all=not tracker.active_loop_name)
             session.commit()
+
+    def _intents(self) -> frozenset[str] | None:
+        return frozenset(self.domain.intents) if self.domain is not None else None
 
     # -------------------------------------------------------------------- maintenance
     def _redact_history(self, session: Any, sender_id: str, known: dict[str, set[str]]) -> int:
@@ -469,5 +486,5 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         known = known_values(dicts)
         for data in dicts:
             body = {"sender_id": sender_id}
-            body.update(redact_event(data, known))
+            body.update(redact_event(data, known, intents=self._intents()))
             event_broker.publish(body)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from bot.parsing.common import is_dont_know, normalise, yes_no
+from bot.privacy.texts import nothing_kept_text
 from bot.registration.consent import AANMELDPUNT_PHONE
 
 PREGNANT = "pregnant"
@@ -80,7 +81,7 @@ def born_text() -> str:
     return (
         "Gefeliciteerd met je baby! Het aanmeldpunt is er voor vrouwen die nog zwanger zijn. "
         "Nu je baby er is, kun je met je vragen terecht bij het Centrum voor Jeugd en Gezin (CJG) bij jou in de buurt. "
-        f"Weet je niet waar je heen moet? Bel het aanmeldpunt: {AANMELDPUNT_PHONE}. Ik heb niets van je bewaard."
+        f"Weet je niet waar je heen moet? Bel het aanmeldpunt: {AANMELDPUNT_PHONE}. {nothing_kept_text()}"
     )
 
 
@@ -88,7 +89,7 @@ def not_pregnant_text() -> str:
     return (
         "Het aanmeldpunt Moeders van Rotterdam is er voor vrouwen die zwanger zijn. "
         "Heb je een vraag over je kind? Ga dan naar het Centrum voor Jeugd en Gezin (CJG) bij jou in de buurt. "
-        f"Wil je overleggen? Bel het aanmeldpunt: {AANMELDPUNT_PHONE}. Ik heb niets van je bewaard."
+        f"Wil je overleggen? Bel het aanmeldpunt: {AANMELDPUNT_PHONE}. {nothing_kept_text()}"
     )
 
 
@@ -96,5 +97,5 @@ def outside_rotterdam_text() -> str:
     return (
         "Het aanmeldpunt Moeders van Rotterdam helpt alleen vrouwen die in Rotterdam verblijven. "
         "Woon je in een andere gemeente? Vraag dan bij je eigen gemeente welke hulp er is voor zwangeren. "
-        "Je verloskundige of huisarts kan je ook helpen. Ik heb niets van je bewaard."
+        f"Je verloskundige of huisarts kan je ook helpen. {nothing_kept_text()}"
     )

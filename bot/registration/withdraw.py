@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.parsing.common import normalise, yes_no
@@ -36,13 +37,17 @@ def parse_withdraw_answer(text: str | None) -> bool | None:
     return yes_no(norm)
 
 
-def withdraw(sender_key: str) -> WithdrawResult:
-    """Delete her data in the store. Never raises; logs no personal data."""
+def withdraw(sender_keys: str | Iterable[str]) -> WithdrawResult:
+    """Delete her data in the store, under each of her sender keys (several during a rotation of
+    the pseudonym secret: bot.privacy.pseudonym.lookup_keys). Never raises; logs no personal data."""
     from bot.store.errors import StoreError
     from bot.store.registrations import withdraw_by_sender
 
+    keys = [sender_keys] if isinstance(sender_keys, str) else list(sender_keys)
+    references: list[str] = []
     try:
-        references = withdraw_by_sender(sender_key)
+        for key in keys:
+            references += [ref for ref in withdraw_by_sender(key) if ref not in references]
     except StoreError as err:
         log.error("withdrawal failed, database unavailable (%s)", err.__class__.__name__)
         return WithdrawResult(unavailable=True)
@@ -66,11 +71,12 @@ def result_text(result: WithdrawResult) -> str:
     if not result.references:
         return (
             "Ik kan via deze chat geen aanmelding van je vinden, dus er is niets om te verwijderen. "
+            "Dit gesprek heb ik wel gewist. "
             f"Heb je je op een andere manier aangemeld? Bel dan het aanmeldpunt: {AANMELDPUNT_PHONE}."
         )
     codes = ", ".join(result.references)
     return (
-        f"Je aanmelding is ingetrokken ({codes}). Je gegevens zijn verwijderd. "
+        f"Je aanmelding is ingetrokken ({codes}). Je gegevens zijn verwijderd, en dit gesprek ook. "
         "Het aanmeldpunt ziet alleen nog dat er een aanmelding was die is ingetrokken. "
         f"Wil je later toch hulp? Je kunt je altijd opnieuw aanmelden, of bel {AANMELDPUNT_PHONE}."
     )

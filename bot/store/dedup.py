@@ -65,7 +65,10 @@ def purge_legacy(url: str | None = None) -> int:
     from bot.privacy.pseudonym import HASH_PREFIX
 
     with store_session(url) as session:
-        result = session.execute(delete(ProcessedMessage).where(~ProcessedMessage.key.startswith(HASH_PREFIX)))
+        result = session.execute(
+            delete(ProcessedMessage).where(~ProcessedMessage.key.startswith(HASH_PREFIX)),
+            execution_options={"synchronize_session": False},
+        )
         return result.rowcount or 0
 
 

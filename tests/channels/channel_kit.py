@@ -26,11 +26,27 @@ WA = {
     "phone_number_id": "1098765432",
 }
 PSEUDONYM_SECRET = "pseudonym-" + uuid.uuid4().hex
+REST_TOKEN = "rest-" + uuid.uuid4().hex  # the gateway's token for Rasa's REST channel
 
 
 def sender_key(raw_id: str) -> str:
     """The pseudonym the stack must use (computed independently of bot.privacy)."""
     return hmac.new(PSEUDONYM_SECRET.encode(), raw_id.encode(), hashlib.sha256).hexdigest()
+
+
+def keyed(purpose: str, value: str) -> str:
+    """bot.privacy.pseudonym.keyed_hash, computed independently: what the stack stores instead of ids."""
+    key = hmac.new(PSEUDONYM_SECRET.encode(), f"purpose:{purpose}".encode(), hashlib.sha256).digest()
+    return "k1" + hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:62]
+
+
+def issued_id(conversation: str, payload: str) -> str:
+    """The button id the bot issues to ``conversation`` (a sender pseudonym) for a short ``payload``."""
+    return "b1" + keyed("button", f"{conversation}\x00{payload}")[2:18] + ":" + payload
+
+
+def wa_button(wa_id: str, payload: str) -> str:
+    return issued_id(sender_key(wa_id), payload)
 
 
 def new_wa_id() -> str:

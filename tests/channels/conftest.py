@@ -6,7 +6,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from channel_kit import PSEUDONYM_SECRET, WA, FakeGraphAPI, FakeTelegramAPI, WhatsAppClient
+from channel_kit import PSEUDONYM_SECRET, REST_TOKEN, WA, FakeGraphAPI, FakeTelegramAPI, WhatsAppClient
 
 from bot.testing.stack import RasaStack
 
@@ -38,6 +38,7 @@ def channel_stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory,
             "WHATSAPP_PHONE_NUMBER_ID": WA["phone_number_id"],
             "WHATSAPP_API_BASE": graph_api.url,
             "PSEUDONYM_SECRET": PSEUDONYM_SECRET,
+            "RASA_REST_TOKEN": REST_TOKEN,
             "DATABASE_URL": "",
         },
     )

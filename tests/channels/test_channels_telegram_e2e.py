@@ -13,7 +13,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from channel_kit import PSEUDONYM_SECRET, FakeTelegramAPI, sender_key
+from channel_kit import PSEUDONYM_SECRET, REST_TOKEN, FakeTelegramAPI, issued_id, sender_key
 
 from bot.channels.common import text as channel_text
 from bot.testing.stack import ROOT, base_env, free_port
@@ -28,6 +28,7 @@ def start_gateway(api: FakeTelegramAPI, rasa_url: str, workdir: Path, **extra: s
         "RASA_URL": rasa_url,
         "VAR_DIR": str(workdir),
         "PSEUDONYM_SECRET": PSEUDONYM_SECRET,
+        "RASA_REST_TOKEN": REST_TOKEN,
         "DATABASE_URL": "",
         **extra,
     })
@@ -68,18 +69,25 @@ def test_full_conversation_with_an_inline_button(gateway, telegram_api: FakeTele
     telegram_api.user_message(chat, "/start")
     greeting = telegram_api.wait_for(lambda: telegram_api.received(chat))[-1]
     assert "Stevige Start" in greeting["text"]
+    conversation = sender_key(f"telegram:{chat}")
     menu = _buttons(greeting)
-    assert ("Welke hulp is er?", "/ask_capabilities") in menu and len(menu) == 4
+    assert ("Welke hulp is er?", issued_id(conversation, "/ask_capabilities")) in menu and len(menu) == 4
     actions = [p for m, p in telegram_api.calls if m == "sendChatAction" and int(p["chat_id"]) == chat]
     assert actions and actions[0]["action"] == "typing"
 
     # Pressing a button sends its payload, answers the callback query and removes the keyboard.
-    telegram_api.press(chat, greeting, "/ask_capabilities")
+    telegram_api.press(chat, greeting, issued_id(conversation, "/ask_capabilities"))
     answer = telegram_api.wait_for(lambda: telegram_api.received(chat)[1:])[-1]
     assert "Ik kan je vertellen" in answer["text"]
-    assert [p for _, p in _buttons(answer)] == ["/info_homestart", "/info_babystartpakket", "/request_human"]
+    assert [p for _, p in _buttons(answer)] == [
+        issued_id(conversation, p) for p in ("/info_homestart", "/info_babystartpakket", "/request_human")]
     methods = telegram_api.methods()
     assert "answerCallbackQuery" in methods and "editMessageReplyMarkup" in methods
+
+    # Callback data the bot did not issue (a modified client can send any) is not a payload.
+    answered = sum(1 for m in telegram_api.methods() if m == "answerCallbackQuery")
+    telegram_api.press(chat, answer, "/safety_suicide")
+    telegram_api.wait_for(lambda: sum(1 for m in telegram_api.methods() if m == "answerCallbackQuery") > answered)
 
     # Typed text goes through NLU: a typed '/intent' loses its slash, so it cannot bypass NLU.
     telegram_api.user_message(chat, "/request_human please")

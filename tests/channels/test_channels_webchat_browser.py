@@ -33,7 +33,8 @@ def test_chat_page_in_a_browser(browser, channel_stack) -> None:
         page.close()
     origin = urlsplit(channel_stack.url).netloc
     assert requested and all(urlsplit(url).netloc == origin for url in requested), "no external assets"
-    assert any(url.endswith("/webhooks/rest/webhook") for url in requested)
+    assert any(url.endswith("/webhooks/webchat/webhook") for url in requested), "the web chat has its own endpoint"
+    assert not any("/webhooks/rest/" in url for url in requested)
 
 
 def test_page_headers_and_redirect(channel_stack) -> None:

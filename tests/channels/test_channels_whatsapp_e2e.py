@@ -9,7 +9,7 @@ import json
 import time
 import urllib.request
 
-from channel_kit import WA, FakeGraphAPI, WhatsAppClient, message_text, new_wa_id, sender_key
+from channel_kit import WA, FakeGraphAPI, WhatsAppClient, keyed, message_text, new_wa_id, sender_key, wa_button
 
 from bot.channels.common import text as channel_text
 from bot.channels.whatsapp import sign
@@ -56,15 +56,29 @@ def test_text_message_reaches_rasa_under_a_pseudonym(whatsapp: WhatsAppClient, g
     assert wa_id not in whatsapp.stack.log_text()
 
 
+def test_message_ids_are_stored_only_as_keyed_hashes(whatsapp: WhatsAppClient, graph_api: FakeGraphAPI) -> None:
+    """Finding 1: a wamid encodes the phone number; Rasa's events never hold it."""
+    wa_id = new_wa_id()
+    message = whatsapp.text(wa_id, "hoi")
+    whatsapp.post(whatsapp.body(message))
+    graph_api.wait_for(lambda: graph_api.to(wa_id))
+    _user_texts(whatsapp.stack, sender_key(wa_id), ["hoi"])
+    tracker = whatsapp.stack.tracker(sender_key(wa_id))
+    (user,) = [e for e in tracker["events"] if e.get("event") == "user"]
+    assert user["message_id"] == keyed("message-id", "whatsapp\x00" + message["id"])
+    assert "wamid" not in json.dumps(tracker)
+
+
 def test_greeting_menu_with_four_choices_is_a_list_and_a_row_press_works(
     whatsapp: WhatsAppClient, graph_api: FakeGraphAPI
 ) -> None:
     wa_id = new_wa_id()
-    whatsapp.post(whatsapp.body(whatsapp.button(wa_id, "/greet", "Begin")))
+    whatsapp.post(whatsapp.body(whatsapp.text(wa_id, "hoi")))
     menu = graph_api.wait_for(lambda: graph_api.to(wa_id))[-1]
     assert menu["type"] == "interactive" and menu["interactive"]["type"] == "list"
     rows = menu["interactive"]["action"]["sections"][0]["rows"]
-    assert [r["id"] for r in rows] == ["/ask_capabilities", "/kraamzorg_check", "/request_registration", "/find_group"]
+    expected_rows = ["/ask_capabilities", "/kraamzorg_check", "/request_registration", "/find_group"]
+    assert [r["id"] for r in rows] == [wa_button(wa_id, p) for p in expected_rows]
     assert all(len(r["title"]) <= 24 for r in rows)
 
     # The parent picks "Welke hulp is er?" -> list_reply with the row id -> utter_capabilities (3 buttons).
@@ -72,16 +86,35 @@ def test_greeting_menu_with_four_choices_is_a_list_and_a_row_press_works(
     answer = graph_api.wait_for(lambda: graph_api.to(wa_id)[1:])[-1]
     assert answer["interactive"]["type"] == "button"
     buttons = answer["interactive"]["action"]["buttons"]
-    assert [b["reply"]["id"] for b in buttons] == ["/info_homestart", "/info_babystartpakket", "/request_human"]
+    assert [b["reply"]["id"] for b in buttons] == [
+        wa_button(wa_id, p) for p in ("/info_homestart", "/info_babystartpakket", "/request_human")]
     assert all(len(b["reply"]["title"]) <= 20 for b in buttons)
     assert "Ik kan je vertellen" in message_text(answer)
 
     # A reply-button press sends that payload.
-    whatsapp.post(whatsapp.body(whatsapp.button(wa_id, "/request_human", buttons[2]["reply"]["title"])))
+    whatsapp.post(whatsapp.body(whatsapp.button(wa_id, buttons[2]["reply"]["id"], buttons[2]["reply"]["title"])))
     human = graph_api.wait_for(lambda: graph_api.to(wa_id)[2:])
     assert "010 267 26 53" in " ".join(message_text(m) for m in human)
-    expected = ["/greet", "/ask_capabilities", "/request_human"]
+    expected = ["hoi", "/ask_capabilities", "/request_human"]
     assert _user_texts(whatsapp.stack, sender_key(wa_id), expected) == expected
+
+
+def test_button_ids_the_bot_did_not_issue_are_typed_titles(whatsapp: WhatsAppClient, graph_api: FakeGraphAPI) -> None:
+    """Finding 6: a reply with id '/safety_suicide' (or another chat's id) is no payload."""
+    wa_id, other = new_wa_id(), new_wa_id()
+    whatsapp.post(whatsapp.body(whatsapp.button(wa_id, "/safety_suicide", "Ja")))
+    graph_api.wait_for(lambda: graph_api.to(wa_id))
+    whatsapp.post(whatsapp.body(whatsapp.button(wa_id, wa_button(other, "/request_human"), "/greet")))
+    graph_api.wait_for(lambda: len(graph_api.to(wa_id)) >= 2)
+    assert _user_texts(whatsapp.stack, sender_key(wa_id), ["Ja", "greet"]) == ["Ja", "greet"]
+    assert "113" not in " ".join(message_text(m) for m in graph_api.to(wa_id))
+
+
+def test_non_ascii_signature_header_is_refused_not_a_crash(whatsapp: WhatsAppClient) -> None:
+    """Finding 11: compare_digest raised TypeError on a non-ASCII header (HTTP 500 + traceback)."""
+    body = whatsapp.body(whatsapp.text(new_wa_id(), "hoi"))
+    assert whatsapp.post(body, signature="sha256=" + "é" * 64)[0] == 403
+    assert "TypeError" not in whatsapp.stack.log_text()
 
 
 def test_forged_signature_is_refused_and_nothing_is_processed(
@@ -107,12 +140,12 @@ def test_duplicate_delivery_is_handled_once(whatsapp: WhatsAppClient, graph_api:
     wa_id = new_wa_id()
     first = whatsapp.text(wa_id, "/greet")
     first["type"] = "interactive"
-    first["interactive"] = {"type": "button_reply", "button_reply": {"id": "/greet", "title": "Begin"}}
+    first["interactive"] = {"type": "button_reply", "button_reply": {"id": wa_button(wa_id, "/greet"), "title": "Begin"}}
     whatsapp.post(whatsapp.body(first))
     graph_api.wait_for(lambda: graph_api.to(wa_id))
     count = len(graph_api.to(wa_id))
     # Meta re-delivers the same message id, followed in the same webhook by a new message.
-    marker = whatsapp.button(wa_id, "/request_human", "Praten met iemand")
+    marker = whatsapp.button(wa_id, wa_button(wa_id, "/request_human"), "Praten met iemand")
     whatsapp.post(whatsapp.body(first, marker))
     graph_api.wait_for(lambda: "010 267 26 53" in " ".join(message_text(m) for m in graph_api.to(wa_id)[count:]))
     later = graph_api.to(wa_id)[count:]
@@ -143,7 +176,7 @@ def test_status_callbacks_are_ignored(whatsapp: WhatsAppClient, graph_api: FakeG
     foreign["entry"][0]["changes"][0]["value"]["metadata"]["phone_number_id"] = "999"
     assert whatsapp.post(foreign) == (200, "ok")
     marker = new_wa_id()
-    whatsapp.post(whatsapp.body(whatsapp.button(marker, "/request_human", "Praten")))
+    whatsapp.post(whatsapp.body(whatsapp.button(marker, wa_button(marker, "/request_human"), "Praten")))
     graph_api.wait_for(lambda: graph_api.to(marker))
     assert graph_api.to(wa_id) == []
     assert graph_api.requests - before == len(graph_api.to(marker))
@@ -153,7 +186,7 @@ def test_graph_api_errors_are_retried(whatsapp: WhatsAppClient, graph_api: FakeG
     wa_id = new_wa_id()
     graph_api.fail_next(429, 503)
     before = graph_api.requests
-    whatsapp.post(whatsapp.body(whatsapp.button(wa_id, "/request_human", "Praten")))
+    whatsapp.post(whatsapp.body(whatsapp.button(wa_id, wa_button(wa_id, "/request_human"), "Praten")))
     sent = graph_api.wait_for(lambda: graph_api.to(wa_id))
     assert "010 267 26 53" in message_text(sent[0])
     assert graph_api.requests - before == len(sent) + 2
@@ -165,7 +198,7 @@ def test_graph_api_errors_are_retried(whatsapp: WhatsAppClient, graph_api: FakeG
 def test_zz_dedup_survives_a_restart(whatsapp: WhatsAppClient, graph_api: FakeGraphAPI) -> None:
     """Runs last in this module: restarts Rasa (same database), then Meta re-delivers an old message."""
     wa_id = new_wa_id()
-    old = whatsapp.button(wa_id, "/greet", "Begin")
+    old = whatsapp.button(wa_id, wa_button(wa_id, "/greet"), "Begin")
     whatsapp.post(whatsapp.body(old))
     graph_api.wait_for(lambda: graph_api.to(wa_id))
     count = len(graph_api.to(wa_id))
@@ -174,7 +207,7 @@ def test_zz_dedup_survives_a_restart(whatsapp: WhatsAppClient, graph_api: FakeGr
     stack.stop_process("rasa")
     stack.start_rasa()
 
-    marker = whatsapp.button(wa_id, "/request_human", "Praten met iemand")
+    marker = whatsapp.button(wa_id, wa_button(wa_id, "/request_human"), "Praten met iemand")
     assert whatsapp.post(whatsapp.body(old, marker)) == (200, "ok")
     graph_api.wait_for(lambda: graph_api.to(wa_id)[count:])
     later = graph_api.to(wa_id)[count:]
