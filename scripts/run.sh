@@ -3,20 +3,30 @@
 # configured. `--shell` talks to the bot in this terminal instead of serving HTTP.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Keys, tokens, databases and logs under var/ are readable by this user only.
+umask 077
 VENV=${VENV:-.venv}
 PY="$VENV/bin/python"
 set -a; [ -f .env ] && . ./.env; set +a
 mkdir -p var/log
 : "${RASA_PORT:=5005}" "${ACTION_PORT:=5055}" "${STAFF_PORT:=8000}"
+# Everything listens on loopback unless configured otherwise (docs/production.md).
+: "${RASA_HOST:=127.0.0.1}" "${ACTION_HOST:=127.0.0.1}"
 : "${ACTION_ENDPOINT_URL:=http://127.0.0.1:${ACTION_PORT}/webhook}"
 : "${TRACKER_DB_DIALECT:=sqlite}" "${TRACKER_DB_HOST:=}" "${TRACKER_DB_NAME:=var/tracker.db}"
 : "${TRACKER_DB_USER:=}" "${TRACKER_DB_PASSWORD:=}"
-if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
-  [ -s var/rasa_auth_token ] || "$PY" -c 'import secrets; print(secrets.token_urlsafe(32))' > var/rasa_auth_token
-  RASA_AUTH_TOKEN=$(cat var/rasa_auth_token)
-fi
-export RASA_PORT ACTION_PORT STAFF_PORT ACTION_ENDPOINT_URL TRACKER_DB_DIALECT TRACKER_DB_HOST \
-  TRACKER_DB_NAME TRACKER_DB_USER TRACKER_DB_PASSWORD RASA_AUTH_TOKEN
+# Tokens: from .env, else generated once under var/ (mode 0600). They reach the processes through
+# the environment, never the command line (ps shows command lines to every user).
+token() {  # variable name, file under var/
+  if [ -z "${!1:-}" ]; then
+    [ -s "var/$2" ] || "$PY" -c 'import secrets; print(secrets.token_urlsafe(32))' > "var/$2"
+    printf -v "$1" '%s' "$(cat "var/$2")"
+  fi
+}
+token RASA_AUTH_TOKEN rasa_auth_token
+token ACTION_SERVER_TOKEN action_server_token
+export RASA_PORT ACTION_PORT STAFF_PORT RASA_HOST ACTION_HOST ACTION_ENDPOINT_URL TRACKER_DB_DIALECT \
+  TRACKER_DB_HOST TRACKER_DB_NAME TRACKER_DB_USER TRACKER_DB_PASSWORD RASA_AUTH_TOKEN ACTION_SERVER_TOKEN
 MODEL=models/stevige-start.tar.gz
 
 pids=()
@@ -31,7 +41,7 @@ wait_http() {  # url, name, seconds
   echo "$2 did not start in $3 s; see var/log/" >&2; return 1
 }
 
-"$PY" -m rasa_sdk --actions actions --port "$ACTION_PORT" > var/log/actions.log 2>&1 &
+"$PY" -m bot.security.action_server --port "$ACTION_PORT" > var/log/actions.log 2>&1 &
 pids+=($!)
 wait_http "http://127.0.0.1:${ACTION_PORT}/health" "Action server" 60
 
@@ -40,8 +50,9 @@ if [ "${1:-}" = "--shell" ]; then
   exit 0
 fi
 
-"$PY" -m rasa run --model "$MODEL" --port "$RASA_PORT" --endpoints endpoints.yml \
-  --credentials credentials.yml --enable-api --auth-token="$RASA_AUTH_TOKEN" --cors "*" \
+# bot.security.rasa_server = rasa run + token from RASA_AUTH_TOKEN, --interface $RASA_HOST, no texts in logs
+"$PY" -m bot.security.rasa_server --model "$MODEL" --port "$RASA_PORT" --endpoints endpoints.yml \
+  --credentials credentials.yml --enable-api \
   > var/log/rasa.log 2>&1 &
 pids+=($!)
 wait_http "http://127.0.0.1:${RASA_PORT}/" "Rasa" 180
@@ -56,7 +67,7 @@ done
 cat <<MSG
 
 Stevige Start Assistent is running:
-  Rasa (REST channel)  http://127.0.0.1:${RASA_PORT}/webhooks/rest/webhook
+  Rasa (REST channel)  http://127.0.0.1:${RASA_PORT}/webhooks/rest/webhook  (development only; off in production)
   Action server        http://127.0.0.1:${ACTION_PORT}/webhook
   Logs                 var/log/
 Try it:

@@ -106,6 +106,22 @@ class GuardedRestInput(InputChannel):
             metadata = untrusted_metadata(metadata)
         return sender, text, input_channel, metadata
 
+    async def handle(
+        self, body: Any, authorization: str | None, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> tuple[int, Any]:
+        """One request: (HTTP status, JSON answer). The bot's replies, as Rasa's REST channel gives them."""
+        admitted = self.admit(body, authorization)
+        if len(admitted) == 2:
+            status, reason = admitted
+            return status, {"error": reason}
+        sender, text, input_channel, metadata = admitted
+        collector = CollectingOutputChannel()
+        try:
+            await on_new_message(UserMessage(text, collector, sender, input_channel=input_channel, metadata=metadata))
+        except Exception as exc:  # noqa: BLE001 - logged without the text (personal data)
+            log.error("rest: handling a message failed: %s", exc.__class__.__name__)
+        return 200, collector.messages
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         hook = Blueprint("custom_webhook_GuardedRestInput", __name__)
 
@@ -121,18 +137,7 @@ class GuardedRestInput(InputChannel):
                 body = request.json
             except Exception:  # noqa: BLE001 - Sanic raises its own error for invalid JSON
                 body = None
-            admitted = self.admit(body, request.headers.get("Authorization"))
-            if len(admitted) == 2:
-                status, reason = admitted
-                return response.json({"error": reason}, status=status)
-            sender, text, input_channel, metadata = admitted
-            collector = CollectingOutputChannel()
-            try:
-                await on_new_message(
-                    UserMessage(text, collector, sender, input_channel=input_channel, metadata=metadata)
-                )
-            except Exception as exc:  # noqa: BLE001 - logged without the text (personal data)
-                log.error("rest: handling a message failed: %s", exc.__class__.__name__)
-            return response.json(collector.messages)
+            status, answer = await self.handle(body, request.headers.get("Authorization"), on_new_message)
+            return response.json(answer, status=status)
 
         return hook

@@ -348,6 +348,9 @@ def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # httpx logs every request URL at INFO level, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    from bot.security.production import require
+
+    require("telegram")  # APP_ENV=production: PSEUDONYM_SECRET, RASA_REST_TOKEN, DATABASE_URL
     config = GatewayConfig.from_env(os.environ)
     if not config.token:
         log.error("TELEGRAM_BOT_TOKEN is not set; see docs/channels.md")

@@ -57,14 +57,14 @@ def create_app(token: str, actions: str = "actions") -> Sanic:
 
 
 def main(argv: list[str] | None = None) -> int:
+    os.umask(0o077)
+    require("actions")
     parser = argparse.ArgumentParser(prog="python -m bot.security.action_server", description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, default=int(os.environ.get("ACTION_PORT") or 5055))
     parser.add_argument("--host", default=os.environ.get("ACTION_HOST") or "127.0.0.1")
     parser.add_argument("--actions", default="actions")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    os.umask(0o077)
-    require("actions")
     token = os.environ.get(TOKEN_ENV, "").strip()
     if not token and (is_production() or not is_loopback(args.host)):
         print(f"{TOKEN_ENV} must be set when the action server listens on {args.host} "

@@ -5,15 +5,21 @@ channel, which the Telegram gateway uses) and ``message.parsing.failed`` (a mess
 "/" that is not a valid payload). :func:`drop_message_text` is a structlog processor that replaces
 the values of every key Rasa itself marks as personal (its ``_anonymizer`` list) before anything is
 rendered; :func:`install` puts it first in Rasa's structlog configuration.
+
+Rasa also repeats user input in Python warnings ("Failed to parse arguments in line '/...'",
+"Parsed an intent '...' which is not defined"): :func:`install` silences exactly those.
 """
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import structlog
 
 OMITTED = "[weggelaten]"
+# Rasa warnings whose message contains what the user typed.
+TEXT_WARNINGS = (r"Failed to parse arguments in line", r"Parsed an intent '", r"Parsed an entity '")
 # The keys Rasa's own anonymizer treats as message content (rasa/utils/log_utils.py), plus "texts".
 TEXT_KEYS = frozenset({
     "text", "texts", "response_text", "user_text", "slot_values", "parse_data_text", "parse_data_entities",
@@ -38,8 +44,14 @@ def add_processor() -> None:
         structlog.configure(processors=[drop_message_text, *processors])
 
 
+def silence_text_warnings() -> None:
+    for pattern in TEXT_WARNINGS:
+        warnings.filterwarnings("ignore", message=pattern)
+
+
 def install() -> None:
     """Filter now, and again each time Rasa (re)configures structlog."""
+    silence_text_warnings()
     import rasa.__main__ as rasa_main
     import rasa.utils.log_utils as log_utils
 
@@ -51,6 +63,7 @@ def install() -> None:
     def configure_structlog(*args: Any, **kwargs: Any) -> None:
         original(*args, **kwargs)
         add_processor()
+        silence_text_warnings()  # after Rasa's own warning filters (which would take precedence)
 
     configure_structlog._drops_text = True  # type: ignore[attr-defined]
     log_utils.configure_structlog = configure_structlog

@@ -11,12 +11,14 @@ import os
 
 from werkzeug.serving import make_server
 
+from bot.security.production import require
 from bot.staff.app import create_app
 from bot.store.db import migrate
 
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    require("staff")  # APP_ENV=production: refuse to start without the keys (bot/security/production.py)
     # Request lines contain only paths and references (no personal data), keep them.
     migrate()
     app = create_app({"MIGRATE_ON_START": False})
