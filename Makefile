@@ -13,13 +13,14 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help install install-test train run shell test lint eval bench loadtest clean
+.PHONY: help install install-test train run shell test lint eval eval-redaction bench loadtest clean
 
 help:
 	@echo "make run    install, train when the data changed, start action server + Rasa + staff app"
 	@echo "make test   install and run the whole test suite"
 	@echo "make shell  talk to the bot in this terminal"
 	@echo "make eval   NLU evaluation on the held-out set (reports/nlu/)"
+	@echo "make eval-redaction  recall per kind of the personal-data redaction (reports/redaction.json)"
 	@echo "make bench  latency / throughput / memory benchmark (reports/bench.json)"
 	@echo "make loadtest  2 Rasa + 2 action servers on PostgreSQL/Redis behind nginx, 50 parents (reports/loadtest.json)"
 
@@ -59,6 +60,9 @@ test: install-test
 
 eval: install
 	$(PY) -m bot.devtools.eval_nlu --out reports/nlu
+
+eval-redaction: install
+	$(PY) -m bot.privacy.eval_redaction --json reports/redaction.json
 
 bench: install
 	$(PY) -m bot.devtools.bench --train --out reports/bench.json

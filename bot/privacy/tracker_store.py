@@ -296,6 +296,12 @@ def _newly_known(new_events: list[dict[str, Any]]) -> dict[str, set[str]]:
 class RedactingSQLTrackerStore(SQLTrackerStore):
     """:class:`SQLTrackerStore` that redacts, encrypts and compacts personal data (see module doc)."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from bot.privacy import lexicon
+
+        lexicon.warm_up()  # build the word lists now, not while the first parent waits
+
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
         with self.session_scope() as session:
             rows = self._event_query(
