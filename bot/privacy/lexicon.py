@@ -1,10 +1,13 @@
-"""Word lists for the redaction of names and addresses (built once per process, nothing downloaded).
+"""Word lists for the redaction of names and addresses (nothing downloaded).
+
+Built from installed packages the first time, then kept in ``models/lexicon/`` (git-ignored,
+rebuilt when Faker or spacy-lookups-data change; the image builds it): loading takes milliseconds.
 
 - first and last names: every Latin-script name in the person providers of Faker's locales
   (Dutch, Belgian, Turkish, Polish, Portuguese, Bulgarian, English, Indian, Nigerian, Kenyan,
   Ghanaian, Indonesian and many more: Rotterdam's parents come from everywhere);
 - Dutch words: every word form in spaCy's Dutch lemma tables (``spacy-lookups-data``, already
-  installed for the NLU), kept as a sorted array of hashes (about 3 MB);
+  installed for the NLU), kept as a sorted array of 32-bit hashes (1.6 MB);
 - places and organisations that are not names: Dutch cities, provinces and countries (Faker
   ``nl_NL``), and every capitalised word of the assistant's own content (``content/``, the
   responses in ``domain.yml``): wijken, gebieden, programmes, organisations.
@@ -14,11 +17,14 @@ from __future__ import annotations
 
 import array
 import bisect
+import gzip
 import importlib
+import json
 import os
 import pkgutil
 import re
 import unicodedata
+import zlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -71,8 +77,7 @@ def _latin_names(values) -> set[str]:
     return out
 
 
-@lru_cache(maxsize=1)
-def _faker_names() -> tuple[frozenset[str], frozenset[str]]:
+def _build_names() -> dict[str, list[str]]:
     import faker.providers.person as person
 
     first: set[str] = set()
@@ -85,7 +90,13 @@ def _faker_names() -> tuple[frozenset[str], frozenset[str]]:
         for attr in ("first_names", "first_names_female", "first_names_male", "first_names_nonbinary"):
             first |= _latin_names(getattr(provider, attr, None))
         last |= _latin_names(getattr(provider, "last_names", None))
-    return frozenset(first), frozenset(last - FUNCTION_WORDS - PARTICLES)
+    return {"first": sorted(first), "last": sorted(last)}
+
+
+@lru_cache(maxsize=1)
+def _faker_names() -> tuple[frozenset[str], frozenset[str]]:
+    names = _cached()["names"]
+    return frozenset(names["first"]), frozenset(set(names["last"]) - FUNCTION_WORDS - PARTICLES)
 
 
 def first_names() -> frozenset[str]:
@@ -108,32 +119,82 @@ def last_names() -> frozenset[str]:
 
 
 def _word_hash(word: str) -> int:
-    return hash(word)
+    """A stable 32-bit hash (the table is cached on disk; Python's hash() changes per process)."""
+    return zlib.crc32(word.encode("utf-8"))
 
 
-@lru_cache(maxsize=1)
-def _dutch_hashes() -> array.array:
+def _lemma_tables() -> tuple[dict, dict]:
     import srsly
     from spacy_lookups_data import __file__ as data_init
 
     folder = Path(data_init).parent / "data"
-    words: set[str] = set()
-    lookup = srsly.read_gzip_json(folder / "nl_lemma_lookup.json.gz")
-    words.update(lookup)
-    words.update(lookup.values())
-    for lemmas in srsly.read_gzip_json(folder / "nl_lemma_index.json.gz").values():
+    return (srsly.read_gzip_json(folder / "nl_lemma_lookup.json.gz"),
+            srsly.read_gzip_json(folder / "nl_lemma_index.json.gz"))
+
+
+def _build() -> dict:
+    lookup, index = _lemma_tables()
+    words: set[str] = set(lookup) | set(lookup.values())
+    for lemmas in index.values():
         words.update(lemmas)
-    return array.array("q", sorted({_word_hash(w.lower()) for w in words}))
+    from faker.providers.address.nl_NL import Provider as Address
+
+    faker_places = sorted({w.lower() for value in [*Address.cities, *Address.countries, *Address.provinces]
+                           for w in re.findall(r"[\w'’]+", value) if len(w) >= 3})
+    return {
+        "places": faker_places,
+        "names": _build_names(),
+        "dutch": array.array("I", sorted({_word_hash(w.lower()) for w in words})),
+        "describing": sorted({w.lower() for pos in ("adj", "verb") for w in index.get(pos, ())}),
+    }
+
+
+def _cache_dir() -> Path:
+    """Where the built lists are kept (models/ is git-ignored; rebuilt when a package changes)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        key = f"v2-faker{version('Faker')}-lookups{version('spacy-lookups-data')}"
+    except PackageNotFoundError:
+        key = "v2-unknown"
+    return Path(os.environ.get("REDACT_LEXICON_CACHE") or ROOT / "models" / "lexicon") / key
+
+
+@lru_cache(maxsize=1)
+def _cached() -> dict:
+    """The built lists, from the disk cache when there is one (milliseconds) or built (seconds)."""
+    folder = _cache_dir()
+    try:
+        dutch = array.array("I")
+        dutch.frombytes((folder / "dutch.u32").read_bytes())
+        data = json.loads(gzip.decompress((folder / "words.json.gz").read_bytes()))
+        return {"names": data["names"], "dutch": dutch, "describing": data["describing"], "places": data["places"]}
+    except (OSError, ValueError, KeyError):
+        pass
+    built = _build()
+    try:  # best effort: an image or a read-only checkout just builds in memory each time
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, payload in (
+            ("dutch.u32", built["dutch"].tobytes()),
+            ("words.json.gz", gzip.compress(json.dumps(
+                {k: built[k] for k in ("names", "describing", "places")}).encode("utf-8"))),
+        ):
+            tmp = folder / f".{name}.{os.getpid()}"
+            tmp.write_bytes(payload)
+            os.replace(tmp, folder / name)
+    except OSError:
+        pass
+    return built
+
+
+def _dutch_hashes() -> array.array:
+    return _cached()["dutch"]
 
 
 @lru_cache(maxsize=1)
 def _describing_words() -> frozenset[str]:
     """Dutch adjectives and verbs (lemmas), which describe a state after 'ik ben' ('moe', 'bevallen')."""
-    import srsly
-    from spacy_lookups_data import __file__ as data_init
-
-    index = srsly.read_gzip_json(Path(data_init).parent / "data" / "nl_lemma_index.json.gz")
-    return frozenset(w.lower() for pos in ("adj", "verb") for w in index.get(pos, ()))
+    return frozenset(_cached()["describing"])
 
 
 def is_describing_word(word: str) -> bool:
@@ -193,11 +254,7 @@ def places() -> frozenset[str]:
     that are not first names (a first name there, e.g. in a wijk's name, is covered by
     :func:`place_phrases`).
     """
-    from faker.providers.address.nl_NL import Provider as Address
-
-    words: set[str] = set()
-    for value in [*Address.cities, *Address.countries, *Address.provinces]:
-        words |= {w.lower() for w in re.findall(r"[\w'’]+", value) if len(w) >= 3}
+    words: set[str] = set(_cached()["places"])
     content: set[str] = set()
     for text in _content_texts():
         content |= {w.lower() for w in _CAPITALISED.findall(text)}

@@ -38,6 +38,8 @@ import phonenumbers
 
 from bot.privacy import lexicon
 
+lexicon.warm_up()  # the word lists (cached on disk after the first build): no slow first message
+
 NAME = "[naam]"
 PHONE = "[telefoon]"
 POSTCODE = "[postcode]"

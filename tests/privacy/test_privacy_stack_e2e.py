@@ -102,7 +102,7 @@ def test_action_server_rejects_requests_without_the_shared_secret(rasa_stack: Ra
     with urllib.request.urlopen(f"{rasa_stack.action_url}/health", timeout=10) as resp:
         assert resp.status == 200
     # With the token, a broken request gets an error without the tracker echoed back.
-    broken = {"next_action": "action_registration_start", "tracker": {"sender_id": "06-98765432"}, "version": "3.6.2"}
+    broken = {"next_action": "action_registration_start", "tracker": ["06-98765432"], "version": "3.6.2"}
     status, body = _post(webhook, broken, {"Authorization": f"Bearer {rasa_stack.action_token}"})
     assert status >= 400 and "98765432" not in body, body
     # Rasa itself sends the token: a custom action runs.
