@@ -36,7 +36,7 @@ class ActionClarify(Action):
             if len(buttons) > 1
             else "Ik weet niet zeker of ik je goed begrijp. Kun je het anders zeggen?"
         )
-        dispatcher.utter_message(text=text, buttons=buttons)
+        dispatcher.utter_message(text=text, buttons=buttons, answer_id="clarify")
         return []
 
 

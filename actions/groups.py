@@ -39,7 +39,7 @@ def _listed(tracker: Tracker, slot: str) -> list[str]:
 
 
 def _say(dispatcher: CollectingDispatcher, answer: Answer) -> None:
-    dispatcher.utter_message(text=answer.text, buttons=answer.buttons)
+    dispatcher.utter_message(text=answer.text, buttons=answer.buttons, answer_id="find_group")
 
 
 class ActionGrpStart(Action):
@@ -55,7 +55,7 @@ class ActionGrpStart(Action):
         result = resolve_location(text)
         key = location_key(result)
         if key is None and result.kind == "unknown" and result.reason in {"po_box", "no_gebied", "too_broad"}:
-            dispatcher.utter_message(text=read_location(text).message)
+            dispatcher.utter_message(text=read_location(text).message, answer_id="find_group")
         elif key is None and result.reason in {"empty", "no_match"}:
             remembered = _valid_key(tracker.get_slot("grp_location"))
             key = remembered if remembered not in (None, OUTSIDE) else None
@@ -85,7 +85,7 @@ class ValidateGrpForm(FormValidationAction):
         if reply.key is None and other_topic and resolve_location(text).reason == "no_match":
             return {}
         if reply.message:
-            dispatcher.utter_message(text=reply.message)
+            dispatcher.utter_message(text=reply.message, answer_id="find_group")
         return {"grp_location": reply.key}
 
     def validate_grp_location(
@@ -129,6 +129,7 @@ class ActionGrpMore(Action):
                 text="Dit waren alle groepen die ik ken. Het CJG weet vaak nog meer plekken bij jou in de buurt.",
                 buttons=[{"title": "Praten met iemand", "payload": "/request_human"},
                          {"title": "Andere vraag", "payload": "/ask_capabilities"}],
+                answer_id="find_group",
             )
             return []
         audience, kinds = _listed(tracker, "grp_audience"), _listed(tracker, "grp_kind")

@@ -24,7 +24,7 @@ class ActionShowOffering(Action):
             dispatcher.utter_message(response="utter_capabilities")
             return []
         text, buttons = render_summary(card)
-        dispatcher.utter_message(text=text, buttons=buttons)
+        dispatcher.utter_message(text=text, buttons=buttons, answer_id=f"offering:{card.id}")
         return [SlotSet("offering", card.id)]
 
 
@@ -45,9 +45,10 @@ class ActionOfferingDetail(Action):
                     {"title": "Welke hulp is er?", "payload": "/ask_capabilities"},
                     {"title": "Praten met iemand", "payload": "/request_human"},
                 ],
+                answer_id="clarify",
             )
             return [SlotSet("offering", None)]
         aspect = "for_whom" if intent == "offering_for_whom" else "how"
         text, buttons = render_detail(card, aspect)
-        dispatcher.utter_message(text=text, buttons=buttons)
+        dispatcher.utter_message(text=text, buttons=buttons, answer_id=f"offering:{card.id}")
         return []
