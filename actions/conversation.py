@@ -1,41 +1,39 @@
-"""Clarification on low NLU confidence, leaving forms, and the core fallback."""
+"""Clarification (the last resort), several needs at once, typed button titles, leaving forms,
+and the core fallback."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, SlotSet, UserUtteranceReverted
+from rasa_sdk.events import ActionExecuted, ActiveLoop, SlotSet, UserUtteranceReverted, UserUttered
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.buttons import match_button, parse_payload, shown_buttons
+from bot.conversation import bare_number_message, clarify_message, several_needs_answer
 from bot.intents import topic_label
-
-HUMAN_BUTTON = {"title": "Praten met iemand", "payload": "/request_human"}
 
 
 class ActionClarify(Action):
-    """Ask which topic was meant (buttons); after a second miss, offer a human."""
+    """Ask which topic was meant: only topics close to the best guess, plus the human route.
+
+    A second miss in a row gets the human route only; a bare number gets a question about
+    what the number means (it is not read as a postcode or an age outside a form).
+    """
 
     def name(self) -> str:
         return "action_clarify"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent == "bare_number":
+            text, buttons = bare_number_message(topic_label)
+            dispatcher.utter_message(text=text, buttons=buttons, answer_id="clarify")
+            return []
         if _previous_user_intent(tracker) == "nlu_fallback":
             dispatcher.utter_message(response="utter_human_route")
             return []
-        buttons = []
-        for ranked in tracker.latest_message.get("intent_ranking") or []:
-            label = topic_label(ranked.get("name") or "")
-            if label and all(b["title"] != label for b in buttons):
-                buttons.append({"title": label, "payload": f"/{ranked['name']}"})
-            if len(buttons) == 2:
-                break
-        buttons.append({"title": "Iets anders", "payload": "/none_of_these"})
-        text = (
-            "Ik weet niet zeker of ik je goed begrijp. Bedoel je een van deze onderwerpen?"
-            if len(buttons) > 1
-            else "Ik weet niet zeker of ik je goed begrijp. Kun je het anders zeggen?"
-        )
+        text, buttons = clarify_message(tracker.latest_message.get("intent_ranking") or [], topic_label)
         dispatcher.utter_message(text=text, buttons=buttons, answer_id="clarify")
         return []
 
@@ -46,6 +44,70 @@ def _previous_user_intent(tracker: Tracker) -> str | None:
     if len(users) < 2:
         return None
     return ((users[-2].get("parse_data") or {}).get("intent") or {}).get("name")
+
+
+class ActionSeveralNeeds(Action):
+    """One short answer to the two or three needs the NLU found in a long message."""
+
+    def name(self) -> str:
+        return "action_several_needs"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
+        needs = [n for n in tracker.latest_message.get("needs") or [] if isinstance(n, str)]
+        answer = several_needs_answer(needs)
+        if answer is None:
+            text, buttons = clarify_message(tracker.latest_message.get("intent_ranking") or [], topic_label)
+            dispatcher.utter_message(text=text, buttons=buttons, answer_id="clarify")
+            return []
+        text, buttons, answer_id = answer
+        dispatcher.utter_message(text=text, buttons=buttons, answer_id=answer_id)
+        return []
+
+
+class ActionTypedButton(Action):
+    """The parent typed a button's title: replace her message by the button's payload.
+
+    Predicted by ``bot.dialogue.typed_buttons.TypedButtonPolicy``. The message is replaced as
+    Rasa's two-stage fallback does it (revert, listen, the new user message), so the rules then
+    act exactly as for a tap; slots the payload fills (``{"offering": ...}``) are set too.
+    """
+
+    def name(self) -> str:
+        return "action_typed_button"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
+        text = tracker.latest_message.get("text") or ""
+        button = match_button(text, shown_buttons(tracker.events))
+        parsed = parse_payload(str(button.get("payload"))) if button else None
+        if button is None or parsed is None:
+            dispatcher.utter_message(response="utter_default")
+            return [UserUtteranceReverted()]
+        intent, entities = parsed
+        payload = str(button["payload"])
+        parse_data = {
+            "text": payload,
+            "intent": {"name": intent, "confidence": 1.0},
+            "intent_ranking": [{"name": intent, "confidence": 1.0}],
+            "entities": [{"entity": k, "value": v, "start": 0, "end": len(payload)} for k, v in entities.items()],
+        }
+        return [
+            UserUtteranceReverted(),
+            ActionExecuted("action_listen"),
+            UserUttered(payload, parse_data=parse_data),
+            *_slots_from_entities(entities, domain),
+        ]
+
+
+def _slots_from_entities(entities: dict[str, Any], domain: dict[str, Any]) -> list[SlotSet]:
+    """SlotSet for every unconditional from_entity mapping of the payload's entities."""
+    events = []
+    for slot, spec in (domain.get("slots") or {}).items():
+        for mapping in (spec or {}).get("mappings") or []:
+            if (mapping.get("type") == "from_entity" and mapping.get("entity") in entities
+                    and not mapping.get("conditions")):
+                events.append(SlotSet(slot, entities[mapping["entity"]]))
+                break
+    return events
 
 
 class ActionStopForm(Action):

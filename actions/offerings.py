@@ -24,6 +24,10 @@ class ActionShowOffering(Action):
             dispatcher.utter_message(response="utter_capabilities")
             return []
         text, buttons = render_summary(card)
+        aspect = tracker.latest_message.get("offering_aspect")  # "wat is X en hoe meld ik me aan" (bot/nlu/interpret.py)
+        if aspect in ("how", "for_whom"):
+            dispatcher.utter_message(text=text, answer_id=f"offering:{card.id}")
+            text, buttons = render_detail(card, aspect)
         dispatcher.utter_message(text=text, buttons=buttons, answer_id=f"offering:{card.id}")
         return [SlotSet("offering", card.id)]
 

@@ -1,0 +1,170 @@
+"""What a message asks for, beyond one intent: several needs, a bare number, "wat is X en hoe ...".
+
+Runs after the classifiers (and the FallbackClassifier), before the safety net, which still
+overrides everything. Three decisions, each a plain function tested without Rasa:
+
+- **several needs**: a long message whose parts (``segments`` from
+  ``bot.nlu.segments.SegmentingDIETClassifier``) ask for two or three different things gets
+  the intent ``several_needs`` and the output ``needs`` (intents, most relevant first), so the
+  bot answers them in one short message instead of guessing one;
+- **bare number**: a message that is only a number ("24", "36") gets ``bare_number``: outside
+  a form the bot asks what it means instead of reading it as a postcode or an age (inside a
+  form, the form reads it as usual);
+- **one offering named, with a how/for-whom question** ("wat is home start en hoe meld ik me
+  aan"): the intent becomes that offering's ``info_<id>`` with the output ``offering_aspect``
+  ``how`` / ``for_whom``, so the bot explains X with its how-to instead of starting another
+  offering's registration.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+OFFERING_NAMES_FILE = ROOT / "data" / "lexicon" / "offerings.yml"
+SEVERAL_NEEDS = "several_needs"
+BARE_NUMBER = "bare_number"
+FALLBACK = "nlu_fallback"
+
+_BARE_NUMBER_RE = re.compile(r"^\s*[#+-]?\d{1,7}(?:[.,]\d+)?\s*[.!?]*\s*$")
+_HOW_RE = re.compile(
+    r"\b(?:hoe\s+(?:meld|krijg|kom|vraag|kan|regel|doe)\b|aan\s*melden|aanmeld|meld\s+ik\s+me|inschrijv|"
+    r"schrijf\s+ik\s+me|aanvragen|aanvraag|vraag\s+ik\s+(?:het|dat|dit|die)?\s*aan|hoe\s+werkt\s+het|"
+    r"waar\s+(?:kan|moet)\s+ik\s+(?:me|mij|het|dat|dit|die|heen|naartoe)|wat\s+moet\s+ik\s+doen\s+om|"
+    r"hoe\s+(?:krijg|kom)\s+ik)",
+)
+_FOR_WHOM_RE = re.compile(
+    r"\b(?:voor\s+wie|is\b.{0,40}\bvoor\s+mij\b|kom\s+ik\s+in\s+aanmerking|"
+    r"mag\s+ik\s+(?:mee\s*doen|meedoen|daar\s+heen)|heb\s+ik\s+recht\s+op|kan\s+ik\s+(?:daar|dat|het)\s+"
+    r"(?:ook\s+)?krijgen)",
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Thresholds and which intents count as a need (shell-style patterns)."""
+
+    needs: tuple[str, ...] = ("info_*", "kraamzorg_check", "find_group", "feel_lonely", "request_registration",
+                              "referral_*", "ask_referral*", "request_human")
+    # A part that is one of these decides the whole message (never mixed with other answers).
+    exclusive: tuple[str, ...] = ("baby_loss*", "report_baby_loss*", "safety_*")
+    segment_threshold: float = 0.6
+    message_threshold: float = 0.5
+    max_needs: int = 3
+    # When both are found, keep only the second (the one that acts on it).
+    merge: Mapping[str, str] = field(default_factory=lambda: {"info_kraamzorg": "kraamzorg_check",
+                                                              "info_moeders_van_rotterdam": "request_registration"})
+    # An offering named in a how-question overrides these intents, or any intent below this confidence.
+    override_below: float = 0.8
+
+
+@dataclass
+class Decision:
+    intent: str
+    confidence: float
+    needs: list[str] = field(default_factory=list)
+    aspect: str | None = None
+    offering: str | None = None
+
+
+def _matches(intent: str, patterns: Sequence[str]) -> bool:
+    return any(fnmatch.fnmatchcase(intent, p) for p in patterns)
+
+
+def is_bare_number(text: str) -> bool:
+    return bool(_BARE_NUMBER_RE.match(text or ""))
+
+
+def asked_aspect(text: str) -> str | None:
+    """'how' for a how-to question, 'for_whom' for an is-this-for-me question, else None."""
+    lowered = (text or "").lower()
+    if _HOW_RE.search(lowered):
+        return "how"
+    if _FOR_WHOM_RE.search(lowered):
+        return "for_whom"
+    return None
+
+
+def load_offering_names(path: Path = OFFERING_NAMES_FILE, cards: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """name (lower case) -> card id, from the lexicon plus each card's own name and label."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    names: dict[str, str] = {}
+    for card_id, aliases in (data.get("offerings") or {}).items():
+        for alias in aliases or []:
+            names[" ".join(str(alias).lower().split())] = str(card_id)
+    for card in (cards or {}).values():
+        for name in (card.name, card.label):
+            if name:
+                names.setdefault(" ".join(name.lower().replace(".", "").split()), card.id)
+    return names
+
+
+def named_offerings(text: str, names: Mapping[str, str], known: set[str] | None = None) -> list[str]:
+    """Card ids named in ``text`` (whole words), in order of appearance, each once."""
+    lowered = " " + re.sub(r"[^\w\s-]", " ", (text or "").lower()) + " "
+    lowered = re.sub(r"\s+", " ", lowered)
+    found: list[tuple[int, str]] = []
+    for name, card_id in names.items():
+        if known is not None and card_id not in known:
+            continue
+        pos = lowered.find(f" {name} ")
+        if pos >= 0:
+            found.append((pos, card_id))
+    ordered: list[str] = []
+    for _, card_id in sorted(found):
+        if card_id not in ordered:
+            ordered.append(card_id)
+    return ordered
+
+
+def several_needs(intent: str, confidence: float, segments: Sequence[Mapping[str, Any]],
+                  settings: Settings = Settings()) -> tuple[list[str], str | None]:
+    """(needs most relevant first, exclusive intent found in a part or None)."""
+    scored: dict[str, float] = {}
+    for seg in segments:
+        name, conf = str(seg.get("intent")), float(seg.get("confidence") or 0.0)
+        if conf < settings.segment_threshold:
+            continue
+        if _matches(name, settings.exclusive):
+            return [], name
+        if _matches(name, settings.needs):
+            scored[name] = max(scored.get(name, 0.0), conf)
+    if intent != FALLBACK and confidence >= settings.message_threshold and _matches(intent, settings.needs):
+        scored[intent] = max(scored.get(intent, 0.0), confidence)
+    for weaker, stronger in settings.merge.items():
+        if weaker in scored and stronger in scored:
+            scored[stronger] = max(scored[stronger], scored.pop(weaker))
+    needs = sorted(scored, key=lambda n: -scored[n])
+    return needs[: settings.max_needs], None
+
+
+def decide(raw_text: str, text: str, intent: str, confidence: float, segments: Sequence[Mapping[str, Any]],
+           offering_names: Mapping[str, str], known_offerings: set[str] | None = None,
+           settings: Settings = Settings()) -> Decision | None:
+    """A new intent for the message, or None to keep the classifier's."""
+    if intent.startswith("safety_"):
+        return None
+    if is_bare_number(raw_text):
+        return Decision(BARE_NUMBER, 1.0)
+    needs, exclusive = several_needs(intent, confidence, segments, settings)
+    if exclusive:
+        return None if exclusive == intent else Decision(exclusive, 1.0)
+    if len(needs) >= 2:
+        return Decision(SEVERAL_NEEDS, 1.0, needs=needs)
+    named = named_offerings(text, offering_names, known_offerings)
+    aspect = asked_aspect(text)
+    if len(named) == 1 and aspect and named[0] != "moeders_van_rotterdam":
+        target = f"info_{named[0]}"
+        overridable = (intent in {FALLBACK, "request_registration", "offering_how", "offering_for_whom"}
+                       or intent.startswith("info_") or confidence < settings.override_below)
+        if intent == target or overridable:
+            return Decision(target, max(confidence, 0.9) if intent == target else 1.0, aspect=aspect,
+                            offering=named[0])
+    return None
