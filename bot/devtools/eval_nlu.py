@@ -35,7 +35,7 @@ from unittest import mock
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CONFIGS = {"config.yml": "config.yml", "rasa_default": "eval/config_rasa_default.yml"}
 # bot/safety.py is not an input: the SafetyNet component calls it at run time, nothing of it is trained.
-MODEL_INPUTS = ("data/nlu", "bot/nlu")
+MODEL_INPUTS = ("data/nlu", "data/lexicon", "bot/nlu")
 VIEWS = ("deployed", "nlu", "top")
 FALLBACK = "nlu_fallback"
 
