@@ -32,6 +32,8 @@ OFFERING_NAMES_FILE = ROOT / "data" / "lexicon" / "offerings.yml"
 SEVERAL_NEEDS = "several_needs"
 BARE_NUMBER = "bare_number"
 FALLBACK = "nlu_fallback"
+# Intents that ask how to get something: with one offering named, they ask about that offering.
+HOW_INTENTS = frozenset({"request_registration", "offering_how", "offering_for_whom"})
 
 _BARE_NUMBER_RE = re.compile(r"^\s*[#+-]?\d{1,7}(?:[.,]\d+)?\s*[.!?]*\s*$")
 _HOW_RE = re.compile(
@@ -84,11 +86,16 @@ def is_bare_number(text: str) -> bool:
 
 def asked_aspect(text: str) -> str | None:
     """'how' for a how-to question, 'for_whom' for an is-this-for-me question, else None."""
+    found = _aspect_match(text)
+    return found[0] if found else None
+
+
+def _aspect_match(text: str) -> tuple[str, int] | None:
     lowered = (text or "").lower()
-    if _HOW_RE.search(lowered):
-        return "how"
-    if _FOR_WHOM_RE.search(lowered):
-        return "for_whom"
+    for aspect, pattern in (("how", _HOW_RE), ("for_whom", _FOR_WHOM_RE)):
+        match = pattern.search(lowered)
+        if match:
+            return aspect, match.start()
     return None
 
 
@@ -108,20 +115,20 @@ def load_offering_names(path: Path = OFFERING_NAMES_FILE, cards: Mapping[str, An
 
 def named_offerings(text: str, names: Mapping[str, str], known: set[str] | None = None) -> list[str]:
     """Card ids named in ``text`` (whole words), in order of appearance, each once."""
-    lowered = " " + re.sub(r"[^\w\s-]", " ", (text or "").lower()) + " "
-    lowered = re.sub(r"\s+", " ", lowered)
-    found: list[tuple[int, str]] = []
+    return [card_id for _, card_id in _named_positions(text, names, known)]
+
+
+def _named_positions(text: str, names: Mapping[str, str], known: set[str] | None) -> list[tuple[int, str]]:
+    # Same length as the lower-cased text, so positions compare with the aspect match.
+    lowered = " " + re.sub(r"[^\w\s-]", " ", (text or "").lower()).replace("\n", " ") + " "
+    found: dict[str, int] = {}
     for name, card_id in names.items():
         if known is not None and card_id not in known:
             continue
-        pos = lowered.find(f" {name} ")
-        if pos >= 0:
-            found.append((pos, card_id))
-    ordered: list[str] = []
-    for _, card_id in sorted(found):
-        if card_id not in ordered:
-            ordered.append(card_id)
-    return ordered
+        match = re.search(r"(?<=\s)" + re.escape(name).replace(r"\ ", r"\s+") + r"(?=\s)", lowered)
+        if match and (card_id not in found or match.start() - 1 < found[card_id]):
+            found[card_id] = match.start() - 1
+    return sorted((pos, card_id) for card_id, pos in found.items())
 
 
 def several_needs(intent: str, confidence: float, segments: Sequence[Mapping[str, Any]],
@@ -156,15 +163,26 @@ def decide(raw_text: str, text: str, intent: str, confidence: float, segments: S
     needs, exclusive = several_needs(intent, confidence, segments, settings)
     if exclusive:
         return None if exclusive == intent else Decision(exclusive, 1.0)
-    if len(needs) >= 2:
-        return Decision(SEVERAL_NEEDS, 1.0, needs=needs)
-    named = named_offerings(text, offering_names, known_offerings)
-    aspect = asked_aspect(text)
-    if len(named) == 1 and aspect and named[0] != "moeders_van_rotterdam":
-        target = f"info_{named[0]}"
+    named = _named_positions(text, offering_names, known_offerings)
+    found = _aspect_match(text)
+    how: Decision | None = None
+    if named and found:
+        aspect = found[0]
+        # The offering the question is about: the one named nearest to the question words.
+        offering = min(named, key=lambda item: abs(item[0] - found[1]))[1]
+    if named and found and offering != "moeders_van_rotterdam":
+        target = f"info_{offering}"
         overridable = (intent in {FALLBACK, "request_registration", "offering_how", "offering_for_whom"}
                        or intent.startswith("info_") or confidence < settings.override_below)
         if intent == target or overridable:
-            return Decision(target, max(confidence, 0.9) if intent == target else 1.0, aspect=aspect,
-                            offering=named[0])
-    return None
+            how = Decision(target, max(confidence, 0.9) if intent == target else 1.0, aspect=aspect,
+                           offering=offering)
+    if how is not None:
+        # "wat is X en hoe meld ik me aan": the registration asked for is X's, not a need of its own.
+        others = [n for n in needs if n not in {how.intent, *HOW_INTENTS}]
+        if not others:
+            return how
+        needs = [how.intent, *others][: settings.max_needs]
+    if len(needs) >= 2:
+        return Decision(SEVERAL_NEEDS, 1.0, needs=needs)
+    return how

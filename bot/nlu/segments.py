@@ -30,11 +30,12 @@ from rasa.shared.nlu.training_data.message import Message
 
 SEGMENTS = "segments"
 MIN_TOKENS = 8  # shorter messages are one need
-MIN_SEGMENT_TOKENS = 2
+MIN_SEGMENT_TOKENS = 2  # or one word of at least MIN_WORD_CHARS letters ("... en babyspullen")
+MIN_WORD_CHARS = 5
 MAX_SEGMENTS = 6
 # Words that join two needs. Cut before them; they are not part of either side.
 JOINERS = frozenset({
-    "en", "maar", "ook", "want", "omdat", "daarnaast", "verder", "plus", "bovendien", "tevens", "daarbij",
+    "en", "maar", "want", "omdat", "daarnaast", "verder", "plus", "bovendien", "tevens", "daarbij",
     "alsook", "and", "but", "also",
 })
 _BREAK_RE = re.compile(r"[.,;:!?()\n]|\s-\s")
@@ -60,8 +61,11 @@ def split_points(text: str, tokens: list[Any]) -> list[tuple[int, int]]:
             start = i + 1 if (word in JOINERS or is_punct) else i
     if start < len(tokens):
         parts.append((start, len(tokens)))
-    parts = [(s, e) for s, e in parts
-             if sum(1 for t in tokens[s:e] if any(ch.isalnum() for ch in str(t.text))) >= MIN_SEGMENT_TOKENS]
+    def big_enough(s: int, e: int) -> bool:
+        words = [str(t.text) for t in tokens[s:e] if any(ch.isalnum() for ch in str(t.text))]
+        return len(words) >= MIN_SEGMENT_TOKENS or (len(words) == 1 and len(words[0]) >= MIN_WORD_CHARS)
+
+    parts = [(s, e) for s, e in parts if big_enough(s, e)]
     return parts[:MAX_SEGMENTS]
 
 
@@ -124,7 +128,7 @@ class SegmentingDIETClassifier(DIETClassifier):
         model_data = self._create_model_data(subs, training=False)
         if model_data.is_empty():
             return
-        out = self.model.run_inference(model_data)
+        out = self.model.run_inference(model_data, batch_size=len(subs), output_keys_expected=["i_scores"])
         scores = np.asarray(out["i_scores"])
         segments = []
         for (start, end), row in zip(parts, scores, strict=False):

@@ -95,3 +95,18 @@ def test_named_offerings_whole_words_in_order() -> None:
 ])
 def test_asked_aspect(text: str, aspect: str | None) -> None:
     assert asked_aspect(text) == aspect
+
+
+def test_how_question_with_registration_part_is_one_offering() -> None:
+    text = "wat is home start en hoe meld ik me aan"
+    segments = [seg("info_homestart", 0.9), seg("request_registration", 0.95)]
+    decision = decide(text, text, "info_homestart", 0.64, segments, NAMES, KNOWN)
+    assert decision is not None and (decision.intent, decision.aspect) == ("info_homestart", "how")
+
+
+def test_how_question_plus_another_need_is_several_needs() -> None:
+    text = "wat is home start en hoe meld ik me aan, ik kan ook de kraamzorg niet betalen"
+    segments = [seg("info_homestart", 0.9), seg("request_registration", 0.95), seg("kraamzorg_check", 0.97)]
+    decision = decide(text, text, "info_homestart", 0.6, segments, NAMES, KNOWN)
+    assert decision is not None and decision.intent == SEVERAL_NEEDS
+    assert decision.needs == ["info_homestart", "kraamzorg_check"]
