@@ -3,6 +3,7 @@ and the core fallback."""
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -46,22 +47,70 @@ def _previous_user_intent(tracker: Tracker) -> str | None:
     return ((users[-2].get("parse_data") or {}).get("intent") or {}).get("name")
 
 
+# Parts of a several-needs message that have a conversation of their own go first, with that
+# conversation's own action (baby loss before anything else); short replies are responses.
+CONVERSATIONS = {"baby_loss": "action_baby_loss", "low_mood": "action_low_mood"}
+OPENERS = {"bot_challenge": "utter_bot_challenge", "ask_capabilities": "utter_capabilities"}
+CLOSERS = {"thank": "utter_thank", "goodbye": "utter_goodbye"}
+
+
+def _action_named(name: str) -> Action | None:
+    """The action server's action with this name (all of actions/ is loaded by then)."""
+    pending = list(Action.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        try:
+            action = cls()
+            if action.name() == name:
+                return action
+        except Exception:  # noqa: BLE001 - an abstract or odd subclass: not the one we look for
+            continue
+    return None
+
+
 class ActionSeveralNeeds(Action):
-    """One short answer to the two or three needs the NLU found in a long message."""
+    """One short answer to the two or three needs the NLU found in a long message.
+
+    Order: a conversation of its own (baby loss, low mood: their own actions), then a short
+    reply (bot challenge, capabilities), then one message with a line and a button per other
+    need ("Ik hoor drie dingen: ... Waar wil je mee beginnen?"), then thanks / goodbye.
+    """
 
     def name(self) -> str:
         return "action_several_needs"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
         needs = [n for n in tracker.latest_message.get("needs") or [] if isinstance(n, str)]
-        answer = several_needs_answer(needs)
-        if answer is None:
+        events: list[Any] = []
+        answered = False
+        for intent in [n for n in CONVERSATIONS if n in needs]:
+            action = _action_named(CONVERSATIONS[intent])
+            if action is None:
+                continue
+            before = len(dispatcher.messages)
+            result = action.run(dispatcher, tracker, domain)
+            if inspect.isawaitable(result):
+                result = await result
+            # Its own follow-ups (e.g. "not a loss after all": clarify) do not apply here.
+            events += [e for e in result or [] if e.get("event") != "followup"]
+            answered = answered or len(dispatcher.messages) > before
+        for intent in [n for n in OPENERS if n in needs]:
+            dispatcher.utter_message(response=OPENERS[intent])
+            answered = True
+        rest = [n for n in needs if n not in CONVERSATIONS and n not in OPENERS and n not in CLOSERS]
+        answer = several_needs_answer(rest, after_other_answer=answered) if rest else None
+        if answer is not None:
+            text, buttons, answer_id = answer
+            dispatcher.utter_message(text=text, buttons=buttons, answer_id=answer_id)
+            answered = True
+        for intent in [n for n in CLOSERS if n in needs]:
+            dispatcher.utter_message(response=CLOSERS[intent])
+            answered = True
+        if not answered:
             text, buttons = clarify_message(tracker.latest_message.get("intent_ranking") or [], topic_label)
             dispatcher.utter_message(text=text, buttons=buttons, answer_id="clarify")
-            return []
-        text, buttons, answer_id = answer
-        dispatcher.utter_message(text=text, buttons=buttons, answer_id=answer_id)
-        return []
+        return events
 
 
 class ActionTypedButton(Action):

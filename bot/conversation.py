@@ -34,7 +34,7 @@ _FIGURE_RE = re.compile(r"\d+(?:[.,]\d+)*(?:[ \t\-]\d+(?:[.,]\d+)*)*")
 REQUIRED = {
     "clarify": ("topics", "rephrase", "human"),
     "bare_number": ("question",),
-    "several_needs": ("intro", "one", "outro", "sources"),
+    "several_needs": ("intro", "one", "also", "outro", "sources"),
 }
 
 Button = dict[str, str]
@@ -151,11 +151,23 @@ def _card_line(card: Card) -> str:
     return " ".join(out)
 
 
+def _referral_need(intent: str) -> Need | None:
+    try:
+        from bot.referrals import referral_for_intent
+    except ImportError:  # the referral library (issue 12, content side) is not in this checkout
+        return None
+    ref = referral_for_intent(intent)
+    return Need(intent, ref.card.button_title, _card_line(ref.card), ref.answer_id, ref.card) if ref else None
+
+
 def need_for(intent: str) -> Need | None:
     """How to mention one need in the several-needs answer (None: the bot has no answer for it)."""
     card = card_for_intent(intent)
     if card is not None:
         return Need(intent, card.button_title, _card_line(card), f"offering:{card.id}", card)
+    referral = _referral_need(intent)
+    if referral is not None:
+        return referral
     feature = (texts().get("needs") or {}).get(intent)
     if feature:
         answer_id = {"feel_lonely": "lonely", "request_registration": "registration",
@@ -164,8 +176,12 @@ def need_for(intent: str) -> Need | None:
     return None
 
 
-def several_needs_answer(intents: Sequence[str]) -> tuple[str, list[Button], str] | None:
-    """(text, buttons, answer id) for up to three needs, or None when none can be answered."""
+def several_needs_answer(intents: Sequence[str], after_other_answer: bool = False) -> tuple[str, list[Button], str] | None:
+    """(text, buttons, answer id) for up to three needs, or None when none can be answered.
+
+    ``after_other_answer``: the bot already answered part of the message (a conversation such
+    as baby loss, or a short reply): the text starts with "Je vroeg ook naar:".
+    """
     needs: list[Need] = []
     for intent in intents:
         need = need_for(intent)
@@ -175,7 +191,10 @@ def several_needs_answer(intents: Sequence[str]) -> tuple[str, list[Button], str
     if not needs:
         return None
     t = texts()["several_needs"]
-    if len(needs) == 1:
+    if after_other_answer:
+        lines = [t["also"], *(f"• *{n.title}*: {n.line}" for n in needs)]
+        answer_id = "multi:" + "+".join(n.answer_id for n in needs) if len(needs) > 1 else needs[0].answer_id
+    elif len(needs) == 1:
         lines = [t["one"], f"*{needs[0].title}*: {needs[0].line}"]
         answer_id = needs[0].answer_id
     else:

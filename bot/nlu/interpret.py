@@ -7,6 +7,7 @@ overrides everything. Three decisions, each a plain function tested without Rasa
   ``bot.nlu.segments.SegmentingDIETClassifier``) ask for two or three different things gets
   the intent ``several_needs`` and the output ``needs`` (intents, most relevant first), so the
   bot answers them in one short message instead of guessing one;
+- **no words**: only emoji or punctuation ("👶", "?") gets ``vague``: the bot asks what she means;
 - **bare number**: a message that is only a number ("24", "36") gets ``bare_number``: outside
   a form the bot asks what it means instead of reading it as a postcode or an age (inside a
   form, the form reads it as usual);
@@ -31,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[2]
 OFFERING_NAMES_FILE = ROOT / "data" / "lexicon" / "offerings.yml"
 SEVERAL_NEEDS = "several_needs"
 BARE_NUMBER = "bare_number"
+VAGUE = "vague"
 FALLBACK = "nlu_fallback"
 # Intents that ask how to get something: with one offering named, they ask about that offering.
 HOW_INTENTS = frozenset({"request_registration", "offering_how", "offering_for_whom"})
@@ -43,7 +45,7 @@ _HOW_RE = re.compile(
     r"hoe\s+(?:krijg|kom)\s+ik)",
 )
 _FOR_WHOM_RE = re.compile(
-    r"\b(?:voor\s+wie|is\b.{0,40}\bvoor\s+mij\b|kom\s+ik\s+in\s+aanmerking|"
+    r"\b(?:voor\s+wie|is\b.{0,40}\bvoor\s+mij\b|kom\s+ik\s+in\s+aanmerking|welke\s+leeftijd|hoe\s+oud\s+moet|"
     r"mag\s+ik\s+(?:mee\s*doen|meedoen|daar\s+heen)|heb\s+ik\s+recht\s+op|kan\s+ik\s+(?:daar|dat|het)\s+"
     r"(?:ook\s+)?krijgen)",
 )
@@ -54,9 +56,10 @@ class Settings:
     """Thresholds and which intents count as a need (shell-style patterns)."""
 
     needs: tuple[str, ...] = ("info_*", "kraamzorg_check", "find_group", "feel_lonely", "request_registration",
-                              "referral_*", "ask_referral*", "request_human")
+                              "request_human", "baby_loss", "low_mood", "bot_challenge", "ask_capabilities",
+                              "thank", "goodbye")
     # A part that is one of these decides the whole message (never mixed with other answers).
-    exclusive: tuple[str, ...] = ("baby_loss*", "report_baby_loss*", "safety_*")
+    exclusive: tuple[str, ...] = ("safety_*",)
     segment_threshold: float = 0.6
     message_threshold: float = 0.5
     max_needs: int = 3
@@ -160,6 +163,8 @@ def decide(raw_text: str, text: str, intent: str, confidence: float, segments: S
         return None
     if is_bare_number(raw_text):
         return Decision(BARE_NUMBER, 1.0)
+    if not any(ch.isalnum() for ch in raw_text or ""):
+        return Decision(VAGUE, 1.0)  # only emoji or punctuation: ask what she means
     needs, exclusive = several_needs(intent, confidence, segments, settings)
     if exclusive:
         return None if exclusive == intent else Decision(exclusive, 1.0)
@@ -170,7 +175,8 @@ def decide(raw_text: str, text: str, intent: str, confidence: float, segments: S
         aspect = found[0]
         # The offering the question is about: the one named nearest to the question words.
         offering = min(named, key=lambda item: abs(item[0] - found[1]))[1]
-    if named and found and offering != "moeders_van_rotterdam":
+    # "hoe meld ik me aan bij moeders van rotterdam" is the registration itself.
+    if named and found and not (offering == "moeders_van_rotterdam" and found[0] == "how"):
         target = f"info_{offering}"
         overridable = (intent in {FALLBACK, "request_registration", "offering_how", "offering_for_whom"}
                        or intent.startswith("info_") or confidence < settings.override_below)

@@ -22,11 +22,13 @@ from typing import Any
 import numpy as np
 import scipy.sparse
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
 from rasa.nlu.classifiers.diet_classifier import DIETClassifier
 from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, FEATURE_TYPE_SEQUENCE, TEXT
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
 SEGMENTS = "segments"
 MIN_TOKENS = 8  # shorter messages are one need
@@ -100,7 +102,41 @@ def _slice_features(message: Message, start: int, end: int) -> list[Features]:
     is_trainable=True,
 )
 class SegmentingDIETClassifier(DIETClassifier):
-    """Rasa's DIETClassifier, plus one intent per part of a long message (``segments``)."""
+    """Rasa's DIETClassifier, plus one intent per part of a long message (``segments``).
+
+    Training stops early once the monitored metric (``early_stopping_monitor``, default the
+    training intent accuracy ``i_acc``; ``val_i_acc`` with ``evaluate_on_number_of_examples``)
+    has not improved for ``early_stopping_patience`` epochs: ``epochs`` is the ceiling. This
+    keeps training within its time budget as the data grows.
+    """
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {**DIETClassifier.get_default_config(), "early_stopping_patience": 0,
+                "early_stopping_monitor": "i_acc", "early_stopping_min_delta": 0.001}
+
+    def train(self, training_data: TrainingData) -> Resource:
+        patience = int(self.component_config.get("early_stopping_patience") or 0)
+        if patience <= 0:
+            return super().train(training_data)
+        import tensorflow as tf
+        from rasa.utils import train_utils
+
+        monitor = str(self.component_config.get("early_stopping_monitor") or "i_acc")
+        stopper = tf.keras.callbacks.EarlyStopping(
+            monitor=monitor, mode="min" if monitor.endswith("loss") else "max", patience=patience,
+            min_delta=float(self.component_config.get("early_stopping_min_delta") or 0.0), verbose=1,
+        )
+        original = train_utils.create_common_callbacks
+
+        def with_early_stopping(*args: Any, **kwargs: Any) -> list[Any]:
+            return [*original(*args, **kwargs), stopper]
+
+        train_utils.create_common_callbacks = with_early_stopping  # DIET.train looks it up at call time
+        try:
+            return super().train(training_data)
+        finally:
+            train_utils.create_common_callbacks = original
 
     def process(self, messages: list[Message]) -> list[Message]:
         messages = super().process(messages)

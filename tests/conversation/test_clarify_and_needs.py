@@ -90,3 +90,48 @@ def test_texts_file_is_valid_and_checked() -> None:
         validate_texts({**data, "figures": []})
     with pytest.raises(TextsError, match="missing"):
         validate_texts({**data, "clarify": {}})
+
+
+def _needs_tracker(needs: list[str]):
+    tracker = make_tracker(intent="several_needs", text="...")
+    tracker.latest_message["needs"] = needs
+    return tracker
+
+
+def test_short_replies_open_and_close_around_the_needs() -> None:
+    messages, _ = run_action(ActionSeveralNeeds(), _needs_tracker(["thank", "bot_challenge", "kraamzorg_check"]))
+    assert [m.get("response") or m.get("answer_id") for m in messages] == [
+        "utter_bot_challenge", "kraamzorg_check", "utter_thank"]
+    assert messages[1]["text"].startswith("Je vroeg ook naar:")
+
+
+def test_thanks_and_goodbye() -> None:
+    messages, _ = run_action(ActionSeveralNeeds(), _needs_tracker(["goodbye", "thank"]))
+    assert [m["response"] for m in messages] == ["utter_thank", "utter_goodbye"]
+
+
+class _LowMood:
+    """Stands in for the wellbeing conversation's action (tested in its own suite)."""
+
+    def name(self) -> str:
+        return "action_low_mood"
+
+    def run(self, dispatcher, tracker, domain):
+        dispatcher.utter_message(text="Veel ouders voelen zich somber.", answer_id="low_mood")
+        return [{"event": "followup", "name": "action_listen"}]
+
+
+def test_a_conversation_of_its_own_goes_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    import actions.conversation as conversation
+
+    monkeypatch.setattr(conversation, "_action_named", lambda name: _LowMood() if name == "action_low_mood" else None)
+    messages, events = run_action(ActionSeveralNeeds(), _needs_tracker(["find_group", "low_mood"]))
+    assert [m.get("answer_id") for m in messages] == ["low_mood", "find_group"]
+    assert events == []  # the conversation's own follow-up does not apply inside this answer
+
+
+def test_action_lookup_by_name() -> None:
+    from actions.conversation import _action_named
+
+    assert type(_action_named("action_clarify")).__name__ == "ActionClarify"
+    assert _action_named("action_does_not_exist") is None

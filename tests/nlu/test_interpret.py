@@ -57,9 +57,9 @@ def test_one_need_in_several_parts_is_one_need() -> None:
 
 
 def test_an_exclusive_part_decides_the_message() -> None:
-    segments = [seg("info_kraamzorg", 0.9), seg("baby_loss", 0.8)]
+    segments = [seg("info_kraamzorg", 0.9), seg("safety_medical", 0.8)]
     decision = decide("x", "x", "info_kraamzorg", 0.9, segments, NAMES, KNOWN)
-    assert decision is not None and decision.intent == "baby_loss" and not decision.needs
+    assert decision is not None and decision.intent == "safety_medical" and not decision.needs
 
 
 @pytest.mark.parametrize(("text", "offering", "aspect"), [
@@ -110,3 +110,9 @@ def test_how_question_plus_another_need_is_several_needs() -> None:
     decision = decide(text, text, "info_homestart", 0.6, segments, NAMES, KNOWN)
     assert decision is not None and decision.intent == SEVERAL_NEEDS
     assert decision.needs == ["info_homestart", "kraamzorg_check"]
+
+
+@pytest.mark.parametrize("text", ["👶", "?", "!!", "🙏🙏"])
+def test_no_words_is_vague(text: str) -> None:
+    decision = decide(text, text, "affirm", 0.9, [], NAMES, KNOWN)
+    assert decision is not None and decision.intent == "vague"

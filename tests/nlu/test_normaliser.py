@@ -69,3 +69,11 @@ def test_normalising_is_fast() -> None:
     for _ in range(20):
         NORMALISER.normalise(text + str(_))
     assert (time.perf_counter() - start) / 20 < 0.02
+
+
+def test_slang_file_has_no_duplicate_keys() -> None:
+    import re
+
+    keys = re.findall(r"^  (\S.*?):", (ROOT / "data" / "lexicon" / "slang.yml").read_text(encoding="utf-8"), re.M)
+    keys = [k.strip('"') for k in keys]
+    assert len(keys) == len(set(keys)), sorted(k for k in set(keys) if keys.count(k) > 1)
