@@ -227,6 +227,12 @@ CONTEXT_ACTIONS = {
     "action_human": "human",
 }
 CARD_ACTIONS = ("action_show_offering", "action_offering_detail", "action_show_referral")
+# Answers that keep the context of the answer before them (a follow-up, a 'thanks', a
+# clarifying question); any other answer starts a new topic and ends the context.
+KEEP_CONTEXT = {
+    "action_listen", "action_explain_term", "action_clarify", "action_default_fallback", "action_safety",
+    "utter_thank", "utter_affirm_no_context", "utter_deny_no_context", "action_session_start",
+}
 # How many of her earlier messages the context reaches back.
 CONTEXT_TURNS = 4
 
@@ -234,8 +240,9 @@ CONTEXT_TURNS = 4
 def context_from_events(events: Iterable[Mapping[str, Any]], slots: Mapping[str, Any]) -> str | None:
     """The context of the most recent answer before her latest message (None: no context).
 
-    Follow-up answers (term explanations, clarifications, small talk) keep the context of
-    the answer before them, for up to ``CONTEXT_TURNS`` of her messages.
+    Follow-up answers (term explanations, clarifications, a 'thanks') keep the context of
+    the answer before them, for up to ``CONTEXT_TURNS`` of her messages; any other answer
+    (a greeting, the menu, a form) is a new topic.
     """
     evs = list(events)
     # Skip her latest message (the question itself) and anything after it.
@@ -256,4 +263,6 @@ def context_from_events(events: Iterable[Mapping[str, Any]], slots: Mapping[str,
             if name in CARD_ACTIONS:
                 offering = slots.get("offering")
                 return f"card:{offering}" if isinstance(offering, str) and offering else None
+            if name not in KEEP_CONTEXT:
+                return None
     return None

@@ -125,6 +125,10 @@ def test_newest_answer_wins_and_context_expires() -> None:
     assert context_from_events(events, {"offering": "zorgtoeslag"}) == "card:zorgtoeslag"
     old = [_user(), _action("action_kraamzorg_result")] + [_user(), _action("utter_thank")] * (CONTEXT_TURNS + 1) + [_user()]
     assert context_from_events(old, {}) is None
+    recent = [_user(), _action("action_kraamzorg_result"), _user(), _action("utter_thank"), _user()]
+    assert context_from_events(recent, {}) == "kraamzorg_outcome"
+    new_topic = [_user(), _action("action_kraamzorg_result"), _user(), _action("utter_capabilities"), _user()]
+    assert context_from_events(new_topic, {}) is None
     restarted = [_user(), _action("action_kraamzorg_result"), {"event": "restart"}, _user()]
     assert context_from_events(restarted, {}) is None
     assert context_from_events([], {}) is None
