@@ -89,7 +89,7 @@ class ActionHuman(Action):
             lines = [texts.render(key) for key in ("pregnant", "after_birth", "money_housing")]
             text = texts.render("intro") + "\n\n" + "\n".join(lines) + "\n\n" + texts.render("danger")
             buttons = [REGISTER_BUTTON, CJG_BUTTON, OTHER_QUESTION_BUTTON]
-        dispatcher.utter_message(text=text, buttons=buttons, answer_id="human")
+        dispatcher.utter_message(text=f"{text}\n\n{texts.source_line}", buttons=buttons, answer_id="human")
         return []
 
 

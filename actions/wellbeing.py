@@ -60,7 +60,8 @@ class ActionBabyLoss(Action):
             return [FollowupAction("action_clarify")]
         texts = text_set("wellbeing/baby_loss")
         dispatcher.utter_message(text=texts.render("acknowledgement"), answer_id="baby_loss")
-        dispatcher.utter_message(text=texts.render("care"), buttons=[HUMAN_BUTTON], answer_id="baby_loss")
+        care = f"{texts.render('care')}\n\n{texts.source_line}"
+        dispatcher.utter_message(text=care, buttons=[HUMAN_BUTTON], answer_id="baby_loss")
         found = choice.open_references(_sender(tracker))
         if found.references:
             dispatcher.utter_message(
@@ -108,7 +109,7 @@ class ActionLowMood(Action):
         texts = text_set("wellbeing/low_mood")
         loss = in_loss_conversation(tracker.slots)
         extra = texts.render("extra_support_after_loss" if loss else "extra_support")
-        text = f"{texts.render('answer')}\n\n{texts.render('crisis_line')}\n\n{extra}"
+        text = f"{texts.render('answer')}\n\n{texts.render('crisis_line')}\n\n{extra}\n\n{texts.source_line}"
         buttons = [CJG_BUTTON, HUMAN_BUTTON] if loss else LOW_MOOD_BUTTONS
         dispatcher.utter_message(text=text, buttons=buttons, answer_id="low_mood")
         return []

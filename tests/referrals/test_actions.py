@@ -113,6 +113,7 @@ def test_human_gives_the_aanmeldpunt_number_and_the_cjg_route_with_buttons() -> 
     assert "zwanger" in text and "010 267 26 53" in text
     assert "geboren" in text and "cjgrijnmond.nl" in text and "14 010" in text
     assert [b["payload"] for b in messages[0]["buttons"]] == ["/request_registration", "/info_cjg", "/ask_capabilities"]
+    assert text.endswith(text_set("handoff").source_line) and len(text) <= 1024
 
 
 def test_human_after_a_loss_offers_no_registration() -> None:
@@ -185,7 +186,9 @@ def test_baby_loss_acknowledges_first_then_care_and_sets_the_slot() -> None:
     messages, events = run_action(ActionBabyLoss(), make_tracker(intent="baby_loss", text="ik heb een miskraam gehad",
                                                                  sender_id=SENDER))
     texts = text_set("wellbeing/baby_loss")
-    assert [m["text"] for m in messages] == [texts.render("acknowledgement"), texts.render("care")]
+    assert [m["text"] for m in messages] == [texts.render("acknowledgement"),
+                                             f"{texts.render('care')}\n\n{texts.source_line}"]
+    assert all(len(m["text"]) <= 1024 for m in messages)
     assert not messages[0]["buttons"]  # the acknowledgement stands alone
     assert all(m["answer_id"] == "baby_loss" for m in messages)
     assert _slots(events) == {"baby_loss": True}
@@ -289,9 +292,11 @@ def test_low_mood_normalises_names_who_to_tell_and_113() -> None:
     for needle in ("komt vaak voor", "huisarts", "verloskundige", "CJG", "113", "Home-Start"):
         assert needle in text
     assert text.index("huisarts") < text.index("Home-Start")  # extra support, not the answer
+    assert "Bron:" in text and len(text) <= 1024
     assert [b["payload"] for b in messages[0]["buttons"]] == ["/info_homestart", "/find_group", "/request_human"]
 
 
 def test_low_mood_after_a_loss_points_to_other_parents_not_home_start() -> None:
     messages, _ = run_action(ActionLowMood(), make_tracker(intent="low_mood", slots=LOSS))
-    assert "Home-Start" not in messages[0]["text"] and "oudersoverledenkind.nl" in messages[0]["text"]
+    body = messages[0]["text"].split("Bron:")[0]
+    assert "Home-Start" not in body and "oudersoverledenkind.nl" in body
