@@ -31,7 +31,7 @@ class ActionShowOffering(Action):
             utter_loss_instead_of_card(dispatcher)
             return []
         text, buttons = render_summary(card)
-        dispatcher.utter_message(text=text, buttons=buttons)
+        dispatcher.utter_message(text=text, buttons=buttons, answer_id=f"offering:{card.id}")
         return [SlotSet("offering", card.id)]
 
 
@@ -70,6 +70,8 @@ class ActionOfferingDetail(Action):
             )
             return [SlotSet("offering", None)]
         aspect = "for_whom" if intent == "offering_for_whom" else "how"
-        text, buttons = render_detail(card, aspect)
-        dispatcher.utter_message(text=text, buttons=buttons)
+        messages, buttons = render_detail(card, aspect)
+        for text in messages[:-1]:
+            dispatcher.utter_message(text=text, answer_id=f"offering:{card.id}")
+        dispatcher.utter_message(text=messages[-1], buttons=buttons, answer_id=f"offering:{card.id}")
         return []
