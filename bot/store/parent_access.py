@@ -34,7 +34,7 @@ from bot.store.registrations import _wipe, normalize_reference, withdraw_by_refe
 __all__ = [
     "FAILURE_WINDOW", "GRANT_MINUTES", "MAX_FAILED_PER_REFERENCE", "MAX_FAILED_PER_SENDER", "CaseData",
     "CaseSummary", "VerifyOutcome", "accessible_cases", "cases_for_sender", "erase_cases", "export_cases",
-    "verified_references", "verify", "withdraw_cases",
+    "sender_keys_of", "verified_references", "verify", "withdraw_cases",
 ]
 
 GRANT_MINUTES = 60
@@ -278,6 +278,19 @@ def erase_cases(references: list[str], url: str | None = None) -> list[str]:
         if ids:
             session.execute(delete(VerificationAttempt).where(VerificationAttempt.registration_id.in_(ids)))
         return erased
+
+
+def sender_keys_of(references: list[str], url: str | None = None) -> list[str]:
+    """The pseudonymous senders these cases were made from (to find those conversations)."""
+    if not references:
+        return []
+    with store_session(url) as session:
+        rows = session.execute(
+            select(RegistrationRecord.sender_key).where(
+                RegistrationRecord.reference.in_(list(references)), RegistrationRecord.sender_key.is_not(None)
+            )
+        ).scalars().all()
+    return sorted(set(rows))
 
 
 def count_messages(reference: str, url: str | None = None) -> int:
