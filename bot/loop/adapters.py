@@ -1,7 +1,7 @@
-"""Adapters to colleagues' code that is not on main yet, each with the fallback used until then.
+"""Adapters to colleagues' code (some not on main yet, with the fallback used until then).
 
-* :func:`aanmeldpunt_phone` - the contact registry (``bot.contacts``, referrals engineer);
-  until it is there: the sourced number in ``bot.registration.consent`` (seed 001).
+* :func:`aanmeldpunt_phone` - the aanmeldpunt's number from the contact registry
+  (``content/contacts.yml``), the one place for phone numbers.
 * :func:`sender_keys_for` - every pseudonymous key her cases can be stored under
   (``bot.privacy.pseudonym.lookup_keys``, privacy engineer: covers a rotated secret);
   until then: the one current key.
@@ -25,12 +25,8 @@ ERASE_SLOT = "privacy_erase"  # the same name as bot.privacy.personal.ERASE_SLOT
 
 
 def aanmeldpunt_phone() -> str:
-    try:
-        from bot.contacts import contact
-    except ImportError:
-        from bot.registration.consent import AANMELDPUNT_PHONE
+    from bot.contacts import contact
 
-        return AANMELDPUNT_PHONE
     return contact("aanmeldpunt").phone
 
 
