@@ -34,13 +34,14 @@ from bot.store.registrations import _wipe, normalize_reference, withdraw_by_refe
 __all__ = [
     "FAILURE_WINDOW", "GRANT_MINUTES", "MAX_FAILED_PER_REFERENCE", "MAX_FAILED_PER_SENDER", "CaseData",
     "CaseSummary", "VerifyOutcome", "accessible_cases", "cases_for_sender", "erase_cases", "export_cases",
-    "sender_keys_of", "verified_references", "verify", "withdraw_cases",
+    "purge_verification_attempts", "sender_keys_of", "verified_references", "verify", "withdraw_cases",
 ]
 
 GRANT_MINUTES = 60
 FAILURE_WINDOW = timedelta(hours=24)
 MAX_FAILED_PER_SENDER = 3
 MAX_FAILED_PER_REFERENCE = 5
+ATTEMPT_RETENTION = timedelta(days=2)  # > FAILURE_WINDOW and GRANT_MINUTES
 OPEN_STATUSES = ("new", "in_progress", "contacted", "unreachable")
 
 OK, WRONG, BLOCKED = "ok", "wrong", "blocked"
@@ -291,6 +292,14 @@ def sender_keys_of(references: list[str], url: str | None = None) -> list[str]:
             )
         ).scalars().all()
     return sorted(set(rows))
+
+
+def purge_verification_attempts(now: datetime | None = None, url: str | None = None) -> int:
+    """Forget verification attempts older than ``ATTEMPT_RETENTION`` (they only serve the guessing
+    limit and the grant, both far shorter). Returns how many were deleted."""
+    cutoff = (now or utcnow()) - ATTEMPT_RETENTION
+    with store_session(url) as session:
+        return session.execute(delete(VerificationAttempt).where(VerificationAttempt.at < cutoff)).rowcount or 0
 
 
 def count_messages(reference: str, url: str | None = None) -> int:

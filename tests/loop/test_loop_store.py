@@ -191,3 +191,32 @@ def test_erase_deletes_personal_data_messages_and_verification_links(db_url):
     assert _raw_rows(db_url, "verification_attempts") == "[]"
     assert parent_access.cases_for_sender(["her"], url=db_url) == []  # the link to her sender is gone too
     assert parent_access.erase_cases([], url=db_url) == []
+
+
+# ---------------------------------------------------------------- housekeeping and notification
+def test_purge_forgets_old_verification_attempts(db_url):
+    ref = create_registration(sample_registration_input(), url=db_url)
+    now = datetime.now(timezone.utc)
+    parent_access.verify(ref, "11", "old-chat", url=db_url, now=now - timedelta(days=3))
+    parent_access.verify(ref, "78", "new-chat", url=db_url, now=now)
+    assert parent_access.purge_verification_attempts(now, url=db_url) == 1
+    assert parent_access.verified_references("new-chat", url=db_url, now=now) == [ref]
+
+
+def test_cli_purge_reports_verification_attempts(db_url, monkeypatch, capsys):
+    from bot.store import cli
+
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    assert cli.main(["purge"]) == 0
+    assert "0 chat verification attempt(s)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("kind, subject", [
+    ("registration", "Nieuwe aanmelding"), ("callback", "Nieuw terugbelverzoek"), ("message", "Nieuw bericht bij"),
+])
+def test_notification_says_what_came_in_without_personal_data(kind, subject, monkeypatch):
+    from bot.store import notify
+
+    monkeypatch.setenv("NOTIFY_TO", "aanmeldpunt@example.org")
+    msg = notify.build_message("MVR-NWZT-TN", kind)
+    assert msg["Subject"] == f"{subject} MVR-NWZT-TN" and "/registrations/MVR-NWZT-TN" in msg.get_content()
