@@ -102,8 +102,11 @@ def main(argv: list[str] | None = None) -> int:
             now = utcnow()
             purged = registrations.purge_expired(days, now)
             forgotten = dedup.purge_processed(now - timedelta(days=DEDUP_RETENTION_DAYS))
+            from bot.store.parent_access import purge_verification_attempts
+
+            attempts = purge_verification_attempts(now)
             print(f"purged personal data of {purged} registration(s) older than {days} days; "
-                  f"forgot {forgotten} processed message id(s)")
+                  f"forgot {forgotten} processed message id(s) and {attempts} chat verification attempt(s)")
         elif args.command == "rotate-keys":
             print(f"re-encrypted {rotate_keys()} row(s)")
     except StoreUnavailable:
