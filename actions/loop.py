@@ -349,7 +349,8 @@ class ActionRegistrationWithdraw(Action):
                 text=result_text(WithdrawResult(references=result.references, unavailable=result.unavailable)),
                 answer_id=WITHDRAW,
             )
-            return reset
+            # As the privacy issue asks: a withdrawal also erases this conversation after the turn.
+            return reset if result.unavailable else reset + [erase_after_turn_event()]
         still_open = any(c.status in service.OPEN_STATUSES for c in found.with_data)
         dispatcher.utter_message(text=text("withdraw_kept_open" if still_open else "withdraw_kept_other"),
                                  answer_id=WITHDRAW)

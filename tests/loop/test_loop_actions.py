@@ -206,8 +206,9 @@ def test_explicit_withdrawal_asks_first_and_a_yes_withdraws():
                            _armed_tracker(s.WITHDRAW_FORM, s.WITHDRAW_OK, "ja graag", armed))
     assert _events(events)[s.WITHDRAW_OK] == "yes"
     done = make_tracker(slots={s.WITHDRAW_OK: "yes", s.ARMED: armed}, sender_id=HER, events=_user_events(1))
-    said = _said(run_action(a.ActionRegistrationWithdraw(), done)[0])
-    assert "ingetrokken" in said and ref in said
+    messages, events = run_action(a.ActionRegistrationWithdraw(), done)
+    assert "ingetrokken" in _said(messages) and ref in _said(messages)
+    assert any(e.get("name") == "privacy_erase" and e.get("value") is True for e in events)
     reg = get_registration(ref)
     assert reg.status == "withdrawn" and reg.name is None and reg.phone is None
 
