@@ -487,11 +487,11 @@ class ActionAskCbMessage(Action):
         return []
 
 
-class _ContactFormValidation(FormValidationAction):
-    """Shared by the callback form and the message form: consent first, then the details."""
+class _ContactConsent:
+    """Shared by the callback form and the message form: consent first, then the details.
 
-    def name(self) -> str:  # pragma: no cover - abstract
-        raise NotImplementedError
+    A mixin, not an Action subclass: rasa_sdk registers every Action subclass it finds.
+    """
 
     async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
                              domain: DomainDict) -> list[str]:
@@ -517,7 +517,7 @@ class _ContactFormValidation(FormValidationAction):
         return {s.CB_CONSENT: False, s.CB_OUTCOME: "no_consent"}
 
 
-class ValidateLoopCallbackForm(_ContactFormValidation):
+class ValidateLoopCallbackForm(_ContactConsent, FormValidationAction):
     def name(self) -> str:
         return "validate_loop_callback_form"
 
@@ -540,7 +540,7 @@ class ValidateLoopCallbackForm(_ContactFormValidation):
         return {s.CB_MOMENT: checked.value}
 
 
-class ValidateLoopMessageForm(_ContactFormValidation):
+class ValidateLoopMessageForm(_ContactConsent, FormValidationAction):
     def name(self) -> str:
         return "validate_loop_message_form"
 
