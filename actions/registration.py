@@ -41,6 +41,8 @@ from bot.registration.consent import (
 from bot.registration.submit import done_text, missing_fields, submit, unavailable_text
 from bot.registration.summary import CONFIRM, parse_confirmation, render_summary, summary_buttons
 from bot.registration.validators import check_due, check_name, check_phone, check_postcode, check_reachable
+from bot.wellbeing.loss import in_loss_conversation
+from bot.wellbeing.texts import text_set
 
 TZ = ZoneInfo("Europe/Amsterdam")
 RESTART_BUTTON = {"title": "Toch aanmelden", "payload": "/request_registration"}
@@ -88,8 +90,14 @@ class ActionRegistrationStart(Action):
         return "action_registration_start"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        reset = [SlotSet("requested_slot", None)] + [SlotSet(slot, None) for slot in f.ALL_SLOTS]
+        if in_loss_conversation(tracker.slots):
+            # After a baby loss: no pregnancy questions; the form ends at once (outcome set).
+            dispatcher.utter_message(text=text_set("wellbeing/baby_loss").render("registration_instead"),
+                                     buttons=[HUMAN_BUTTON], answer_id="baby_loss")
+            return reset + [SlotSet(f.OUTCOME, "baby_loss")]
         dispatcher.utter_message(response="utter_registration_intro")
-        return [SlotSet("requested_slot", None)] + [SlotSet(slot, None) for slot in f.ALL_SLOTS]
+        return reset
 
 
 class ValidateRegistrationForm(FormValidationAction):
