@@ -5,7 +5,8 @@
 - Kraamzorg check: every ``kz_`` slot (income, debts, savings, household, due date, insurance):
   values only encrypted while the form runs, answers never kept (``domain.yml`` lists them under
   ``kraamzorg_form``; a test checks that each one is covered).
-- Any other feature's slot named ``*_name``, ``*_phone``, ``*_postcode``.
+- Any other feature's slot named ``*_name``, ``*_phone``, ``*_postcode`` (recognised in texts as
+  well), or ``*_message``, ``*_moment`` (a message for the staff, when to call her).
 
 Values of these slots are encrypted in the tracker store and overwritten once no form needs them;
 an answer to a question for one of them is not stored at all.
@@ -18,6 +19,8 @@ from bot.registration.fields import ANSWER_IS_PERSONAL, HELP, PERSONAL_SLOTS
 KRAAMZORG_PREFIX = "kz_"
 # Slots of other features that hold personal data, recognised by name: slot suffix -> kind.
 PERSONAL_SUFFIXES = {"_name": "name", "_phone": "phone", "_postcode": "postcode"}
+# Free text for the staff or about her day ('cb_message', 'cb_moment'): personal, not searched for.
+PERSONAL_TEXT_SUFFIXES = ("_message", "_moment")
 # Set by an action to have this conversation's stored events deleted after the turn (erasure.py).
 ERASE_SLOT = "privacy_erase"
 
@@ -27,7 +30,7 @@ def is_personal_slot(slot: str | None) -> bool:
     if not slot:
         return False
     return slot in PERSONAL_SLOTS or slot.startswith(KRAAMZORG_PREFIX) or any(
-        slot.endswith(suffix) for suffix in PERSONAL_SUFFIXES
+        slot.endswith(suffix) for suffix in (*PERSONAL_SUFFIXES, *PERSONAL_TEXT_SUFFIXES)
     )
 
 
@@ -55,5 +58,5 @@ def answer_is_personal(slot: str | None) -> bool:
         slot in ANSWER_IS_PERSONAL
         or slot == HELP
         or slot.startswith(KRAAMZORG_PREFIX)
-        or any(slot.endswith(suffix) for suffix in PERSONAL_SUFFIXES)
+        or any(slot.endswith(suffix) for suffix in (*PERSONAL_SUFFIXES, *PERSONAL_TEXT_SUFFIXES))
     )

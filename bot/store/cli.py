@@ -115,8 +115,11 @@ def main(argv: list[str] | None = None) -> int:
             now = utcnow()
             purged = registrations.purge_expired(days, now)
             forgotten = dedup.purge_processed(now - timedelta(days=DEDUP_RETENTION_DAYS)) + dedup.purge_legacy()
+            from bot.store.parent_access import purge_verification_attempts
+
+            attempts = purge_verification_attempts(now)
             print(f"purged personal data of {purged} registration(s) older than {days} days; "
-                  f"forgot {forgotten} processed message id(s)")
+                  f"forgot {forgotten} processed message id(s) and {attempts} chat verification attempt(s)")
             tracker = purge_tracker(tracker_days, now.timestamp())
             if tracker.store_found:
                 print(f"conversation history: deleted {tracker.deleted_events} event(s) older than {tracker_days} days; "

@@ -56,6 +56,10 @@ class RegistrationRecord(Base):
     id = sa.Column(sa.Integer, primary_key=True)
     reference = sa.Column(sa.String(16), nullable=False, unique=True)
     idempotency_key = sa.Column(sa.String(128), nullable=False, unique=True)
+    # "registration" or "callback" (a callback request in the same queue; issue 13). The same
+    # column is added by the staff engineer's 0002_staff_workflow; 0003_parent_loop adds it
+    # only when it is missing.
+    kind = sa.Column(sa.String(16), nullable=False, default="registration", server_default="registration")
     status = sa.Column(sa.String(16), nullable=False, default="new", index=True)
     channel = sa.Column(sa.String(32), nullable=False)
     sender_key = sa.Column(sa.String(128), nullable=True, index=True)  # pseudonymised, opaque
@@ -77,6 +81,8 @@ class RegistrationRecord(Base):
     claimed_by = sa.Column(sa.String(64), nullable=True)
     claimed_at = sa.Column(UTCDateTime, nullable=True)
     personal_data_deleted_at = sa.Column(UTCDateTime, nullable=True)
+    # a callback request made by a parent who also has a registration: that registration
+    related_reference = sa.Column(sa.String(16), nullable=True)
 
     notes = relationship(
         "NoteRecord", back_populates="registration", cascade="all, delete-orphan", order_by="NoteRecord.id"
@@ -136,3 +142,7 @@ class ProcessedMessage(Base):
     key = sa.Column(sa.String(64), primary_key=True)  # sha256(channel, message_id)
     channel = sa.Column(sa.String(32), nullable=False)
     processed_at = sa.Column(UTCDateTime, nullable=False, default=utcnow, index=True)
+
+
+# The parent-loop tables (thread messages, verification attempts) share this metadata.
+from bot.store import loop_models  # noqa: E402,F401

@@ -24,7 +24,7 @@ from bot.store.models import STATUSES, NoteRecord, RegistrationRecord, utcnow
 __all__ = [
     "STATUSES", "Note", "Registration", "RegistrationInput", "add_note", "claim", "count_by_status",
     "create_registration", "delete_personal_data", "get_registration", "list_registrations",
-    "normalize_reference", "purge_expired", "set_status", "withdraw_by_sender",
+    "normalize_reference", "purge_expired", "set_status", "withdraw_by_reference", "withdraw_by_sender",
 ]
 
 CLOSED_STATUSES = ("closed", "withdrawn")
@@ -254,16 +254,32 @@ def withdraw_by_sender(sender_key: str, url: str | None = None) -> list[str]:
         records = session.execute(
             select(RegistrationRecord).where(RegistrationRecord.sender_key == sender_key)
         ).scalars().all()
-        now = utcnow()
-        references = []
-        for rec in records:
-            old = rec.status
-            _wipe(rec, now)
-            rec.status = "withdrawn"
-            rec.status_changed_at = now
-            audit.add(session, "client", "withdrawn by client", rec.reference, f"status {old} -> withdrawn")
-            references.append(rec.reference)
-        return references
+        return _withdraw(session, records)
+
+
+def withdraw_by_reference(references: list[str], url: str | None = None) -> list[str]:
+    """The client withdraws the registrations with these codes (she proved they are hers:
+    ``bot.store.parent_access``). Same effect as :func:`withdraw_by_sender`."""
+    if not references:
+        return []
+    with store_session(url) as session:
+        records = session.execute(
+            select(RegistrationRecord).where(RegistrationRecord.reference.in_(list(references)))
+        ).scalars().all()
+        return _withdraw(session, records)
+
+
+def _withdraw(session, records: list[RegistrationRecord]) -> list[str]:
+    now = utcnow()
+    references = []
+    for rec in records:
+        old = rec.status
+        _wipe(rec, now)
+        rec.status = "withdrawn"
+        rec.status_changed_at = now
+        audit.add(session, "client", "withdrawn by client", rec.reference, f"status {old} -> withdrawn")
+        references.append(rec.reference)
+    return references
 
 
 # ---------------------------------------------------------------- staff side

@@ -52,10 +52,10 @@ def wait_http(url: str, timeout: float, proc: subprocess.Popen | None = None, lo
     raise TimeoutError(f"{url} did not answer within {timeout} s")
 
 
-def base_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+def base_env(extra: dict[str, str] | None = None, root: Path = ROOT) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
-        PYTHONPATH=str(ROOT),
+        PYTHONPATH=str(root),
         RASA_TELEMETRY_ENABLED="false",
         TF_CPP_MIN_LOG_LEVEL="3",
         SQLALCHEMY_SILENCE_UBER_WARNING="1",
@@ -76,6 +76,15 @@ class RasaStack:
     token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     action_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
+    # Another checkout (e.g. the baseline for "before" figures) runs with its own code and files.
+    root: Path = ROOT
+    endpoints: str = "endpoints.yml"
+    credentials: str = "credentials.yml"
+
+    @property
+    def hardened(self) -> bool:
+        """The checkout has the hardened launchers (bot/security); older ones (baseline) do not."""
+        return (self.root / "bot" / "security" / "rasa_server.py").exists()
 
     @property
     def url(self) -> str:
@@ -98,15 +107,18 @@ class RasaStack:
                 "RASA_AUTH_TOKEN": self.token,
                 "ACTION_SERVER_TOKEN": self.action_token,
                 **self.env,
-            }
+            },
+            root=self.root,
         )
 
     def start_actions(self, timeout: float = 90) -> None:
         self.action_port = self.action_port or free_port()
         log = self.workdir / "actions.log"
+        command = [sys.executable, "-m", "bot.security.action_server", "--port", str(self.action_port)]
+        if not self.hardened:  # an older checkout (baseline figures) has no launcher yet
+            command = [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.action_port)]
         self.procs["actions"] = subprocess.Popen(
-            [sys.executable, "-m", "bot.security.action_server", "--port", str(self.action_port)],
-            cwd=ROOT, env=self.stack_env(), stdout=log.open("ab"), stderr=subprocess.STDOUT,
+            command, cwd=self.root, env=self.stack_env(), stdout=log.open("ab"), stderr=subprocess.STDOUT,
         )
         wait_http(f"{self.action_url}/health", timeout, self.procs["actions"], log)
 
@@ -117,10 +129,14 @@ class RasaStack:
             [
                 # The shipped launcher: token from RASA_AUTH_TOKEN (not argv), 127.0.0.1, no texts in logs.
                 sys.executable, "-m", "bot.security.rasa_server", "--model", str(self.model),
-                "--port", str(self.rasa_port), "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+                "--port", str(self.rasa_port), "--endpoints", self.endpoints, "--credentials", self.credentials,
                 "--enable-api",
+            ] if self.hardened else [
+                sys.executable, "-m", "rasa", "run", "--model", str(self.model), "--port", str(self.rasa_port),
+                "--endpoints", self.endpoints, "--credentials", self.credentials,
+                "--enable-api", f"--auth-token={self.token}",  # "=": a token may start with "-"
             ],
-            cwd=ROOT, env=self.stack_env(), stdout=log.open("ab"), stderr=subprocess.STDOUT,
+            cwd=self.root, env=self.stack_env(), stdout=log.open("ab"), stderr=subprocess.STDOUT,
         )
         wait_http(f"{self.url}/", timeout, self.procs["rasa"], log)
         wait_http(f"{self.url}/status?token={self.token}", 60, self.procs["rasa"], log)

@@ -99,11 +99,11 @@ def test_tracker_keys_rotate_without_losing_data(tmp_path, monkeypatch) -> None:
 
 def test_pseudonym_rotation_keeps_withdrawal_working(tmp_path, monkeypatch) -> None:
     """A registration made under the old secret is found from the new pseudonym via signed aliases."""
-    from actions.registration import ActionRegistrationWithdraw
     from bot.channels import common
+    from bot.loop import service
+    from bot.registration.withdraw import withdraw
     from bot.store.registrations import get_registration
     from bot.store.testing import sample_registration_input
-    from tests.helpers import make_tracker, run_action
 
     monkeypatch.setenv("VAR_DIR", str(tmp_path))
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
@@ -122,8 +122,8 @@ def test_pseudonym_rotation_keeps_withdrawal_working(tmp_path, monkeypatch) -> N
     forged = {"sender_aliases": {"ids": ["someone-else"], "sig": metadata["sender_aliases"]["sig"]}}
     assert pseudonym.verified_aliases(new_sender, forged) == []
 
-    tracker = make_tracker(slots={"reg_withdraw_ok": "yes"}, sender_id=new_sender)
-    tracker.events[-1]["metadata"] = metadata
-    messages, _ = run_action(ActionRegistrationWithdraw(), tracker)
-    assert reference in messages[0]["text"], messages
+    # what the loop's withdrawal looks up (actions/loop.py -> bot.loop.service -> lookup_keys)
+    assert [c.reference for c in service.lookup(new_sender, metadata).cases] == [reference]
+    assert service.lookup(new_sender, None).cases == [], "without the signed alias: not hers"
+    assert withdraw(pseudonym.lookup_keys(new_sender, metadata)).references == (reference,)
     assert get_registration(reference).status == "withdrawn"

@@ -110,12 +110,17 @@ def test_action_server_rejects_requests_without_the_shared_secret(rasa_stack: Ra
 
 
 def test_withdrawal_erases_the_conversation_from_the_tracker_store(rasa_stack: RasaStack) -> None:
+    """After the withdrawal turn Rasa saves the conversation; the store then deletes all of it."""
     sender = "e2e-withdraw"
-    rasa_stack.rest(sender, "Mijn naam is Wilhelmina Zonnebloem, hoi")
-    question = texts(rasa_stack.rest(sender, "trek mijn aanmelding in"))
-    assert "intrekken" in question
+    steps = ["ik wil me aanmelden", "Ja, ik ben zwanger", "Ja, ik woon in Rotterdam", "Ja, ik geef toestemming",
+             "Wilhelmina Zonnebloem", "0612345678", "3072 AB", "20 weken", "Wonen", "Klaar", "Ochtend",
+             "Klopt, versturen"]
+    for message in steps:
+        reply = texts(rasa_stack.rest(sender, message))
+    assert "MVR-" in reply, reply
+    assert "intrekken" in texts(rasa_stack.rest(sender, "trek mijn aanmelding in"))
     result = texts(rasa_stack.rest(sender, "Ja, trek mijn aanmelding in"))
-    assert "gesprek" in result, result
+    assert "ingetrokken" in result and "gesprek" in result, result
     events = rasa_stack.tracker(sender)["events"]
     assert not [e for e in events if e.get("event") == "user"], events
 

@@ -190,6 +190,9 @@ def test_every_kraamzorg_form_slot_is_treated_as_personal() -> None:
     assert slots
     assert all(is_personal_slot(s) and answer_is_personal(s) for s in slots), slots
     assert answer_is_personal("reg_help") and is_personal_slot("reg_help")
+    # the loop's callback request: her phone, when to call, her message for the staff
+    for slot in ("cb_phone", "cb_moment", "cb_message", "loop_verify_phone"):
+        assert slot in domain["slots"] and is_personal_slot(slot) and answer_is_personal(slot), slot
 
 
 def test_abandoned_forms_are_compacted_by_the_purge(store) -> None:
@@ -225,17 +228,13 @@ def test_withdrawal_erases_the_conversation(store) -> None:
     assert asyncio.run(store.retrieve("w1")) is None
 
 
-def test_the_withdraw_action_asks_for_the_erasure(tmp_path, monkeypatch) -> None:
-    from actions.registration import ActionRegistrationWithdraw
-    from tests.helpers import make_tracker, run_action
+def test_the_withdraw_action_asks_for_the_erasure() -> None:
+    """The loop's withdrawal (actions/loop.py) returns the erasure event of bot.privacy.erasure."""
+    from bot.loop.adapters import erase_after_turn_event
 
-    monkeypatch.setenv("VAR_DIR", str(tmp_path))
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
-    messages, events = run_action(ActionRegistrationWithdraw(), make_tracker(slots={"reg_withdraw_ok": "yes"}))
-    assert {"event": "slot", "timestamp": None, "name": "privacy_erase", "value": True} in events
-    assert "gesprek" in messages[0]["text"]
-    _, kept = run_action(ActionRegistrationWithdraw(), make_tracker(slots={"reg_withdraw_ok": "no"}))
-    assert not any(e.get("name") == "privacy_erase" for e in kept)
+    assert erase_after_turn_event() == erasure.erase_after_turn_event()
+    assert erasure.erase_after_turn_event() == {"event": "slot", "timestamp": None, "name": "privacy_erase",
+                                                "value": True}
 
 
 def test_public_erasure_functions(store, monkeypatch) -> None:
