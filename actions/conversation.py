@@ -12,8 +12,11 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.wellbeing import ActionBabyLoss, ActionLowMood
 from bot.buttons import match_button, parse_payload, shown_buttons
+from bot.content import card_for_intent
 from bot.conversation import bare_number_message, clarify_message, several_needs_answer
 from bot.intents import topic_label
+from bot.referrals import referral_for_intent
+from bot.wellbeing.loss import in_loss_conversation, suppressed_cards
 
 
 class ActionClarify(Action):
@@ -55,6 +58,12 @@ OPENERS = {"bot_challenge": "utter_bot_challenge", "ask_capabilities": "utter_ca
 CLOSERS = {"thank": "utter_thank", "goodbye": "utter_goodbye"}
 
 
+def _suppressed_after_loss(intent: str) -> bool:
+    """A pregnancy or newborn card (content/wellbeing/baby_loss.yml) is never offered after a loss."""
+    card = card_for_intent(intent) or getattr(referral_for_intent(intent), "card", None)
+    return card is not None and card.id in suppressed_cards()
+
+
 class ActionSeveralNeeds(Action):
     """One short answer to the two or three needs the NLU found in a long message.
 
@@ -83,6 +92,8 @@ class ActionSeveralNeeds(Action):
             dispatcher.utter_message(response=OPENERS[intent])
             answered = True
         rest = [n for n in needs if n not in CONVERSATIONS and n not in OPENERS and n not in CLOSERS]
+        if "baby_loss" in needs or in_loss_conversation(tracker.slots):
+            rest = [n for n in rest if not _suppressed_after_loss(n)]
         answer = several_needs_answer(rest, after_other_answer=answered) if rest else None
         if answer is not None:
             text, buttons, answer_id = answer

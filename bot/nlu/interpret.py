@@ -33,6 +33,7 @@ OFFERING_NAMES_FILE = ROOT / "data" / "lexicon" / "offerings.yml"
 SEVERAL_NEEDS = "several_needs"
 BARE_NUMBER = "bare_number"
 VAGUE = "vague"
+BABY_LOSS = "baby_loss"
 FALLBACK = "nlu_fallback"
 # Intents that ask how to get something: with one offering named, they ask about that offering.
 HOW_INTENTS = frozenset({"request_registration", "offering_how", "offering_for_whom"})
@@ -157,10 +158,16 @@ def several_needs(intent: str, confidence: float, segments: Sequence[Mapping[str
 
 def decide(raw_text: str, text: str, intent: str, confidence: float, segments: Sequence[Mapping[str, Any]],
            offering_names: Mapping[str, str], known_offerings: set[str] | None = None,
-           settings: Settings = Settings()) -> Decision | None:
-    """A new intent for the message, or None to keep the classifier's."""
+           settings: Settings = Settings(), baby_loss: bool = False) -> Decision | None:
+    """A new intent for the message, or None to keep the classifier's.
+
+    ``baby_loss``: the message plainly says a baby or pregnancy was lost
+    (:func:`bot.wellbeing.loss.loss_signal`); that need is then always part of the answer.
+    """
     if intent.startswith("safety_"):
         return None
+    if baby_loss:
+        segments = [*segments, {"intent": BABY_LOSS, "confidence": 1.0}]
     if is_bare_number(raw_text):
         return Decision(BARE_NUMBER, 1.0)
     if not any(ch.isalnum() for ch in raw_text or ""):
@@ -191,4 +198,6 @@ def decide(raw_text: str, text: str, intent: str, confidence: float, segments: S
         needs = [how.intent, *others][: settings.max_needs]
     if len(needs) >= 2:
         return Decision(SEVERAL_NEEDS, 1.0, needs=needs)
+    if baby_loss and intent != BABY_LOSS:
+        return Decision(BABY_LOSS, 1.0)
     return how

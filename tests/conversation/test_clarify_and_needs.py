@@ -128,3 +128,19 @@ def test_a_conversation_of_its_own_goes_first(monkeypatch: pytest.MonkeyPatch) -
     messages, events = run_action(ActionSeveralNeeds(), _needs_tracker(["find_group", "low_mood"]))
     assert [m.get("answer_id") for m in messages] == ["low_mood", "find_group"]
     assert events == []  # the conversation's own follow-up does not apply inside this answer
+
+
+def test_no_pregnancy_cards_next_to_a_baby_loss(monkeypatch: pytest.MonkeyPatch) -> None:
+    import actions.conversation as conversation
+
+    class _Loss(_LowMood):
+        def run(self, dispatcher, tracker, domain):
+            dispatcher.utter_message(text="Wat verdrietig.", answer_id="baby_loss")
+            return [{"event": "slot", "name": "baby_loss", "value": True}]
+
+    monkeypatch.setitem(conversation.CONVERSATIONS, "baby_loss", _Loss)
+    messages, events = run_action(ActionSeveralNeeds(),
+                                  _needs_tracker(["baby_loss", "info_babystartpakket", "kraamzorg_check"]))
+    assert [m.get("answer_id") for m in messages] == ["baby_loss", "kraamzorg_check"]
+    assert "Babystartpakket" not in messages[1]["text"]
+    assert events == [{"event": "slot", "name": "baby_loss", "value": True}]

@@ -116,3 +116,11 @@ def test_how_question_plus_another_need_is_several_needs() -> None:
 def test_no_words_is_vague(text: str) -> None:
     decision = decide(text, text, "affirm", 0.9, [], NAMES, KNOWN)
     assert decision is not None and decision.intent == "vague"
+
+
+def test_a_plainly_said_loss_is_always_answered() -> None:
+    decision = decide("x", "x", "info_kraamzorg", 0.4, [], NAMES, KNOWN, baby_loss=True)
+    assert decision is not None and decision.intent == "baby_loss"
+    both = decide("x", "x", "info_nu_niet_zwanger", 0.9, [], NAMES, KNOWN, baby_loss=True)
+    assert both is not None and both.intent == SEVERAL_NEEDS and both.needs[0] == "baby_loss"
+    assert decide("x", "x", "baby_loss", 0.9, [], NAMES, KNOWN, baby_loss=True) is None
