@@ -25,12 +25,6 @@ OFFERING_ASPECT = "offering_aspect"
 class MessageInterpreter(GraphComponent):
     """Several needs, bare numbers and 'wat is X en hoe meld ik me aan' (see bot/nlu/interpret.py)."""
 
-    @staticmethod
-    def get_default_config() -> dict[str, Any]:
-        defaults = Settings()
-        return {"segment_threshold": defaults.segment_threshold, "message_threshold": defaults.message_threshold,
-                "max_needs": defaults.max_needs}
-
     def __init__(self, settings: Settings) -> None:
         from bot.content import cards
 
@@ -42,9 +36,8 @@ class MessageInterpreter(GraphComponent):
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
                execution_context: ExecutionContext) -> MessageInterpreter:
-        return cls(Settings(segment_threshold=float(config["segment_threshold"]),
-                            message_threshold=float(config["message_threshold"]),
-                            max_needs=int(config["max_needs"])))
+        # Thresholds live in code (bot/nlu/interpret.py) and act without retraining: nothing is learnt.
+        return cls(Settings())
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
