@@ -177,7 +177,6 @@ def _wipe(rec: RegistrationRecord, now: datetime) -> None:
     rec.weeks_pregnant = rec.help_areas = rec.reachable = None
     rec.sender_key = None
     rec.notes.clear()
-    rec.messages.clear()  # her message thread (bot.store.loop_models)
     rec.personal_data_deleted_at = now
     rec.updated_at = now
 
