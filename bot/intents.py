@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.content import cards
+from bot.safety.tiers import SAFETY_INTENTS
 
 # Intents a parent can be offered as "did you mean ...?" choices, with button labels.
 TOPIC_LABELS: dict[str, str] = {
@@ -20,7 +21,7 @@ NOT_A_TOPIC = {
     "nlu_fallback", "out_of_scope", "greet", "goodbye", "thank", "affirm", "deny", "stop",
     "bot_challenge", "none_of_these", "offering_how", "offering_for_whom", "kz_answer", "give_location",
     "more_groups",
-    "safety_medical", "safety_violence", "safety_suicide",
+    *SAFETY_INTENTS,
 }
 
 
