@@ -26,14 +26,15 @@ from bot.safety.rules import Message, RuleHit, evaluate
 from bot.safety.text import read_numbers, tokenise
 from bot.safety.tiers import EMERGENCY_TIERS, MAYBE, MAYBE_TOPIC_FOR_TIER, most_urgent
 
-# A sign in the same sentence as one of these is about something else than her acute situation.
-HARMLESS_CONTEXTS = {
-    "READ": MAYBE,   # read, heard, saw on tv, a course: "ik heb gelezen over bloedverlies"
-    "PAST": MAYBE,   # long ago: "vorig jaar", "bij mijn vorige zwangerschap"
-    "HYPO": MAYBE,   # what-if and how-to-recognise questions: "wat moet ik doen als ..."
-}
-# A what-if question about these still gets the emergency answer (the cost of a miss is too high).
-HYPO_STAYS = frozenset({"life"})
+# A sign in the same sentence as one of these is about something else than her acute situation:
+# it gets the `maybe` line instead of the emergency answer (never silence).
+HARMLESS_CONTEXTS = (
+    "READ",  # read, heard, a course, a leaflet: "ik heb gelezen over bloedverlies", "in het boekje staat"
+    "PAST",  # long ago: "vorig jaar", "bij mijn vorige zwangerschap", "in 2021" (not when "nu" is said too)
+    "HYPO",  # what-if and how-to-recognise questions: "wat moet ik doen als ...", "om het te herkennen"
+)
+# Anywhere in the message: it is over, or a joke ("het is helemaal over", "alles is goed", "haha").
+RESOLVED = "RESOLVED"
 
 # Words that tell English from Dutch (for the reply language); ties go to Dutch.
 _EN_WORDS = frozenset("""i i'm im my me the a is am are was and it he she his her him has have had not
@@ -68,20 +69,37 @@ def _language(message: Message) -> tuple[str, int]:
 
 
 def _demote(hit: RuleHit, message: Message) -> RuleHit:
-    if hit.tier not in EMERGENCY_TIERS or not hit.positions:
+    if hit.tier not in EMERGENCY_TIERS:
         return hit
-    sentence = message.tagged[hit.positions[0]].token.sentence
-    present = {c for t in message.tagged if t.token.sentence == sentence for c in t.concepts}
-    for concept, target in HARMLESS_CONTEXTS.items():
-        if concept in present and not (concept == "HYPO" and hit.tier in HYPO_STAYS):
-            return RuleHit(hit.sign, hit.rule, target, hit.positions, demoted_by=concept)
+    if RESOLVED in message.present:
+        return RuleHit(hit.sign, hit.rule, MAYBE, hit.positions, demoted_by=RESOLVED)
+    if not hit.positions:
+        return hit
+    first = min(hit.positions)
+    clause = message.tagged[first].token.clause
+    sentence = message.tagged[first].token.sentence
+    for concept in HARMLESS_CONTEXTS:
+        # long ago: in the same clause; read-about and what-if: anywhere in the sentence
+        scope = (lambda t: t.token.clause == clause) if concept == "PAST" else (lambda t: t.token.sentence == sentence)
+        spots = [i for i, t in enumerate(message.tagged) if scope(t) and concept in t.concepts]
+        if not spots:
+            continue
+        if concept == "PAST" and all(  # "2 weken geleden bevallen en nu ... stolsels": now is not long ago
+                any("NOW" in message.tagged[j].concepts for j in range(min(s, first), max(s, first))) for s in spots):
+            continue
+        return RuleHit(hit.sign, hit.rule, MAYBE, hit.positions, demoted_by=concept)
     return hit
+
+
+def _token_language(tokens: list) -> str:
+    words = [t.text for t in tokens]
+    return "en" if sum(w in _EN_WORDS for w in words) > sum(w in _NL_WORDS for w in words) else "nl"
 
 
 def analyse(text: str) -> tuple[Message, list[RuleHit]]:
     """The tagged message and every (demoted) rule hit: for tests and the evaluation report."""
     tokens = tokenise(text)
-    message = Message(tag(tokens), read_numbers(tokens))
+    message = Message(tag(tokens, lang=_token_language(tokens)), read_numbers(tokens))
     return message, [_demote(h, message) for h in evaluate(message)]
 
 

@@ -179,14 +179,35 @@ def lemmas(word: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-@lru_cache(maxsize=1)
-def known_words() -> frozenset[str]:
-    """Every Dutch or English word form the lemma tables know (never bent by the typo matcher)."""
+@lru_cache(maxsize=4)
+def known_words(lang: str | None = None) -> frozenset[str]:
+    """Dutch and/or English word forms the lemma tables and spaCy's stop word lists know.
+
+    The typo matcher never bends a known word into another one ("bloem" stays no "bloed"),
+    and a Dutch word is not read as its English look-alike ("slap" is limp, not a hit).
+    """
+    from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP
+    from spacy.lang.nl.stop_words import STOP_WORDS as NL_STOP
+
+    stop = {"nl": NL_STOP, "en": EN_STOP}
     words: set[str] = set()
-    for table in _lemma_tables().values():
-        words.update(table)
-        words.update(table.values())
+    for name, table in _lemma_tables().items():
+        if lang in (None, name):
+            words.update(table)
+            words.update(table.values())
+            words.update(_plain(w) for w in stop[name])
     return frozenset(w for w in words if w.isalpha())
+
+
+# Typo tolerance only for concepts whose words are signs by themselves; never for small, common
+# words that are one letter away from other words (pronouns, people, hitting, moving, jerking).
+FUZZY_CONCEPTS = frozenset({
+    "BLEED", "AMNIOTIC", "SUICIDE", "ABUSE", "RAPE", "SEIZURE", "CONTRACTION", "FEVER", "PREGNANT", "BABY",
+    "UNCONSCIOUS", "FAINT", "HEADACHE", "VISION", "ITCH", "BREATHE", "BREATH_BAD", "LIMP", "PALE_GREY", "CHOKE",
+    "PANIC_ATTACK", "HALLUC", "VEILIG_THUIS", "BEATEN", "THREAT", "THREATENED", "KILL", "PILLS", "SWELL", "VOMIT",
+    "DIE_WISH", "END_LIFE", "SELF_HARM", "DEAD", "UPPER_BELLY", "LABOUR_NOW", "POSTPARTUM", "HEAVY", "SEVERE",
+})
+MIN_FUZZY_LENGTH = 6
 
 
 # --------------------------------------------------------------------------- tagging
@@ -205,35 +226,45 @@ class Tagged:
 
 
 def _fuzzy_concepts(word: str, lex: Lexicon) -> set[tuple[str, str]]:
-    if len(word) < 5 or word.isdigit() or word in known_words():
+    if len(word) < MIN_FUZZY_LENGTH or word.isdigit() or word in known_words():
         return set()
     limit = 1 if len(word) < 9 else 2
     found: set[tuple[str, str]] = set()
     for target, concepts in lex.fuzzy_words.items():
         if abs(len(target) - len(word)) <= limit and OSA.distance(word, target, score_cutoff=limit) <= limit:
-            found |= concepts
+            found |= {c for c in concepts if c[0] in FUZZY_CONCEPTS}
     for stem, concepts in lex.fuzzy_stems.items():
         if len(word) < len(stem) - 1:
             continue
         for cut in (len(stem) - 1, len(stem), len(stem) + 1):
             if OSA.distance(word[:cut], stem, score_cutoff=1) <= 1:
-                found |= concepts
+                found |= {c for c in concepts if c[0] in FUZZY_CONCEPTS}
                 break
     return found
 
 
-def tag(tokens: list[Token], lex: Lexicon | None = None) -> list[Tagged]:
-    """Tag every token with the concepts its word (or a phrase it is part of) expresses."""
+def tag(tokens: list[Token], lex: Lexicon | None = None, lang: str = "nl") -> list[Tagged]:
+    """Tag every token with the concepts its word (or a phrase it is part of) expresses.
+
+    ``lang`` is the message's language: a word of that language is not also read as a
+    word of the other one ("slap" in a Dutch message is limp, not an English slap).
+    """
     lex = lex or lexicon()
     tagged = [Tagged(t) for t in tokens]
     words = [t.text for t in tokens]
     token_lemmas = [lemmas(w) for w in words]
     for i, word in enumerate(words):
-        found: set[tuple[str, str]] = set(lex.exact.get(word, ()))
-        for lemma in token_lemmas[i]:
-            found |= lex.exact.get(lemma, set())
+        forms = [word]
+        if "y" in word and word not in known_words():  # "pyn", "myn", "buikpyn": y typed for ij
+            forms.append(word.replace("y", "ij"))
+            token_lemmas[i] = (*token_lemmas[i], forms[-1])
+        found: set[tuple[str, str]] = set()
+        for form in (*forms, *token_lemmas[i]):
+            found |= lex.exact.get(form, set())
+        if re.fullmatch(r"(19|20)\d\d", word):  # a year: "in 2021" is long ago
+            found.add(("PAST", "nl"))
         for entry in lex.wild:
-            if _part_matches(entry.parts[0], word, token_lemmas[i]):
+            if any(_part_matches(entry.parts[0], form, token_lemmas[i]) for form in forms):
                 if not lex.is_blocked(entry.concept, word):
                     found.add((entry.concept, entry.lang))
         if not found:
@@ -241,8 +272,11 @@ def tag(tokens: list[Token], lex: Lexicon | None = None) -> list[Tagged]:
             if fuzzy:
                 tagged[i].fuzzy = True
                 found = fuzzy
-        for concept, lang in found:
-            tagged[i].concepts.setdefault(concept, lang)
+        if word in known_words(lang):  # a word of the message's language: not its look-alike's concepts
+            own = {c for c, lg in found if lg == lang}
+            found = {(c, lg) for c, lg in found if lg == lang or c in own}
+        for concept, word_lang in found:
+            tagged[i].concepts.setdefault(concept, word_lang)
     for entry in lex.phrases:
         n = len(entry.parts)
         for start in range(len(words) - n + 1):

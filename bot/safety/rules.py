@@ -17,11 +17,12 @@ says in plain words what it is for::
 
 Terms: ``A|B`` is either concept; ``@A|B`` may stand anywhere in the message (context, not
 part of the span, never negated: "geen natte luier" still tells it is about a baby); ``~A`` is a negated occurrence ("beweegt niet", "geen leven gevoeld");
-``A-B`` is a word with concept A but not B ("niet" but not "niet goed"). A term is never
+``A-B`` is a word with concept A but not B ("niet" but not "niet goed"); ``A&B`` is a word with
+both concepts. A term is never
 matched by a negated word ("geen koorts", "bloed niet"), unless the rule is about a negation
 (a ``~`` term, or a term with ``NEG`` or ``LESS``). Terms of a rule with ``within`` <= 4
 must also stand in one clause (a comma or "maar" ends a clause). ``END`` is the last word
-of a sentence.
+of a clause. ``unless`` ignores negated words ("het ruikt niet naar plas").
 """
 
 from __future__ import annotations
@@ -63,8 +64,10 @@ class Term:
     excluded: frozenset[str] = frozenset()
 
     def fits(self, concepts: dict[str, str], negated: bool) -> bool:
-        return bool(self.concepts & concepts.keys()) and not (self.excluded & concepts.keys()) and (
-            negated or not self.negated)
+        found = concepts.keys()
+        if not any(all(part in found for part in alternative.split("&")) for alternative in self.concepts):
+            return False
+        return not (self.excluded & found) and (negated or not self.negated)
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,7 @@ def _terms(raw: list[Any], where: str, known: set[str]) -> tuple[Term, ...]:
         body, _, excluded = text.lstrip("@~").partition("-")
         concepts = frozenset(c.strip() for c in body.split("|"))
         minus = frozenset(c.strip() for c in excluded.split("|") if c.strip())
-        unknown = (concepts | minus) - known
+        unknown = ({p for c in concepts for p in c.split("&")} | minus) - known
         if unknown:
             raise SignError(f"{where}: unknown concept(s) {sorted(unknown)}")
         terms.append(Term(concepts, anywhere, negated, minus))
@@ -182,7 +185,7 @@ def load_signs(path: Path, known: set[str]) -> list[Sign]:
 @lru_cache(maxsize=1)
 def signs() -> tuple[Sign, ...]:
     """Every sign of every tier file (cached)."""
-    known = set(lexicon().concepts) | {"END"}
+    known = set(lexicon().concepts) | {"END", "TEMP"}
     found: list[Sign] = []
     for name in SIGN_FILES:
         found.extend(load_signs(SIGNS_DIR / f"{name}.yml", known))
@@ -210,10 +213,13 @@ class Message:
             for tok in self.tagged:
                 tok.concepts.pop("PREGNANT", None)
         self.negated = [_is_negated(self.tagged, i) for i in range(len(self.tagged))]
-        for i, tok in enumerate(self.tagged):  # the last word of every sentence
-            if i + 1 == len(self.tagged) or self.tagged[i + 1].token.sentence != tok.token.sentence:
+        for i, tok in enumerate(self.tagged):  # the last word of every clause
+            if i + 1 == len(self.tagged) or self.tagged[i + 1].token.clause != tok.token.clause:
                 tok.concepts.setdefault("END", "")
         self.present = {c for t in self.tagged for c in t.concepts}
+        for tok in self.tagged:  # a temperature written as a number: "38,5", "39 graden"
+            if _looks_like_temperature(tok.text, self.tagged, tok.token.index):
+                tok.concepts.setdefault("TEMP", "")
         if self.numbers.weeks is not None:
             self.synthetic.add("PREGNANT")
         if self.numbers.baby_months is not None:
@@ -222,11 +228,21 @@ class Message:
 
 
 # Words that may stand between a word and the "niet" after it: "beweegt al de hele dag niet".
-_FILLERS = frozenset({
+_FILLERS = frozenset({"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10",
     "al", "nog", "meer", "echt", "wel", "ook", "helemaal", "zo", "heel", "erg", "even", "gewoon", "eigenlijk",
     "nu", "vandaag", "bijna", "haast", "really", "still", "anymore", "at", "all", "today",
 })
 _FILLER_CONCEPTS = frozenset({"DURATION", "DAYS", "MILD", "CONSTANT"})
+
+
+def _looks_like_temperature(word: str, tagged: list[Tagged], i: int) -> bool:
+    if not re.fullmatch(r"\d+(\.\d+)?", word):
+        return False
+    value = float(word)
+    after = tagged[i + 1].text if i + 1 < len(tagged) else ""
+    return (34 <= value <= 43.5 and after in {"graden", "graad", "c", "celsius", "degrees"}) or (
+        "." in word and 37.5 <= value <= 42.9) or (37.5 <= value <= 42.9 and any(
+            "FEVER" in t.concepts for t in tagged[max(0, i - 3):i + 3]))
 
 
 def _negates(tagged: list[Tagged], j: int, own: dict[str, str], clause: int) -> bool:
@@ -251,7 +267,8 @@ def _is_negated(tagged: list[Tagged], i: int) -> bool:
     if any(_negates(tagged, j, own, clause) for j in range(max(0, i - 3), i)):
         return True
     for j in range(i + 1, min(len(tagged), i + 7)):
-        if _negates(tagged, j, own, clause):
+        # a NEG after the word that starts a phrase of its own ("niet meer wakker worden") negates that phrase
+        if _negates(tagged, j, own, clause) and not set(tagged[j].concepts) - _MODIFIERS:
             return True
         if tagged[j].text not in _FILLERS and not tagged[j].concepts.keys() & _FILLER_CONCEPTS:
             return False
@@ -313,7 +330,8 @@ def match_rule(rule: Rule, message: Message) -> tuple[int, ...] | None:
         if rule.within <= 4 and len({message.tagged[p].token.clause for p in combo}) > 1:
             continue
         if rule.unless and any(
-                rule.unless & tok.concepts.keys() for tok in message.tagged if tok.token.sentence == sentence):
+                rule.unless & tok.concepts.keys() for i, tok in enumerate(message.tagged)
+                if tok.token.sentence == sentence and not message.negated[i]):
             continue
         if best is None or max(combo) - min(combo) < max(best) - min(best):
             best = combo

@@ -30,6 +30,8 @@ def normalise(text: str) -> str:
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.lower().replace("’", "'").replace("`", "'").replace("´", "'").replace("°", " graden ")
     text = re.sub(r"(\d)\s*,\s*(\d)", r"\1.\2", text)  # 38,5 -> 38.5 (a Dutch decimal comma)
+    text = re.sub(r"\b([1-4]\d)\s*\+\s*[0-6]\b", r"\1 weken", text)  # 36+2: weeks and days of pregnancy
+    text = re.sub(r"([a-z])-(?=[a-z])", r"\1", text)  # koorts-thermometer -> koortsthermometer
     text = re.sub(r"[^a-z0-9'.!?;:,\n ]+", " ", text)
     text = re.sub(r"([a-z])\1{2,}", r"\1\1", text)
     text = re.sub(r"[ \t]+", " ", text)
@@ -84,9 +86,13 @@ _PREGNANT_CUES = frozenset({"zwanger", "zwangerschap", "pregnant", "preg", "zwan
                             "uitgerekend", "along", "gravida"})
 _BABY_CUES = frozenset({"baby", "babytje", "kindje", "kind", "zoon", "zoontje", "dochter", "dochtertje", "kleine",
                         "meisje", "jongetje", "newborn", "son", "daughter", "boy", "girl", "kid", "child", "ukkie"})
+_THIRD_PERSON = frozenset({"hij", "ze", "zij", "he", "she", "baby", "kindje", "zoon", "dochter", "zoontje",
+                           "dochtertje", "kind"})
 _NEWBORN_WORDS = frozenset({"pasgeboren", "pasgeborene", "newborn", "neonate", "kraamweek", "kraambed"})
 _MINUTE_UNITS = frozenset({"minuten", "minuut", "min", "mins", "minutes", "minute", "minuutjes", "m"})
 _INTERVAL_CUES = frozenset({"om", "elke", "iedere", "every", "each", "per"})
+_PER_UNIT_MINUTES = {"kwartier": 15, "uur": 60, "hour": 60, "minuten": 1, "min": 1, "halfuur": 30}
+_TIMES = frozenset({"keer", "x", "maal", "times"})
 
 
 @dataclass
@@ -136,6 +142,14 @@ def read_numbers(tokens: list[Token]) -> Numbers:
         nxt = words[i + 1] if i + 1 < len(words) else ""
         nxt2 = words[i + 2] if i + 2 < len(words) else ""
         prev = words[i - 1] if i else ""
+        # "3 keer per kwartier", "6x per uur", "4 times an hour": contractions by frequency
+        if nxt in _TIMES and 0 < value <= 30:
+            rest = words[i + 2:i + 5]
+            unit = next((w for w in rest if w in _PER_UNIT_MINUTES), None)
+            if unit and ({"per", "in", "an", "a", "each", "every", "het"} & set(rest)):
+                minutes = 30 if "half" in rest or "halfuur" in rest else _PER_UNIT_MINUTES[unit]
+                intervals.append(minutes / value)
+                continue
         # temperature: 34-43 with a unit or a fever word nearby ("koorts van 39", "38.5 graden"),
         # or a number with one decimal between 37.5 and 42.9 ("ze heeft 38,4"): nothing else is written so
         if (34 <= value <= 43.5 and (nxt in _TEMP_UNITS or _near(words, i, 4, 2, _TEMP_CUES))) or (
@@ -148,7 +162,9 @@ def read_numbers(tokens: list[Token]) -> Numbers:
                     words, i, 6, 0, frozenset({"wee", "ween", "weeen", "weeeen", "contractions", "weeen'"})):
                 intervals.append(value)
             continue
-        is_age = nxt2 in _OLD or (nxt in _OLD) or (prev in {"van", "of"} and i >= 2 and words[i - 2] in _BABY_CUES)
+        is_age = nxt2 in _OLD or (nxt in _OLD) or (prev in {"van", "of"} and i >= 2 and words[i - 2] in _BABY_CUES) or (
+            prev in {"is", "wordt", "werd"} and i >= 2 and words[i - 2] in _THIRD_PERSON
+            and not _near(words, i, 0, 4, _PREGNANT_CUES))
         if nxt in _YEAR_UNITS:
             if is_age or _near(words, i, 4, 0, _BABY_CUES | _CHILD_YEARS_CUES):
                 ages.append(value * 12)

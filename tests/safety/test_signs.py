@@ -40,8 +40,8 @@ def test_not_examples_do_not(sign) -> None:
 def test_every_concept_is_described_and_used() -> None:
     lex = lexicon()
     assert all(desc.strip() for desc in lex.concepts.values())
-    used = {c for s in SIGNS for r in s.rules for t in r.terms for c in t.concepts | t.excluded} | {
+    used = {p for s in SIGNS for r in s.rules for t in r.terms for c in t.concepts | t.excluded for p in c.split("&")} | {
         c for s in SIGNS for r in s.rules for c in r.unless}
-    helpers = {"NEG", "LESS", "MILD", "READ", "PAST", "HYPO", "BAD", "GOOD", "END", "NOT_PREGNANT"}
+    helpers = {"NEG", "LESS", "MILD", "READ", "PAST", "HYPO", "BAD", "GOOD", "END", "NOT_PREGNANT", "NOW", "RESOLVED"}
     unused = set(lex.concepts) - used - helpers
     assert not unused, f"concepts no rule uses: {sorted(unused)}"
