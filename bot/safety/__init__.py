@@ -102,12 +102,18 @@ def decide(text: str, ranking: list[tuple[str, float]] | None = None) -> Decisio
     found = assess(text)
     if found.is_emergency:
         return Decision(found.tier, INTENT_FOR_TIER[str(found.tier)], found.lang, None, "detector", found.signs)
+    if found.tier == MAYBE:  # the detector judged it (a mild sign, or a harmless context): it stays a line
+        return Decision(MAYBE, _withdrawn(ranking), found.lang, found.topic, "detector", found.signs)
     top = _classifier_top(ranking or [])
     tier = tier_for_intent(top[0]) if top else None
     if top and tier:
         if top[1] >= CLASSIFIER_TAKEOVER:
             return Decision(tier, INTENT_FOR_TIER[tier], found.lang, None, "classifier", (top[0],))
         return Decision(MAYBE, FALLBACK_INTENT, found.lang, MAYBE_TOPIC_FOR_TIER[tier], "classifier", (top[0],))
-    if found.tier == MAYBE:
-        return Decision(MAYBE, None, found.lang, found.topic, "detector", found.signs)
     return Decision(None, None, found.lang)
+
+
+def _withdrawn(ranking: list[tuple[str, float]] | None) -> str | None:
+    """``nlu_fallback`` when the classifier's best intent is a safety intent (it must not take over)."""
+    top = _classifier_top(ranking or [])
+    return FALLBACK_INTENT if top and tier_for_intent(top[0]) else None

@@ -100,7 +100,16 @@ def analyse(text: str) -> tuple[Message, list[RuleHit]]:
     """The tagged message and every (demoted) rule hit: for tests and the evaluation report."""
     tokens = tokenise(text)
     message = Message(tag(tokens, lang=_token_language(tokens)), read_numbers(tokens))
-    return message, [_demote(h, message) for h in evaluate(message)]
+    hits = [_demote(h, message) for h in evaluate(message)]
+    # a maybe-level sign in a harmless context (read about it, long ago, a joke, over) gets no line at all
+    return message, [h for h in hits if not (h.tier == MAYBE and not h.demoted_by and _harmless(h, message))]
+
+
+def _harmless(hit: RuleHit, message: Message) -> bool:
+    if RESOLVED in message.present:
+        return True
+    sentences = {message.tagged[p].token.sentence for p in hit.positions} or {0}
+    return any(c in t.concepts for t in message.tagged if t.token.sentence in sentences for c in HARMLESS_CONTEXTS)
 
 
 def assess(text: str) -> Assessment:

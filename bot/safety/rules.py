@@ -44,6 +44,9 @@ from bot.safety.tiers import EMERGENCY_TIERS, MAYBE, TIERS
 SIGNS_DIR = LEXICON_DIR / "signs"
 SIGN_FILES = (*EMERGENCY_TIERS, MAYBE)
 NEGATION_CONCEPTS = frozenset({"NEG", "LESS"})
+# Who and what a message is about: a person or a baby is never "negated" ("als ik de baby niet afgeef, hij ...").
+ENTITIES = frozenset({"I", "ME", "HE", "PERSON", "SELF", "BABY", "KID", "KIDS", "HIM", "BABY_THING", "FETUS", "HOME",
+                      "PREGNANT", "POSTPARTUM", "BELLY", "HEAD", "LIPS", "FACE_HANDS", "HANDS_FEET", "OF"})
 _MODIFIERS = frozenset({"NEG", "LESS", "MILD", "END", "HEAVY", "SEVERE", "CONSTANT", "BAD", "GOOD", "DURATION"})
 DEFAULT_WITHIN = 8
 _COND_RE = re.compile(r"^(temp|weeks|baby_months|interval|days)\s*(<=|>=|<|>)\s*(\d+(?:\.\d+)?)(\??)$")
@@ -313,7 +316,8 @@ def match_rule(rule: Rule, message: Message) -> tuple[int, ...] | None:
     for term in local:
         spots = [
             i for i, tok in enumerate(message.tagged)
-            if term.fits(tok.concepts, message.negated[i]) and (allow_negated or not message.negated[i])
+            if term.fits(tok.concepts, message.negated[i])
+            and (allow_negated or not message.negated[i] or term.concepts <= ENTITIES)
         ]
         if not spots:
             return None
