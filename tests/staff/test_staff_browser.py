@@ -27,7 +27,7 @@ def test_staff_handles_registration_in_browser(browser, db_url):
             row = page.locator("table.list tr", has_text=ref)
             assert "Yara de Vries" in row.inner_text()
 
-            row.get_by_role("link", name=ref).click()
+            row.get_by_role("link", name="Yara de Vries").click()
             page.wait_for_url(re.compile(rf".*/registrations/{ref}$"))
             assert page.inner_text("#f-name") == "Yara de Vries"
             page.select_option("#new-status", "contacted")
@@ -39,7 +39,7 @@ def test_staff_handles_registration_in_browser(browser, db_url):
             page.wait_for_url(re.compile(r".*/audit$"))
             audit_rows = page.locator("#audit tbody tr", has_text=ref).all_inner_texts()
             assert any("bekeken" in r and "beheer" in r for r in audit_rows), audit_rows
-            assert any("status gewijzigd" in r and "new -> contacted" in r for r in audit_rows), audit_rows
+            assert any("status gewijzigd" in r and "Nieuw → Contact gehad" in r for r in audit_rows), audit_rows
             # cookies as the browser sees them
             cookie = next(c for c in context.cookies() if c["name"] == "staff_session")
             assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"

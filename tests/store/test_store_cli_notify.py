@@ -15,8 +15,9 @@ import pytest
 import sqlalchemy as sa
 
 from bot.store import audit, cli, notify, staff_users
+from bot.store.cases import close
 from bot.store.db import get_engine
-from bot.store.registrations import create_registration, get_registration, set_status
+from bot.store.registrations import create_registration, get_registration
 from bot.store.testing import free_port
 from bot.store.testing import sample_registration_input as make_input
 
@@ -44,7 +45,7 @@ def test_cli_migrate_create_staff_and_login(db_url, monkeypatch, capsys):
 def test_cli_purge_uses_retention_days(db_url, monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", db_url)
     ref = create_registration(make_input(), url=db_url)
-    set_status(ref, "closed", "anna", url=db_url)
+    close(ref, "no_help_needed", "anna", url=db_url)
     with get_engine(db_url).begin() as conn:
         conn.execute(sa.text("UPDATE registrations SET status_changed_at = :t"),
                      {"t": (datetime.now(timezone.utc) - timedelta(days=40)).replace(tzinfo=None)})
