@@ -184,6 +184,13 @@ def waiting(since: datetime | None, now: datetime) -> str:
     return "1 dag" if days == 1 else f"{days} dagen"
 
 
+def weeks_label(weeks: int | None) -> str:
+    """Current weeks of pregnancy for the list; past 42 weeks the due date has passed."""
+    if weeks is None:
+        return "–"
+    return "voorbij" if weeks > 42 else str(weeks)
+
+
 def phone_display(e164: str | None) -> str:
     """+31612345678 -> '06 12345678' (how she would write it herself)."""
     if not e164:

@@ -40,7 +40,8 @@ STATUS_WEIGHTS = (("new", 30), ("in_progress", 25), ("contacted", 15), ("unreach
 
 
 def _phone(rng: random.Random) -> str:
-    return "+316" + "".join(str(rng.randrange(10)) for _ in range(8))
+    # 06-1 to 06-5: mobile ranges (06-6x are pagers, 06-7x/8x/9x other services)
+    return "+316" + str(rng.randint(1, 5)) + "".join(str(rng.randrange(10)) for _ in range(7))
 
 
 def _record(rng: random.Random, reference: str, now: datetime, phones: list[str]) -> RegistrationRecord:
@@ -62,7 +63,7 @@ def _record(rng: random.Random, reference: str, now: datetime, phones: list[str]
         reachable=rng.choice(("'s ochtends", "'s middags", "'s avonds", "maakt niet uit")),
         language=rng.choice(("Nederlands", "Nederlands", "Engels", "Arabisch", "Turks", "Pools", None)),
         interpreter=rng.choice(("nee", "nee", "ja", None)), own_words=rng.choice(WORDS),
-        consent_text_version="1-365d-seed0000", consent_at=created, created_at=created, updated_at=created,
+        consent_text_version="1-365d-5eed0000", consent_at=created, created_at=created, updated_at=created,
         status_changed_at=created, updated_by="client",
     )
     if status != "new":

@@ -33,13 +33,19 @@ def login(client, username: str = "anna", password: str = PASSWORD, follow: bool
                        follow_redirects=follow)
 
 
-def version_of(html: str) -> str:
+def version_of(html: str, required: bool = True) -> str | None:
     match = re.search(r'name="version" value="(\d+)"', html)
-    assert match, "no version field in page"
-    return match.group(1)
+    assert match or not required, "no version field in page"
+    return match.group(1) if match else None
 
 
 def form_data(client, reference: str, **fields) -> dict:
-    """CSRF token and version from the case page, plus ``fields``."""
+    """CSRF token and version from the case page (a read-only page has no forms: then the
+    stored version, as a hand-made request would send), plus ``fields``."""
     page = client.get(f"/registrations/{reference}").get_data(as_text=True)
-    return {"csrf_token": csrf_from(page), "version": version_of(page), **fields}
+    version = version_of(page, required=False)
+    if version is None:
+        from bot.store.registrations import get_registration
+
+        version = str(get_registration(reference, url=client.application.config["DATABASE_URL"]).version)
+    return {"csrf_token": csrf_from(page), "version": version, **fields}
