@@ -66,6 +66,19 @@ def _secret_key() -> str:
     return key
 
 
+# Endpoint names from before the blueprints, still accepted by url_for (other blueprints may use them).
+LEGACY_ENDPOINTS = {"index": "cases.index", "queue": "cases.queue", "detail": "cases.detail",
+                    "audit_log": "admin.audit_log", "login": "auth.login", "logout": "auth.logout"}
+
+
+def _legacy_endpoint(error, endpoint: str, values: dict):
+    from flask import url_for
+
+    if endpoint in LEGACY_ENDPOINTS:
+        return url_for(LEGACY_ENDPOINTS[endpoint], **values)
+    raise error
+
+
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, static_folder="static", template_folder="templates")
     insecure = _env_flag("STAFF_INSECURE_COOKIES")
@@ -112,6 +125,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(cases.bp)
     app.register_blueprint(admin.bp)
+    app.url_build_error_handlers.append(_legacy_endpoint)
 
     @app.after_request
     def security_headers(response):

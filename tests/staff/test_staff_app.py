@@ -175,6 +175,15 @@ def test_static_files_and_script_come_from_self(client):
     assert "<title>Inloggen · Aanmeldpunt Moeders van Rotterdam</title>" in page  # one product name
 
 
+def test_endpoint_names_from_before_the_blueprints_still_build(app, ref):
+    from flask import url_for
+
+    with app.test_request_context():
+        assert url_for("queue") == "/registrations"
+        assert url_for("detail", reference=ref) == f"/registrations/{ref}"
+        assert url_for("audit_log") == "/audit" and url_for("login") == "/login"
+
+
 def test_insecure_cookies_only_when_configured(monkeypatch, db_url):
     from bot.staff.app import create_app
 
