@@ -31,6 +31,7 @@ from bot.staff.auth import StaffUser  # noqa: F401 - re-exported
 from bot.store.db import ensure_schema, var_dir
 from bot.store.errors import StoreUnavailable
 from bot.store.models import utcnow
+from bot.store.workflow import OPEN_STATUSES
 
 log = logging.getLogger(__name__)
 
@@ -154,6 +155,7 @@ def create_app(config: dict | None = None) -> Flask:
             "PRODUCT": labels.PRODUCT,
             "STATUS_LABELS": labels.STATUS_LABELS,
             "ACTION_LABELS": labels.ACTION_LABELS,
+            "OPEN_STATUSES": OPEN_STATUSES,
         }
 
     app.add_template_filter(labels.format_datetime, "dt")
