@@ -15,7 +15,7 @@ from bot.staff.auth import take_drafts
 from bot.store import audit, cases, notifications, registrations, search, staff_users, workflow
 from bot.store import queue as work_queue
 from bot.store.derived import weeks_now
-from bot.store.errors import AlreadyClaimed, Conflict, NotAllowed, NotFound
+from bot.store.errors import AlreadyClaimed, Conflict, NotAllowed, NotFound, StoreUnavailable
 
 bp = Blueprint("cases", __name__)
 
@@ -331,4 +331,7 @@ def notifications_page():
 def unread_notifications():
     if not getattr(current_user, "is_authenticated", False):
         return {}
-    return {"unread_notifications": notifications.unread_count(current_user.username, url=_db())}
+    try:
+        return {"unread_notifications": notifications.unread_count(current_user.username, url=_db())}
+    except StoreUnavailable:  # the error page itself must still render
+        return {}
