@@ -62,7 +62,8 @@ class QueueItem:
     claimed_by: str | None
     erased: bool
     erasure_requested: bool
-    flags: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()  # urgency flags (open cases only)
+    no_fixed_address: bool = False
 
 
 @dataclass
@@ -108,12 +109,13 @@ def _columns():
 
 def _item(row, today: date) -> QueueItem:
     flags = []
+    reasons = [f for f in (row.flag_reasons or "").split(",") if f]
     open_case = row.status in OPEN_STATUSES and row.personal_data_deleted_at is None
     wk = weeks_now(row.due_week, today)
     if open_case:
         if wk is not None and wk >= LATE_WEEKS:
             flags.append("late")
-        flags += [f for f in (row.flag_reasons or "").split(",") if f]
+        flags += reasons
         if row.kind == "callback":
             flags.append("callback")
     return QueueItem(
@@ -122,6 +124,7 @@ def _item(row, today: date) -> QueueItem:
         help_areas=tuple(json.loads(row.help_areas)) if row.help_areas else (), created_at=row.created_at,
         claimed_by=row.claimed_by, erased=row.personal_data_deleted_at is not None,
         erasure_requested=row.erasure_requested_at is not None, flags=tuple(flags),
+        no_fixed_address="no_address" in reasons,
     )
 
 
