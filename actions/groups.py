@@ -19,6 +19,7 @@ from bot.groups.ranking import audience_from_text, kinds_from_text
 from bot.places.resolve import CITYWIDE, OUTSIDE, location_from_key, location_key, resolve_location
 
 FORM = "grp_form"
+ANSWER_ID = "find_group"
 # Intents whose message is never read as a location (like not_intent on a from_text mapping).
 NOT_A_LOCATION = {"safety_medical", "safety_violence", "safety_suicide", "stop"}
 # A clear question about something else (no place in it) is left to the rules, not re-asked.
@@ -39,7 +40,11 @@ def _listed(tracker: Tracker, slot: str) -> list[str]:
 
 
 def _say(dispatcher: CollectingDispatcher, answer: Answer) -> None:
-    dispatcher.utter_message(text=answer.text, buttons=answer.buttons)
+    """Every part as its own short message; the buttons go with the last one."""
+    *first, last = answer.messages
+    for text in first:
+        dispatcher.utter_message(text=text, answer_id=ANSWER_ID)
+    dispatcher.utter_message(text=last, buttons=answer.buttons, answer_id=ANSWER_ID)
 
 
 class ActionGrpStart(Action):
@@ -55,7 +60,7 @@ class ActionGrpStart(Action):
         result = resolve_location(text)
         key = location_key(result)
         if key is None and result.kind == "unknown" and result.reason in {"po_box", "no_gebied", "too_broad"}:
-            dispatcher.utter_message(text=read_location(text).message)
+            dispatcher.utter_message(text=read_location(text).message, answer_id=ANSWER_ID)
         elif key is None and result.reason in {"empty", "no_match"}:
             remembered = _valid_key(tracker.get_slot("grp_location"))
             key = remembered if remembered not in (None, OUTSIDE) else None
@@ -85,7 +90,7 @@ class ValidateGrpForm(FormValidationAction):
         if reply.key is None and other_topic and resolve_location(text).reason == "no_match":
             return {}
         if reply.message:
-            dispatcher.utter_message(text=reply.message)
+            dispatcher.utter_message(text=reply.message, answer_id=ANSWER_ID)
         return {"grp_location": reply.key}
 
     def validate_grp_location(
@@ -129,6 +134,7 @@ class ActionGrpMore(Action):
                 text="Dit waren alle groepen die ik ken. Het CJG weet vaak nog meer plekken bij jou in de buurt.",
                 buttons=[{"title": "Praten met iemand", "payload": "/request_human"},
                          {"title": "Andere vraag", "payload": "/ask_capabilities"}],
+                answer_id=ANSWER_ID,
             )
             return []
         audience, kinds = _listed(tracker, "grp_audience"), _listed(tracker, "grp_kind")

@@ -105,7 +105,13 @@ ACTION_LABELS = {
     "viewed audit log": "auditlog bekeken",
     "audit log refused": "auditlog geweigerd (geen beheerder)",
     "viewed notifications": "meldingen bekeken",
+    "message received": "bericht van cliënt ontvangen",
+    "erased on request": "verwijderd op haar verzoek (chat)",
+    "verified in chat": "cliënt bevestigde haar code in de chat",
+    "verification blocked": "bevestigen in de chat geblokkeerd (te veel pogingen)",
+    "own data shown": "cliënt bekeek haar gegevens in de chat",
 }
+KIND_LABELS = {"registration": "Aanmelding", "callback": "Terugbelverzoek"}
 NOTIFICATION_TEXTS = {
     "client_withdrew": "De cliënt heeft haar aanmelding {reference} via de chat ingetrokken. "
                        "Haar gegevens zijn verwijderd.",
@@ -120,6 +126,11 @@ _DETAIL_WORDS = [
     (re.compile(r"result=([a-z_]+)"), lambda m: CALL_RESULTS.get(m.group(1), m.group(1))),
     (re.compile(r"channel=([A-Za-z_\-]+)"), lambda m: "via " + channel_label(m.group(1))),
     (re.compile(r"requested by (.+)$"), r"aangevraagd door \1"),
+    (re.compile(r"kind=callback"), "terugbelverzoek"),
+    (re.compile(r"mode=call"), "bellen"),
+    (re.compile(r"mode=chat"), "bericht"),
+    (re.compile(r"sender=(\d+) code=(\d+)"), r"pogingen: \1 in dit gesprek, \2 op deze code"),
+    (re.compile(r"^status (\S+ → \S+)$"), r"\1"),
     (re.compile(r"^after (\d+) days$"), r"na \1 dagen"),
     (re.compile(r"^attempt (\d+)$"), r"poging \1"),
     (re.compile(r"^unknown or inactive account$"), "onbekend of inactief account"),

@@ -56,6 +56,7 @@ def rotate_keys(url: str | None = None) -> int:
     from sqlalchemy.orm.attributes import flag_modified
 
     from bot.store.db import store_session
+    from bot.store.loop_models import ThreadMessage
     from bot.store.models import NoteDraft, NoteRecord, RegistrationRecord
     from bot.store.registrations import PERSONAL_COLUMNS
 
@@ -69,7 +70,7 @@ def rotate_keys(url: str | None = None) -> int:
                 if getattr(rec, col) is not None:
                     flag_modified(rec, col)
             touched += 1
-        for model in (NoteRecord, NoteDraft):
+        for model in (NoteRecord, NoteDraft, ThreadMessage):
             for row in session.execute(select(model)).scalars():
                 flag_modified(row, "text")
                 touched += 1
@@ -134,8 +135,11 @@ def main(argv: list[str] | None = None) -> int:
             drafts.purge(now)
             staff_sessions.purge(now - timedelta(days=SESSION_ROW_RETENTION_DAYS))
             staff_users.purge_throttle(now)
+            from bot.store.parent_access import purge_verification_attempts
+
+            attempts = purge_verification_attempts(now)
             print(f"purged personal data of {purged} registration(s) older than {days} days; "
-                  f"forgot {forgotten} processed message id(s)")
+                  f"forgot {forgotten} processed message id(s) and {attempts} chat verification attempt(s)")
         elif args.command == "rotate-keys":
             print(f"re-encrypted {rotate_keys()} row(s)")
         elif args.command == "reindex":

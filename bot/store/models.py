@@ -69,6 +69,7 @@ class RegistrationRecord(Base):
     id = sa.Column(sa.Integer, primary_key=True)
     reference = sa.Column(sa.String(16), nullable=False, unique=True)
     idempotency_key = sa.Column(sa.String(128), nullable=False, unique=True)
+    # "registration" or "callback" (a callback request in the same queue; issue 13)
     kind = sa.Column(sa.String(16), nullable=False, default="registration", server_default="registration")
     status = sa.Column(sa.String(16), nullable=False, default="new", index=True)
     channel = sa.Column(sa.String(32), nullable=False)
@@ -111,6 +112,8 @@ class RegistrationRecord(Base):
     withdrawn_at = sa.Column(UTCDateTime, nullable=True)
     erasure_requested_by = sa.Column(sa.String(64), nullable=True)
     erasure_requested_at = sa.Column(UTCDateTime, nullable=True)
+    # a callback request made by a parent who also has a registration: that registration
+    related_reference = sa.Column(sa.String(16), nullable=True)
 
     notes = relationship(
         "NoteRecord", back_populates="registration", cascade="all, delete-orphan", order_by="NoteRecord.id"
@@ -269,3 +272,7 @@ class ProcessedMessage(Base):
     key = sa.Column(sa.String(64), primary_key=True)  # sha256(channel, message_id)
     channel = sa.Column(sa.String(32), nullable=False)
     processed_at = sa.Column(UTCDateTime, nullable=False, default=utcnow, index=True)
+
+
+# The parent-loop tables (thread messages, verification attempts) share this metadata.
+from bot.store import loop_models  # noqa: E402,F401

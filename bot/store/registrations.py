@@ -24,8 +24,8 @@ from bot.store.models import STATUSES, ConsentText, NoteDraft, RegistrationRecor
 
 __all__ = [
     "STATUSES", "Call", "Note", "Registration", "RegistrationInput", "consent_text_info", "count_by_status",
-    "create_registration", "duplicates", "get_registration", "list_registrations", "normalize_reference",
-    "purge_expired", "reindex", "withdraw_by_sender",
+    "create_registration", "duplicates", "get_registration", "list_registrations", "mark_withdrawn_by_client",
+    "normalize_reference", "purge_expired", "reindex", "wipe", "withdraw_by_reference", "withdraw_by_sender",
 ]
 
 CLOSED_STATUSES = ("closed", "withdrawn")
@@ -109,6 +109,7 @@ class Registration:
     erasure_requested_by: str | None = None
     erasure_requested_at: datetime | None = None
     calls: list[Call] = field(default_factory=list)
+    related_reference: str | None = None  # a callback request's registration (issue 13)
 
     @property
     def personal_data_deleted(self) -> bool:
@@ -232,6 +233,7 @@ def _to_view(rec: RegistrationRecord, with_notes: bool = True) -> Registration:
         erasure_requested_by=rec.erasure_requested_by,
         erasure_requested_at=rec.erasure_requested_at,
         calls=[Call(c.actor, c.at, c.result) for c in rec.call_attempts] if with_notes else [],
+        related_reference=rec.related_reference,
     )
 
 
@@ -246,6 +248,7 @@ def wipe(rec: RegistrationRecord, now: datetime) -> None:
         setattr(rec, column, None)
     rec.sender_key = None
     rec.notes.clear()
+    rec.messages.clear()  # her message thread (bot.store.loop_models)
     rec.personal_data_deleted_at = now
     rec.erasure_requested_by = rec.erasure_requested_at = None
     rec.updated_at = now
@@ -345,27 +348,50 @@ def withdraw_by_sender(sender_key: str, url: str | None = None) -> list[str]:
     """
     if not sender_key:
         return []
-    from bot.store import notifications
-
     with store_session(url) as session:
         records = session.execute(
             select(RegistrationRecord).where(RegistrationRecord.sender_key == sender_key)
         ).scalars().all()
-        now = utcnow()
-        references = []
-        for rec in records:
-            old = rec.status
-            wipe(rec, now)
-            rec.status = "withdrawn"
-            rec.status_changed_at = now
-            rec.withdrawn_by = "client"
-            rec.withdrawn_at = now
-            rec.updated_by = "client"
-            audit.add(session, "client", "withdrawn by client", rec.reference, f"{old} -> withdrawn")
-            if rec.claimed_by:
-                notifications.add(session, rec.claimed_by, "client_withdrew", rec.reference)
-            references.append(rec.reference)
-        return references
+        return _withdraw(session, records)
+
+
+def withdraw_by_reference(references: list[str], url: str | None = None) -> list[str]:
+    """The client withdraws the registrations with these codes (she proved they are hers:
+    ``bot.store.parent_access``). Same effect as :func:`withdraw_by_sender`."""
+    if not references:
+        return []
+    with store_session(url) as session:
+        records = session.execute(
+            select(RegistrationRecord).where(RegistrationRecord.reference.in_(list(references)))
+        ).scalars().all()
+        return _withdraw(session, records)
+
+
+def mark_withdrawn_by_client(session, rec: RegistrationRecord, now: datetime) -> str:
+    """Status 'withdrawn' by the client through the chat (shown on the case); the staff member
+    who held it gets a message. Returns the old status. The caller wipes the personal data."""
+    from bot.store import notifications
+
+    old = rec.status
+    rec.status = "withdrawn"
+    rec.status_changed_at = now
+    rec.withdrawn_by = "client"
+    rec.withdrawn_at = now
+    rec.updated_by = "client"
+    if rec.claimed_by and old not in CLOSED_STATUSES:
+        notifications.add(session, rec.claimed_by, "client_withdrew", rec.reference)
+    return old
+
+
+def _withdraw(session, records: list[RegistrationRecord]) -> list[str]:
+    now = utcnow()
+    references = []
+    for rec in records:
+        wipe(rec, now)
+        old = mark_withdrawn_by_client(session, rec, now)
+        audit.add(session, "client", "withdrawn by client", rec.reference, f"{old} -> withdrawn")
+        references.append(rec.reference)
+    return references
 
 
 # ---------------------------------------------------------------- staff side: reading

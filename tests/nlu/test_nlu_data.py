@@ -25,7 +25,7 @@ MIN_EXAMPLES = 20
 BUTTON_ONLY: set[str] = set()
 # Intents this suite always requires (basics, safety, offerings); the other features'
 # intents are checked once their data file exists.
-OWNED_FILES = ("basics.yml", "offerings.yml", "safety.yml")
+OWNED_FILES = ("basics.yml", "offerings.yml", "safety.yml", "referrals.yml", "wellbeing.yml", "followups.yml")
 
 
 def normalise(text: str) -> str:
