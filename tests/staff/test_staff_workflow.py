@@ -312,3 +312,20 @@ def test_skip_link_to_search_and_main_navigation_state(staff_client):
     assert body.index('class="skip" href="#zoekveld"') < body.index("<header")  # the first thing to tab to
     assert 'id="zoekveld"' in page
     assert '<a href="/registrations" aria-current="page">Aanmeldingen</a>' in page
+
+
+def test_a_callback_request_joins_the_queue_as_urgent_and_renders(staff_client, db_url):
+    from datetime import datetime, timezone
+
+    from bot.store.callbacks import CallbackInput, create_callback_request
+
+    ref = create_callback_request(CallbackInput(
+        channel="whatsapp", sender_key="cb-sender", consent_text_version="cb-1", consent_at=datetime.now(timezone.utc),
+        idempotency_key="cb-1", phone="+31655555555", moment="'s middags"), url=db_url)
+    queue = staff_client.get("/registrations").get_data(as_text=True)
+    row = queue.split("<tbody>")[1].split("</tr>")[0]
+    assert ref in row and "Terugbelverzoek" in row and "Terugbellen" in row  # urgent, first
+    page = page_of(staff_client, ref)
+    assert ">None<" not in page and "Terugbelverzoek" in page and "'s middags" in page.replace("&#39;", "'")
+    found = staff_client.get("/registrations/search", query_string={"q": "06 5555 5555"}).get_data(as_text=True)
+    assert ref in found
