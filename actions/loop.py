@@ -349,7 +349,8 @@ class ActionRegistrationWithdraw(Action):
                 text=result_text(WithdrawResult(references=result.references, unavailable=result.unavailable)),
                 answer_id=WITHDRAW,
             )
-            return reset
+            # As the privacy issue asks: a withdrawal also erases this conversation after the turn.
+            return reset if result.unavailable else reset + [erase_after_turn_event()]
         still_open = any(c.status in service.OPEN_STATUSES for c in found.with_data)
         dispatcher.utter_message(text=text("withdraw_kept_open" if still_open else "withdraw_kept_other"),
                                  answer_id=WITHDRAW)
@@ -486,11 +487,11 @@ class ActionAskCbMessage(Action):
         return []
 
 
-class _ContactFormValidation(FormValidationAction):
-    """Shared by the callback form and the message form: consent first, then the details."""
+class _ContactConsent:
+    """Shared by the callback form and the message form: consent first, then the details.
 
-    def name(self) -> str:  # pragma: no cover - abstract
-        raise NotImplementedError
+    A mixin, not an Action subclass: rasa_sdk registers every Action subclass it finds.
+    """
 
     async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
                              domain: DomainDict) -> list[str]:
@@ -516,7 +517,7 @@ class _ContactFormValidation(FormValidationAction):
         return {s.CB_CONSENT: False, s.CB_OUTCOME: "no_consent"}
 
 
-class ValidateLoopCallbackForm(_ContactFormValidation):
+class ValidateLoopCallbackForm(_ContactConsent, FormValidationAction):
     def name(self) -> str:
         return "validate_loop_callback_form"
 
@@ -539,7 +540,7 @@ class ValidateLoopCallbackForm(_ContactFormValidation):
         return {s.CB_MOMENT: checked.value}
 
 
-class ValidateLoopMessageForm(_ContactFormValidation):
+class ValidateLoopMessageForm(_ContactConsent, FormValidationAction):
     def name(self) -> str:
         return "validate_loop_message_form"
 

@@ -25,7 +25,9 @@ MOMENT_BUTTONS = [
 
 
 def consent_text(mode: str, days: int | None = None) -> str:
-    return text(_KEYS[mode], days=days or retention_days())
+    from bot.loop.adapters import aanmeldpunt_phone
+
+    return text(_KEYS[mode], days=days or retention_days(), phone=aanmeldpunt_phone())
 
 
 def consent_version(mode: str, days: int | None = None) -> str:

@@ -14,6 +14,7 @@ Imported at the end of :mod:`bot.store.models`, so Alembic and the drift test se
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy import event
 from sqlalchemy.orm import relationship
 
 from bot.store.crypto import EncryptedText
@@ -56,3 +57,11 @@ class VerificationAttempt(Base):
 RegistrationRecord.messages = relationship(
     ThreadMessage, cascade="all, delete-orphan", order_by=ThreadMessage.id, passive_deletes=True
 )
+
+
+@event.listens_for(RegistrationRecord.personal_data_deleted_at, "set")
+def _wipe_thread_with_the_personal_data(target, value, _old, _initiator) -> None:
+    """Whenever a case's personal data is deleted (withdrawal, erasure, staff, retention purge),
+    its message thread goes with it: every wipe sets ``personal_data_deleted_at``."""
+    if value is not None:
+        target.messages.clear()

@@ -248,7 +248,6 @@ def wipe(rec: RegistrationRecord, now: datetime) -> None:
         setattr(rec, column, None)
     rec.sender_key = None
     rec.notes.clear()
-    rec.messages.clear()  # her message thread (bot.store.loop_models)
     rec.personal_data_deleted_at = now
     rec.erasure_requested_by = rec.erasure_requested_at = None
     rec.updated_at = now

@@ -207,8 +207,9 @@ def test_explicit_withdrawal_asks_first_and_a_yes_withdraws():
                            _armed_tracker(s.WITHDRAW_FORM, s.WITHDRAW_OK, "ja graag", armed))
     assert _events(events)[s.WITHDRAW_OK] == "yes"
     done = make_tracker(slots={s.WITHDRAW_OK: "yes", s.ARMED: armed}, sender_id=HER, events=_user_events(1))
-    said = _said(run_action(a.ActionRegistrationWithdraw(), done)[0])
-    assert "ingetrokken" in said and ref in said
+    messages, events = run_action(a.ActionRegistrationWithdraw(), done)
+    assert "ingetrokken" in _said(messages) and ref in _said(messages)
+    assert any(e.get("name") == "privacy_erase" and e.get("value") is True for e in events)
     reg = get_registration(ref)
     assert reg.status == "withdrawn" and reg.name is None and reg.phone is None
 
@@ -369,3 +370,18 @@ def test_message_without_registration_becomes_a_case():
         slots=_consented(**{s.CB_MESSAGE: "Ik heb een vraag"}), sender_id=OTHER))
     [case] = list_registrations()
     assert case.phone is None and parent_access.count_messages(case.reference) == 1
+
+
+def test_the_action_server_registers_every_loop_action_of_the_domain():
+    from rasa_sdk.executor import ActionExecutor
+
+    from tests.helpers import domain
+
+    executor = ActionExecutor()
+    executor.register_package("actions")  # fails on an abstract or duplicate action
+    loop_actions = [name for name in domain()["actions"] if name.startswith(("action_loop", "validate_loop",
+                                                                              "action_ask_cb", "action_ask_loop"))]
+    assert len(loop_actions) >= 15
+    missing = [name for name in loop_actions + ["action_registration_withdraw", "validate_registration_withdraw_form",
+                                                "action_ask_reg_withdraw_ok"] if name not in executor.actions]
+    assert missing == []

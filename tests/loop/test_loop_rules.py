@@ -175,3 +175,12 @@ def test_erase_question_names_what_goes():
     assert "je aanmelding (MVR-NWZT-TN)" in body and "je terugbelverzoek (MVR-9GV4-Z6)" in body and "deze chat" in body
     chat_only, _ = render.erase_question([])
     assert "geen aanmelding" in chat_only and "deze chat" in chat_only
+
+
+def test_every_loop_button_fits_whatsapp():
+    from bot.loop import callback
+
+    buttons = [v for v in vars(render).values() if isinstance(v, dict) and "payload" in v]
+    buttons += callback.CONSENT_BUTTONS + callback.MOMENT_BUTTONS
+    assert len(buttons) >= 10
+    assert [b["title"] for b in buttons if len(b["title"]) > 20] == []

@@ -151,8 +151,9 @@ def test_withdrawal_over_rest_deletes_personal_data(rasa_stack, registered, monk
     reg = get_registration(reference, url=_store_url(rasa_stack))
     assert reg.status == "withdrawn"
     assert reg.name is None and reg.phone is None and reg.postcode is None and reg.due_date is None
-    # Someone who never registered is told so kindly.
+    # Someone who never registered is told so kindly, without a question (issue 13); her data
+    # request asks only about this chat (tests/loop/test_loop_e2e.py has the details).
     _talk(rasa_stack, f"e2e-reg-{uuid.uuid4().hex[:10]}", [
-        ("verwijder mijn gegevens", r"intrekken"),
-        ("ja", r"niets om te verwijderen"),
+        ("trek mijn aanmelding in", r"niets om te verwijderen"),
+        ("verwijder mijn gegevens", r"geen aanmelding.*deze chat verwijderen"),
     ])
