@@ -20,10 +20,12 @@ from bot.places.resolve import CITYWIDE, OUTSIDE, location_from_key, location_ke
 from bot.safety.tiers import FORM_NOT_INTENT
 
 FORM = "grp_form"
+ANSWER_ID = "find_group"
 # Intents whose message is never read as a location (like not_intent on a from_text mapping).
 NOT_A_LOCATION = set(FORM_NOT_INTENT)
 # A clear question about something else (no place in it) is left to the rules, not re-asked.
-OWN_INTENTS = {"find_group", "give_location", "more_groups", "nlu_fallback", "affirm", "deny", "none_of_these"}
+OWN_INTENTS = {"find_group", "give_location", "more_groups", "nlu_fallback", "affirm", "deny", "none_of_these",
+               "bare_number"}  # a bare number answering "waar woon je?" is read as a place
 OTHER_TOPIC_CONFIDENCE = 0.8
 
 
@@ -40,7 +42,11 @@ def _listed(tracker: Tracker, slot: str) -> list[str]:
 
 
 def _say(dispatcher: CollectingDispatcher, answer: Answer) -> None:
-    dispatcher.utter_message(text=answer.text, buttons=answer.buttons)
+    """Every part as its own short message; the buttons go with the last one."""
+    *first, last = answer.messages
+    for text in first:
+        dispatcher.utter_message(text=text, answer_id=ANSWER_ID)
+    dispatcher.utter_message(text=last, buttons=answer.buttons, answer_id=ANSWER_ID)
 
 
 class ActionGrpStart(Action):
@@ -56,7 +62,7 @@ class ActionGrpStart(Action):
         result = resolve_location(text)
         key = location_key(result)
         if key is None and result.kind == "unknown" and result.reason in {"po_box", "no_gebied", "too_broad"}:
-            dispatcher.utter_message(text=read_location(text).message)
+            dispatcher.utter_message(text=read_location(text).message, answer_id=ANSWER_ID)
         elif key is None and result.reason in {"empty", "no_match"}:
             remembered = _valid_key(tracker.get_slot("grp_location"))
             key = remembered if remembered not in (None, OUTSIDE) else None
@@ -86,7 +92,7 @@ class ValidateGrpForm(FormValidationAction):
         if reply.key is None and other_topic and resolve_location(text).reason == "no_match":
             return {}
         if reply.message:
-            dispatcher.utter_message(text=reply.message)
+            dispatcher.utter_message(text=reply.message, answer_id=ANSWER_ID)
         return {"grp_location": reply.key}
 
     def validate_grp_location(
@@ -130,6 +136,7 @@ class ActionGrpMore(Action):
                 text="Dit waren alle groepen die ik ken. Het CJG weet vaak nog meer plekken bij jou in de buurt.",
                 buttons=[{"title": "Praten met iemand", "payload": "/request_human"},
                          {"title": "Andere vraag", "payload": "/ask_capabilities"}],
+                answer_id=ANSWER_ID,
             )
             return []
         audience, kinds = _listed(tracker, "grp_audience"), _listed(tracker, "grp_kind")

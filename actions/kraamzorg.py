@@ -18,6 +18,7 @@ from bot.kraamzorg.render import render_outcome
 from bot.kraamzorg.rules import evaluate, relevant_questions
 from bot.kraamzorg.tables import tables
 from bot.parsing.money import format_eur
+from bot.wellbeing.loss import in_loss_conversation
 
 YES_NO_BUTTONS = [
     {"title": "Ja", "payload": "/affirm"},
@@ -50,6 +51,14 @@ def _said(value: Any, tracker: Tracker) -> Any:
     return text if isinstance(text, str) and text.strip() else value
 
 
+def _answers(tracker: Tracker) -> kz.Answers:
+    """Her answers; after a baby loss the pregnancy question is not asked (treated as born)."""
+    slots = dict(tracker.slots)
+    if in_loss_conversation(slots):
+        slots[kz.SLOTS["pregnancy"]] = kz.BORN
+    return kz.answers_from_slots(slots)
+
+
 def _reask(dispatcher: CollectingDispatcher, slot: str, parsed: kz.Parsed) -> dict[str, Any]:
     if parsed.value is None:
         dispatcher.utter_message(text=parsed.problem or "Dat begrijp ik niet goed.")
@@ -65,8 +74,8 @@ class ValidateKraamzorgForm(FormValidationAction):
     async def required_slots(
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[str]:
-        answers = kz.answers_from_slots(tracker.slots)
-        return [kz.SLOTS[q] for q in relevant_questions(answers, today())]
+        skip = {"pregnancy"} if in_loss_conversation(tracker.slots) else set()
+        return [kz.SLOTS[q] for q in relevant_questions(_answers(tracker), today()) if q not in skip]
 
     def validate_kz_in_rotterdam(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
         return _reask(dispatcher, "kz_in_rotterdam", kz.parse_in_rotterdam(_said(value, tracker), _intent(tracker)))
@@ -124,9 +133,10 @@ class ActionKraamzorgResult(Action):
         return "action_kraamzorg_result"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
-        outcome = evaluate(kz.answers_from_slots(tracker.slots), today())
+        outcome = evaluate(_answers(tracker), today())
         messages = render_outcome(outcome)
         for text in messages[:-1]:
-            dispatcher.utter_message(text=text)
-        dispatcher.utter_message(text=messages[-1] + "\n\nWat wil je nu doen?", buttons=RESULT_BUTTONS)
+            dispatcher.utter_message(text=text, answer_id="kraamzorg_check")
+        dispatcher.utter_message(text=messages[-1] + "\n\nWat wil je nu doen?", buttons=RESULT_BUTTONS,
+                                 answer_id="kraamzorg_check")
         return [SlotSet(slot, None) for slot in kz.SLOTS.values()]

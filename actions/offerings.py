@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.content import card_for_intent, cards, render_detail, render_summary
+from bot.terms import context_from_events
+from bot.wellbeing.loss import card_suppressed
 
 
 class ActionShowOffering(Action):
@@ -23,8 +25,20 @@ class ActionShowOffering(Action):
         if card is None:
             dispatcher.utter_message(response="utter_capabilities")
             return []
+        if card_suppressed(card.id, tracker.slots):  # after a baby loss (bot/wellbeing/loss.py)
+            from actions.referrals import utter_loss_instead_of_card
+
+            utter_loss_instead_of_card(dispatcher)
+            return []
         text, buttons = render_summary(card)
-        dispatcher.utter_message(text=text, buttons=buttons)
+        aspect = tracker.latest_message.get("offering_aspect")  # "wat is X en hoe meld ik me aan" (bot/nlu/interpret.py)
+        if aspect in ("how", "for_whom"):
+            dispatcher.utter_message(text=text, answer_id=f"offering:{card.id}")
+            messages, buttons = render_detail(card, aspect)
+            for extra in messages[:-1]:
+                dispatcher.utter_message(text=extra, answer_id=f"offering:{card.id}")
+            text = messages[-1]
+        dispatcher.utter_message(text=text, buttons=buttons, answer_id=f"offering:{card.id}")
         return [SlotSet("offering", card.id)]
 
 
@@ -36,8 +50,23 @@ class ActionOfferingDetail(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if context_from_events(tracker.events, tracker.slots) == "kraamzorg_outcome":
+            # "Hoe vraag ik dat aan?" right after the kraamzorg outcome is about that outcome.
+            return [FollowupAction("action_explain_term")]
         offering = tracker.get_slot("offering")
         card = cards().get(offering) if isinstance(offering, str) else None
+        if card is None and isinstance(offering, str):  # a referral card (content/referrals/)
+            from actions.referrals import referral_detail
+            from bot.referrals import referrals
+
+            if offering in referrals():
+                aspect = "for_whom" if intent == "offering_for_whom" else "how"
+                return referral_detail(dispatcher, tracker, referrals()[offering], aspect)
+        if card_suppressed(card.id if card else None, tracker.slots):
+            from actions.referrals import utter_loss_instead_of_card
+
+            utter_loss_instead_of_card(dispatcher)
+            return []
         if card is None:
             dispatcher.utter_message(
                 text="Over welke hulp gaat je vraag? Noem de naam, of kies hieronder.",
@@ -45,9 +74,12 @@ class ActionOfferingDetail(Action):
                     {"title": "Welke hulp is er?", "payload": "/ask_capabilities"},
                     {"title": "Praten met iemand", "payload": "/request_human"},
                 ],
+                answer_id="clarify",
             )
             return [SlotSet("offering", None)]
         aspect = "for_whom" if intent == "offering_for_whom" else "how"
-        text, buttons = render_detail(card, aspect)
-        dispatcher.utter_message(text=text, buttons=buttons)
+        messages, buttons = render_detail(card, aspect)
+        for text in messages[:-1]:
+            dispatcher.utter_message(text=text, answer_id=f"offering:{card.id}")
+        dispatcher.utter_message(text=messages[-1], buttons=buttons, answer_id=f"offering:{card.id}")
         return []

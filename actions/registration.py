@@ -1,4 +1,4 @@
-"""Self-registration with the aanmeldpunt Moeders van Rotterdam, and withdrawal from the chat.
+"""Self-registration with the aanmeldpunt Moeders van Rotterdam (withdrawal: actions/loop.py).
 
 Thin adapters: the rules (conditions, consent, validation, summary, submission) live in
 bot/registration/. Consent is only ever set here, from the text of a clear answer to the
@@ -19,7 +19,7 @@ from rasa_sdk.types import DomainDict
 
 from bot.privacy.pseudonym import sender_key
 from bot.registration import fields as f
-from bot.registration import help_areas, withdraw
+from bot.registration import help_areas
 from bot.registration.conditions import (
     BORN,
     NOT_PREGNANT,
@@ -41,6 +41,8 @@ from bot.registration.consent import (
 from bot.registration.submit import done_text, missing_fields, submit, unavailable_text
 from bot.registration.summary import CONFIRM, parse_confirmation, render_summary, summary_buttons
 from bot.registration.validators import check_due, check_name, check_phone, check_postcode, check_reachable
+from bot.wellbeing.loss import in_loss_conversation
+from bot.wellbeing.texts import text_set
 
 TZ = ZoneInfo("Europe/Amsterdam")
 RESTART_BUTTON = {"title": "Toch aanmelden", "payload": "/request_registration"}
@@ -49,7 +51,7 @@ HUMAN_BUTTON = {"title": "Praten met iemand", "payload": "/request_human"}
 _CORRECTION_RESETS = {
     f.POSTCODE: (f.POSTCODE, f.GEBIED),
     f.DUE: (f.DUE, f.WEEKS),
-    f.HELP: (f.HELP, f.HELP_PICKED),
+    f.HELP: (f.HELP, f.HELP_PICKED, f.HELP_TEXT),
 }
 
 
@@ -88,8 +90,14 @@ class ActionRegistrationStart(Action):
         return "action_registration_start"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        reset = [SlotSet("requested_slot", None)] + [SlotSet(slot, None) for slot in f.ALL_SLOTS]
+        if in_loss_conversation(tracker.slots):
+            # After a baby loss: no pregnancy questions; the form ends at once (outcome set).
+            dispatcher.utter_message(text=text_set("wellbeing/baby_loss").render("registration_instead"),
+                                     buttons=[HUMAN_BUTTON], answer_id="baby_loss")
+            return reset + [SlotSet(f.OUTCOME, "baby_loss")]
         dispatcher.utter_message(response="utter_registration_intro")
-        return [SlotSet("requested_slot", None)] + [SlotSet(slot, None) for slot in f.ALL_SLOTS]
+        return reset
 
 
 class ValidateRegistrationForm(FormValidationAction):
@@ -204,20 +212,23 @@ class ValidateRegistrationForm(FormValidationAction):
         if not _answered(tracker, "reg_help", value):
             return {}
         picked = [c for c in tracker.get_slot(f.HELP_PICKED) or [] if c in help_areas.BY_CODE]
+        # Her own words go to the aanmeldpunt as she typed them, also when no area was recognised.
+        words = help_areas.add_own_words(tracker.get_slot(f.HELP_TEXT), _text(tracker))
+        kept = {f.HELP_TEXT: words} if words != tracker.get_slot(f.HELP_TEXT) else {}
         answer = help_areas.parse_help(_text(tracker))
         if answer is None:
             dispatcher.utter_message(text="Dat begreep ik niet. Kies een onderwerp uit de lijst, of typ het in je eigen woorden.")
-            return {f.HELP: None}
+            return {f.HELP: None, **kept}
         if answer.unknown and not answer.areas:
             chosen = picked or [help_areas.UNKNOWN]
-            return {f.HELP: chosen, f.HELP_PICKED: chosen}
+            return {f.HELP: chosen, f.HELP_PICKED: chosen, **kept}
         picked += [c for c in answer.areas if c not in picked]
         if answer.done or len(picked) == len(help_areas.HELP_AREAS):
             if not picked:
                 dispatcher.utter_message(text="Kies minstens één onderwerp. Weet je het nog niet? Kies dan 'Weet ik nog niet'.")
-                return {f.HELP: None}
-            return {f.HELP: picked, f.HELP_PICKED: picked}
-        return {f.HELP: None, f.HELP_PICKED: picked}
+                return {f.HELP: None, **kept}
+            return {f.HELP: picked, f.HELP_PICKED: picked, **kept}
+        return {f.HELP: None, f.HELP_PICKED: picked, **kept}
 
     def validate_reg_reachable(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                domain: DomainDict) -> dict[str, Any]:
@@ -299,41 +310,6 @@ class ActionRegistrationFinish(Action):
         return [SlotSet(slot, None) for slot in f.ALL_SLOTS]
 
 
-# ---------------------------------------------------------------------------- withdrawal
-class ActionAskRegWithdrawOk(Action):
-    def name(self) -> str:
-        return "action_ask_reg_withdraw_ok"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        dispatcher.utter_message(text=withdraw.question_text(), buttons=withdraw.CONFIRM_BUTTONS)
-        return []
-
-
-class ValidateRegistrationWithdrawForm(FormValidationAction):
-    def name(self) -> str:
-        return "validate_registration_withdraw_form"
-
-    def validate_reg_withdraw_ok(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                 domain: DomainDict) -> dict[str, Any]:
-        if not _answered(tracker, "reg_withdraw_ok", value):
-            return {}
-        answer = withdraw.parse_withdraw_answer(_text(tracker))
-        if answer is None:
-            dispatcher.utter_message(text="Dat begreep ik niet. Wil je je aanmelding intrekken? Typ 'ja' of 'nee'.")
-            return {f.WITHDRAW_OK: None}
-        return {f.WITHDRAW_OK: "yes" if answer else "no"}
-
-
-class ActionRegistrationWithdraw(Action):
-    """Withdraw after a clear yes: her personal data is deleted from the store."""
-
-    def name(self) -> str:
-        return "action_registration_withdraw"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        if tracker.get_slot(f.WITHDRAW_OK) == "yes":
-            result = withdraw.withdraw(sender_key(tracker.sender_id))
-            dispatcher.utter_message(text=withdraw.result_text(result))
-        else:
-            dispatcher.utter_message(text=withdraw.kept_text())
-        return [SlotSet(f.WITHDRAW_OK, None)]
+# The withdrawal dialogue (action_ask_reg_withdraw_ok, validate_registration_withdraw_form,
+# action_registration_withdraw) lives in actions/loop.py: it is reachable only from an explicit
+# withdrawal request, and also for a registration proved with its reference code (issue 13).

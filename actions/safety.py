@@ -31,7 +31,7 @@ class ActionSafety(Action):
             found = assess(latest.get("text") or "")
             tier = tier or (found.tier if found.is_emergency else "pregnancy_urgent")
             lang = lang or found.lang
-        dispatcher.utter_message(text=emergency_text(tier, lang))
+        dispatcher.utter_message(text=emergency_text(tier, lang), answer_id=f"safety:{tier}")
         loop = (tracker.active_loop or {}).get("name")
         if loop:
             dispatcher.utter_message(text=after_form_text(lang))

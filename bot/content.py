@@ -17,8 +17,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
+
+from bot.readability import split_message, words
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 OFFERINGS_DIR = CONTENT_DIR / "offerings"
@@ -37,6 +40,12 @@ MAX_MESSAGE_TEXT = 1024
 MAX_SUMMARY_CHARS = 320
 MAX_SUMMARY_SENTENCES = 3
 MAX_RELATED = 1
+# A chat message holds at most this many words (about half a phone screen).
+MAX_MESSAGE_WORDS = 60
+# Who published a source, for the short source tag parents see (full refs stay in the card).
+HOST_PUBLISHERS = {"rotterdam.nl": "gemeente Rotterdam"}
+SEED_PUBLISHERS = {"004": "gemeente Deventer"}
+DEFAULT_SEED_PUBLISHER = "gemeente Rotterdam"
 
 # A figure: digits, optionally with decimal/thousand separators ("1,5", "1.000") and
 # groups split by a space or hyphen ("010 267 26 53", "0800-2000"). A comma or dot
@@ -83,13 +92,33 @@ class Card:
 
     @property
     def source_line(self) -> str:
+        """The full source line (for maintainers and the content report)."""
         refs = "; ".join(s.ref for s in self.sources)
         return f"Bron: {refs} (gecontroleerd op {self.checked:%d-%m-%Y})."
+
+    @property
+    def source_tag(self) -> str:
+        """The short source line parents see: who published it and when it was checked."""
+        return source_tag(self.sources, self.checked)
 
     @property
     def button_title(self) -> str:
         """Title for a button that opens this card (fits WhatsApp's 20 characters)."""
         return self.label or self.name
+
+
+def publisher(source: Source) -> str:
+    """'gemeente Rotterdam', 'rijksvaccinatieprogramma.nl': who published a source."""
+    if source.url:
+        host = (urlsplit(source.url).hostname or "").removeprefix("www.")
+        return HOST_PUBLISHERS.get(host, host)
+    return SEED_PUBLISHERS.get((source.seed or "")[:3], DEFAULT_SEED_PUBLISHER)
+
+
+def source_tag(sources: tuple[Source, ...] | list[Source], checked: dt.date) -> str:
+    """'Bron: gemeente Rotterdam, rijksvaccinatieprogramma.nl (23-11-2026)': never a file name."""
+    names = list(dict.fromkeys(publisher(s) for s in sources))
+    return f"Bron: {', '.join(names)} ({checked:%d-%m-%Y})"
 
 
 def _figures_in(text: str) -> list[str]:
@@ -268,7 +297,11 @@ def validate_card(data: Any, origin: str = "<card>") -> Card:
         label=(label or "").strip(),
         next_step=next_step,
     )
-    for text in (_summary_text(card), _detail_text(card, "how"), _detail_text(card, "for_whom")):
+    summary_words = len(words(_summary_text(card)))
+    if summary_words > MAX_MESSAGE_WORDS:
+        problems.append(f"the card's first message has {summary_words} words; keep it under {MAX_MESSAGE_WORDS}"
+                        " (shorten 'summary')")
+    for text in (_summary_text(card), *detail_messages(card, "how"), *detail_messages(card, "for_whom")):
         if len(text) > MAX_MESSAGE_TEXT:
             problems.append(f"a rendered message has {len(text)} characters; WhatsApp allows {MAX_MESSAGE_TEXT}")
     if problems:
@@ -318,6 +351,9 @@ Button = dict[str, str]
 
 HUMAN_BUTTON: Button = {"title": "Praten met iemand", "payload": "/request_human"}
 OTHER_QUESTION_BUTTON: Button = {"title": "Andere vraag", "payload": "/ask_capabilities"}
+# Button titles (WhatsApp allows 20 characters in a reply button).
+HOW_TITLE = "Hoe vraag ik het aan"
+FOR_WHOM_TITLE = "Is dit voor mij?"
 
 
 def _payload(intent: str, card: Card) -> str:
@@ -325,23 +361,37 @@ def _payload(intent: str, card: Card) -> str:
 
 
 def _how_button(card: Card) -> Button:
-    return {"title": "Hoe krijg ik dit?", "payload": _payload("offering_how", card)}
+    return {"title": HOW_TITLE, "payload": _payload("offering_how", card)}
 
 
 def _for_whom_button(card: Card) -> Button:
-    return {"title": "Is dit voor mij?", "payload": _payload("offering_for_whom", card)}
+    return {"title": FOR_WHOM_TITLE, "payload": _payload("offering_for_whom", card)}
 
 
 def _summary_text(card: Card) -> str:
-    return f"*{card.name}*\n{card.summary}\n\n{card.source_line}"
+    return f"*{card.name}*\n{card.summary}\n\n{card.source_tag}"
+
+
+def _detail_body(card: Card, aspect: str) -> str:
+    if aspect == "for_whom":
+        return f"*{card.name}: voor wie?*\n{card.for_whom}\n\nKosten: {card.costs}"
+    return f"*{card.name}: zo vraag je het aan*\n{card.how_to_get}\n\nContact: {card.contact}"
+
+
+def detail_messages(card: Card, aspect: str) -> list[str]:
+    """The answer to a follow-up question as chat messages of at most MAX_MESSAGE_WORDS words.
+
+    The short source tag ends the last message.
+    """
+    room = MAX_MESSAGE_WORDS - len(words(card.source_tag))
+    messages = split_message(_detail_body(card, aspect), room)
+    messages[-1] = f"{messages[-1]}\n\n{card.source_tag}"
+    return messages
 
 
 def _detail_text(card: Card, aspect: str) -> str:
-    if aspect == "for_whom":
-        text = f"*{card.name}: voor wie?*\n{card.for_whom}\n\nKosten: {card.costs}"
-    else:
-        text = f"*{card.name}: hoe krijg je het?*\n{card.how_to_get}\n\nContact: {card.contact}"
-    return f"{text}\n\n{card.source_line}"
+    """All detail messages joined (for length checks)."""
+    return "\n\n".join(detail_messages(card, aspect))
 
 
 def _follow_up_buttons(card: Card, catalogue: Mapping[str, Card] | None) -> list[Button]:
@@ -358,7 +408,7 @@ def _follow_up_buttons(card: Card, catalogue: Mapping[str, Card] | None) -> list
 
 
 def render_summary(card: Card, catalogue: Mapping[str, Card] | None = None) -> tuple[str, list[Button]]:
-    """Short text plus at most three follow-up buttons, for any channel.
+    """The card as one short message plus at most three follow-up buttons, for any channel.
 
     ``catalogue`` is the set of cards to resolve ``related`` in (default: the shipped cards).
     """
@@ -369,8 +419,12 @@ def render_summary(card: Card, catalogue: Mapping[str, Card] | None = None) -> t
 
 def render_detail(
     card: Card, aspect: str, catalogue: Mapping[str, Card] | None = None
-) -> tuple[str, list[Button]]:
-    """Answer a follow-up: ``aspect`` is 'how' or 'for_whom' (anything else: 'how')."""
+) -> tuple[list[str], list[Button]]:
+    """Answer a follow-up: ``aspect`` is 'how' or 'for_whom' (anything else: 'how').
+
+    Returns the messages (each at most MAX_MESSAGE_WORDS words) and the buttons for the last one.
+    """
+    aspect = "for_whom" if aspect == "for_whom" else "how"
     other = _how_button(card) if aspect == "for_whom" else _for_whom_button(card)
     extra = _follow_up_buttons(card, catalogue)
     if len(extra) >= 2:
@@ -379,4 +433,4 @@ def render_detail(
         buttons = [other, extra[0], HUMAN_BUTTON]
     else:
         buttons = [other, OTHER_QUESTION_BUTTON, HUMAN_BUTTON]
-    return _detail_text(card, aspect), buttons[:MAX_BUTTONS]
+    return detail_messages(card, aspect), buttons[:MAX_BUTTONS]

@@ -14,13 +14,19 @@ TOPIC_LABELS: dict[str, str] = {
     "ask_capabilities": "Wat kun je?",
     "request_human": "Praten met iemand",
     "withdraw_registration": "Aanmelding intrekken",
+    "ask_registration_status": "Status aanmelding",
+    "ask_privacy": "Privacy",
+    "ask_my_data": "Mijn gegevens",
+    "request_callback": "Bel me terug",
+    "leave_message": "Bericht sturen",
 }
 
 # Never offered as a clarification choice (no topic of their own, or handled elsewhere).
 NOT_A_TOPIC = {
     "nlu_fallback", "out_of_scope", "greet", "goodbye", "thank", "affirm", "deny", "stop",
     "bot_challenge", "none_of_these", "offering_how", "offering_for_whom", "kz_answer", "give_location",
-    "more_groups",
+    "more_groups", "several_needs", "bare_number", "vague", "give_reference",
+    "delete_my_data",  # never offered as a guess: deleting needs her own explicit request
     *SAFETY_INTENTS,
 }
 

@@ -14,6 +14,7 @@ from bot.groups.model import Group, groups
 from bot.groups.ranking import PAGE_SIZE, page, rank_groups
 from bot.places.areas import normalise
 from bot.places.resolve import CITYWIDE, OUTSIDE, LocationResult, location_from_key, location_key, resolve_location
+from bot.readability import MAX_MESSAGE_WORDS, words
 
 Button = dict[str, str]
 
@@ -42,8 +43,15 @@ _DONT_KNOW = ("weet ik niet", "weet het niet", "weet niet", "geen idee", "geen f
 
 @dataclass(frozen=True)
 class Answer:
+    """An answer: one text, or several short chat messages (``parts``) sent one after another."""
+
     text: str
     buttons: list[Button] = field(default_factory=list)
+    parts: tuple[str, ...] = ()
+
+    @property
+    def messages(self) -> tuple[str, ...]:
+        return self.parts or (self.text,)
 
 
 def _join(words: list[str], last: str = "en") -> str:
@@ -79,36 +87,44 @@ def where_text(group: Group, distance_km: float | None = None) -> str:
         return f"{group.address}, {place}{far}"
     if group.location_verified:
         return f"in {place}{far}. Het adres weet ik niet"
-    return f"waarschijnlijk in {place}{far}. Dat is nog niet gecontroleerd, en het adres weet ik niet"
+    return f"waarschijnlijk in {place}{far}. Het adres weet ik niet"
 
 
 def source_text(group: Group) -> str:
-    """The source for parents: without the internal '[seed ...]' references."""
+    """The full source of one group, without the internal '[seed ...]' references."""
     text = re.sub(r"\s*\[[^\]]*\]", "", group.source)
     text = re.sub(r";\s*", "; ", text).strip(" ;")
     return f"Bron: {text} (gecontroleerd op {group.checked:%d-%m-%Y})."
 
 
+def source_tag(shown: Iterable[Group]) -> str:
+    """One short source line for a page of groups: who published it, and the oldest check date."""
+    shown = list(shown)
+    names: list[str] = []
+    for group in shown:
+        name = re.split(r"[,;:(\[]", group.source, maxsplit=1)[0].strip()
+        name = "gemeente Rotterdam" if name.lower() == "gemeente rotterdam" else name
+        if name and name not in names:
+            names.append(name)
+    checked = min(g.checked for g in shown)
+    return f"Bron: {', '.join(names)} ({checked:%d-%m-%Y})"
+
+
 def group_block(group: Group, number: int, distance_km: float | None = None) -> str:
+    """One group as one short chat message: what, for whom, where, how to join."""
     lines = [
         f"*{number}. {group.name}*",
         group.description,
-        f"Voor wie: {audience_text(group)}.",
-        f"Waar: {where_text(group, distance_km)}.",
+        f"Voor: {audience_text(group)}. Waar: {where_text(group, distance_km)}.",
     ]
     if group.schedule:
         lines.append(f"Wanneer: {group.schedule}")
-    else:
-        lines.append(f"Tijden en plek: vraag {group.contact or 'het CJG'}.")
     lines.append(f"Meedoen: {group.how_to_join}")
-    lines.append(source_text(group))
     return "\n".join(lines)
 
 
 def _place_label(location: LocationResult) -> str:
-    if location.kind == "wijk" and location.wijk:
-        return f"{location.wijk} ({location.gebied})"
-    return str(location.gebied)
+    return location.place_label
 
 
 def outside_answer() -> Answer:
@@ -140,13 +156,18 @@ def groups_answer(
     header = _header(location, wanted, filter_ok, offset, len(shown), len(ranked))
     blocks = [group_block(r.group, offset + i + 1, r.distance_km) for i, r in enumerate(shown)]
     if more:
-        footer = "Wil je meer groepen zien? Kies 'Meer groepen'."
+        footer = "Meer zien? Kies 'Meer groepen'."
         buttons = [MORE_BUTTON, HUMAN_BUTTON, MENU_BUTTON]
     else:
         footer = "Dit waren alle groepen die ik ken. Het CJG weet vaak nog meer plekken bij jou in de buurt."
         buttons = [HUMAN_BUTTON, MENU_BUTTON]
-    text = "\n\n".join([header, *blocks, footer])
-    return Answer(text, buttons), (offset + PAGE_SIZE if more else None)
+    parts = [header, *blocks]
+    closing = f"{source_tag(r.group for r in shown)}\n{footer}"
+    if len(words(f"{parts[-1]}\n\n{closing}")) <= MAX_MESSAGE_WORDS:
+        parts[-1] += f"\n\n{closing}"
+    else:
+        parts.append(closing)
+    return Answer("\n\n".join(parts), buttons, tuple(parts)), (offset + PAGE_SIZE if more else None)
 
 
 def _header(location: LocationResult | None, wanted: frozenset[str], filter_ok: bool, offset: int,
@@ -155,7 +176,9 @@ def _header(location: LocationResult | None, wanted: frozenset[str], filter_ok: 
     if offset > 0:
         return f"Meer groepen ({offset + 1} tot en met {offset + count} van {total}):"
     intro = ""
-    if location is not None and location.kind == "postcode":
+    if location is not None and location.kind == "postcode" and location.alternatives and not location.gebied:
+        intro = "Je postcode ligt " + " en ".join(f"deels in {g}" for g in location.alternatives) + ". "
+    elif location is not None and location.kind == "postcode":
         intro = f"Je postcode hoort waarschijnlijk bij {location.gebied}. "
     if wanted and not filter_ok:
         intro += f"Ik ken geen groep speciaal voor {who}. "
@@ -163,6 +186,8 @@ def _header(location: LocationResult | None, wanted: frozenset[str], filter_ok: 
     target = f"groepen voor {who}" if who else "groepen"
     if location is None:
         return intro + f"Ik weet niet waar je woont. Dit zijn {target} in heel Rotterdam:"
+    if location.alternatives and not location.gebied:
+        return intro + f"Dit zijn {target} dicht bij allebei:"
     return intro + f"Dit zijn {target}, de dichtstbijzijnde bij {_place_label(location)} eerst:"
 
 

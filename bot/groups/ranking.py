@@ -101,12 +101,13 @@ def rank_groups(
     filter_ok = bool(fitting) or not wanted
     if fitting:
         pool = fitting
-    here = (location.lat, location.lon) if location and location.lat is not None and location.lon is not None else None
+    # A border postcode has two centres: a group counts as near when it is near either of them.
+    here = location.centres if location is not None else []
     ranked: list[tuple[tuple, Ranked]] = []
     for index, group in enumerate(pool):
         point = group.point()
-        distance = haversine_km(here[0], here[1], point[0], point[1]) if here and point else None
-        if here is not None:
+        distance = min(haversine_km(lat, lon, point[0], point[1]) for lat, lon in here) if here and point else None
+        if here:
             tier = 0 if point is not None else (1 if group.citywide else 2)
         else:
             tier = 0 if group.citywide else (1 if point is not None else 2)

@@ -63,6 +63,8 @@ class Areas:
     other_places: tuple[str, ...] = ()
     source: str = ""
     wijken: dict[str, Wijk] = field(default_factory=dict)
+    # Names that are also everyday words: only their other spellings count.
+    common_words: frozenset[str] = frozenset()
 
     def gebied_of_wijk(self, wijk: str) -> str | None:
         found = self.wijken.get(wijk)
@@ -163,7 +165,8 @@ def load_areas(path: Path = GEBIEDEN_FILE) -> Areas:
         problems.append(f"expected the 14 gebieden of FACTS.md, found {len(gebieden)}")
     if problems:
         raise AreasError(f"{path.name}: " + "; ".join(problems))
-    return Areas(gebieden, bbox, tuple(too_broad), other, str(data.get("source") or ""), wijken)
+    common = frozenset(normalise(str(w)) for w in data.get("common_words") or [])
+    return Areas(gebieden, bbox, tuple(too_broad), other, str(data.get("source") or ""), wijken, common)
 
 
 @lru_cache(maxsize=1)

@@ -55,7 +55,12 @@ def pc4_of(text: Any) -> str | None:
 
 @dataclass(frozen=True)
 class Pc4Entry:
-    """One row of content/places/pc4.csv."""
+    """One row of content/places/pc4.csv.
+
+    ``gebied`` is the one gebied of the PC4; a PC4 that lies in two gebieden is written
+    'Noord|Centrum' in the file: then ``gebied`` is None and ``gebieden`` names both (never
+    guess one of them).
+    """
 
     pc4: str
     gebied: str | None
@@ -64,6 +69,12 @@ class Pc4Entry:
     note: str
     source: str
     checked: str
+    gebieden: tuple[str, ...] = ()
+
+    @property
+    def split(self) -> bool:
+        """True when the PC4 lies in more than one gebied."""
+        return len(self.gebieden) > 1
 
 
 class Pc4TableError(ValueError):
@@ -78,7 +89,8 @@ def load_pc4_table(path: Path = PC4_FILE, gebieden: set[str] | None = None) -> d
         reader = csv.DictReader(handle)
         for line, row in enumerate(reader, start=2):
             pc4 = (row.get("pc4") or "").strip()
-            gebied = (row.get("gebied") or "").strip() or None
+            names = tuple(g.strip() for g in (row.get("gebied") or "").split("|") if g.strip())
+            gebied = names[0] if len(names) == 1 else None
             residential = (row.get("residential") or "").strip()
             unverified = (row.get("unverified") or "").strip()
             source = (row.get("source") or "").strip()
@@ -91,15 +103,19 @@ def load_pc4_table(path: Path = PC4_FILE, gebieden: set[str] | None = None) -> d
                 problems.append(f"line {line}: residential must be yes, no or unknown")
             if unverified not in {"yes", "no"}:
                 problems.append(f"line {line}: unverified must be yes or no")
-            if residential == "yes" and not gebied:
+            if residential == "yes" and not names:
                 problems.append(f"line {line}: a residential pc4 needs a gebied")
-            if gebied and gebieden is not None and gebied not in gebieden:
-                problems.append(f"line {line}: unknown gebied '{gebied}'")
+            if len(set(names)) != len(names):
+                problems.append(f"line {line}: a gebied is named twice")
+            for name in names:
+                if gebieden is not None and name not in gebieden:
+                    problems.append(f"line {line}: unknown gebied '{name}'")
             if not source:
                 problems.append(f"line {line}: source is missing")
             rows[pc4] = Pc4Entry(
                 pc4=pc4, gebied=gebied, residential=residential, unverified=unverified == "yes",
                 note=(row.get("note") or "").strip(), source=source, checked=(row.get("checked") or "").strip(),
+                gebieden=names,
             )
     if problems:
         raise Pc4TableError("\n".join(problems))
@@ -120,8 +136,17 @@ def pc4_entry(pc4: Any) -> Pc4Entry | None:
     return pc4_table().get(match.group(1)) if match else None
 
 
+def gebieden_for_pc4(pc4: Any) -> tuple[str, ...]:
+    """Every gebied of a residential Rotterdam PC4 (two for a PC4 on a border); () otherwise."""
+    entry = pc4_entry(pc4)
+    if entry is None or entry.residential != "yes":
+        return ()
+    return entry.gebieden
+
+
 def gebied_for_pc4(pc4: Any) -> str | None:
-    """The gebied of a residential Rotterdam PC4; ``None`` for PO boxes and other PC4s."""
+    """The gebied of a residential Rotterdam PC4; ``None`` for PO boxes, other PC4s and a
+    PC4 that lies in two gebieden (see :func:`gebieden_for_pc4`)."""
     entry = pc4_entry(pc4)
     if entry is None or entry.residential != "yes":
         return None

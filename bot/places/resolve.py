@@ -43,11 +43,30 @@ class LocationResult:
     reason: str | None = None
     matched: str | None = None
     examples: tuple[str, ...] = ()
+    # A postcode on the border of two gebieden: both (then ``gebied`` is None: never guessed).
+    alternatives: tuple[str, ...] = ()
 
     @property
     def found(self) -> bool:
-        """True when a Rotterdam gebied is known."""
-        return self.kind in {"postcode", "wijk", "gebied"} and self.gebied is not None
+        """True when a Rotterdam gebied (or, for a border postcode, both gebieden) is known."""
+        return self.kind in {"postcode", "wijk", "gebied"} and (self.gebied is not None or bool(self.alternatives))
+
+    @property
+    def centres(self) -> list[tuple[float, float]]:
+        """The point(s) to measure distances from: the gebied centre, or both centres."""
+        if self.lat is not None and self.lon is not None:
+            return [(self.lat, self.lon)]
+        data = areas()
+        return [(data.gebieden[g].lat, data.gebieden[g].lon) for g in self.alternatives if g in data.gebieden]
+
+    @property
+    def place_label(self) -> str:
+        """'Hillesluis (Feijenoord)', 'Charlois' or 'Feijenoord of IJsselmonde'."""
+        if self.kind == "wijk" and self.wijk:
+            return f"{self.wijk} ({self.gebied})"
+        if self.gebied:
+            return self.gebied
+        return " of ".join(self.alternatives)
 
 
 @dataclass(frozen=True)
@@ -63,6 +82,7 @@ class _Target:
 def _aliases() -> dict[str, _Target]:
     data: Areas = areas()
     table: dict[str, _Target] = {}
+    skip = data.common_words
     for gebied in data.gebieden.values():
         target = _Target("gebied", gebied.name, gebied.name)
         for spelling in (gebied.name, *gebied.spellings):
@@ -70,7 +90,8 @@ def _aliases() -> dict[str, _Target]:
         for wijk in gebied.wijken:
             wt = _Target("wijk", wijk.name, gebied.name, wijk.unverified)
             for spelling in (wijk.name, *wijk.spellings):
-                table[normalise(spelling)] = wt
+                if normalise(spelling) not in skip:
+                    table[normalise(spelling)] = wt
     for broad in data.too_broad:
         bt = _Target("broad", broad.spellings[0] if broad.spellings else "", None, examples=broad.examples)
         for spelling in broad.spellings:
@@ -125,6 +146,9 @@ def _from_postcode(postcode: str) -> LocationResult:
         return LocationResult("outside", pc4=pc4, confidence=1.0, in_rotterdam=False)
     if entry.residential == "no":
         return LocationResult("unknown", pc4=pc4, confidence=1.0, in_rotterdam=True, reason="po_box")
+    if entry.residential == "yes" and entry.split and all(g in areas().gebieden for g in entry.gebieden):
+        return LocationResult("postcode", pc4=pc4, confidence=1.0, in_rotterdam=True, unverified=entry.unverified,
+                              alternatives=entry.gebieden)
     if entry.residential != "yes" or not entry.gebied or entry.gebied not in areas().gebieden:
         return LocationResult("unknown", pc4=pc4, confidence=1.0, in_rotterdam=True, reason="no_gebied")
     return _from_gebied(entry.gebied, kind="postcode", pc4=pc4, unverified=entry.unverified, confidence=1.0)
@@ -168,8 +192,9 @@ def _resolve(text: Any) -> LocationResult:
 
 # ------------------------------------------------------------ slot keys
 # The conversation keeps only the area (never the postcode) in a slot: 'wijk:<name>',
-# 'gebied:<name>' (prefixed 'pc-' when it came from a postcode), 'outside' or 'rotterdam'
-# (the parent does not know; search the whole city).
+# 'gebied:<name>' (prefixed 'pc-' when it came from a postcode), 'pc-split:<a>|<b>' (a
+# postcode in two gebieden), 'outside' or 'rotterdam' (the parent does not know; search the
+# whole city).
 CITYWIDE = "rotterdam"
 OUTSIDE = "outside"
 
@@ -182,6 +207,8 @@ def location_key(result: LocationResult) -> str | None:
         return None
     if result.kind == "wijk" and result.wijk:
         return f"wijk:{result.wijk}"
+    if result.alternatives and result.gebied is None:
+        return "pc-split:" + "|".join(result.alternatives)
     prefix = "pc-gebied" if result.kind == "postcode" else "gebied"
     return f"{prefix}:{result.gebied}"
 
@@ -199,6 +226,11 @@ def location_from_key(key: Any) -> LocationResult | None:
     if kind == "wijk" and name in data.wijken:
         wijk = data.wijken[name]
         return _from_gebied(wijk.gebied, kind="wijk", wijk=wijk.name, unverified=wijk.unverified, confidence=1.0)
+    if kind == "pc-split":
+        names = tuple(n for n in name.split("|") if n)
+        if len(names) > 1 and len(set(names)) == len(names) and all(n in data.gebieden for n in names):
+            return LocationResult("postcode", in_rotterdam=True, confidence=1.0, alternatives=names)
+        return None
     if kind in {"gebied", "pc-gebied"} and name in data.gebieden:
         return _from_gebied(name, kind="postcode" if kind == "pc-gebied" else "gebied", confidence=1.0,
                             unverified=kind == "pc-gebied")

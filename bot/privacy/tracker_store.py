@@ -197,6 +197,15 @@ def restore_event(event: dict[str, Any]) -> dict[str, Any]:
     return event
 
 
+# Set by an action to have this conversation deleted after the turn (the same name as the
+# privacy engineer's bot.privacy.personal.ERASE_SLOT; their version replaces this at merge).
+ERASE_SLOT = "privacy_erase"
+
+
+def _erase_requested(events: list[dict[str, Any]]) -> bool:
+    return any(e.get("event") == "slot" and e.get("name") == ERASE_SLOT and e.get("value") for e in events)
+
+
 # ------------------------------------------------------------------------------ the store
 class RedactingSQLTrackerStore(SQLTrackerStore):
     """:class:`SQLTrackerStore` that redacts, encrypts and compacts personal data (see module doc)."""
@@ -233,6 +242,14 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                     )
                 )
             session.commit()
+            if _erase_requested(all_events[start:]):
+                # Her erasure request (issue 13): the conversation goes once the turn is saved.
+                # Deleting from the action server would not work: Rasa saves the session again.
+                table = self.SQLEvent
+                session.execute(sa.delete(table).where(table.sender_id == tracker.sender_id))
+                session.commit()
+                log.info("conversation erased on request")
+                return
             new_kinds = {e.get("event") for e in all_events[start:]}
             if touched_personal or new_kinds & {"session_started", "active_loop"}:
                 # No form running: the registration's values are not needed any more (stopped or done).

@@ -137,6 +137,9 @@ def check_postcode(text: str | None) -> Checked:
         return Checked(problem=f"Typ ook de 2 letters van je postcode, {POSTCODE_EXAMPLE}.")
     entry = pc4_entry(found[:4])
     gebied = gebied_for_pc4(found[:4])
+    if entry is not None and entry.residential == "yes" and entry.split:
+        # A postcode on the border of two gebieden: never guess one (the aanmeldpunt asks).
+        return Checked(value=found, extra={"gebied": " of ".join(entry.gebieden)})
     if entry is not None and gebied is None:
         return Checked(problem=(
             "Dat is een postcode voor postbussen of bedrijven. "

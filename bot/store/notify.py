@@ -24,15 +24,24 @@ def _env(name: str, default: str = "") -> str:
     return os.environ.get(name, default).strip()
 
 
-def build_message(reference: str) -> EmailMessage:
+# What the mail is about: a registration, a callback request (issue 13) or her message.
+KIND_WORDS = {
+    "registration": ("Nieuwe aanmelding", "een nieuwe aanmelding"),
+    "callback": ("Nieuw terugbelverzoek", "een nieuw terugbelverzoek"),
+    "message": ("Nieuw bericht bij", "een nieuw bericht van de cliënt"),
+}
+
+
+def build_message(reference: str, kind: str = "registration") -> EmailMessage:
     base = _env("STAFF_BASE_URL", f"http://127.0.0.1:{_env('STAFF_PORT', '8000')}").rstrip("/")
     link = f"{base}/registrations/{reference}"
+    subject, what = KIND_WORDS.get(kind, KIND_WORDS["registration"])
     msg = EmailMessage()
-    msg["Subject"] = f"Nieuwe aanmelding {reference}"
+    msg["Subject"] = f"{subject} {reference}"
     msg["From"] = _env("NOTIFY_FROM") or "stevige-start@localhost"
     msg["To"] = ", ".join(a.strip() for a in _env("NOTIFY_TO").split(",") if a.strip())
     msg.set_content(
-        "Er is een nieuwe aanmelding binnengekomen via de Stevige Start Assistent.\n\n"
+        f"Er is {what} binnengekomen via de Stevige Start Assistent.\n\n"
         f"Referentie: {reference}\n"
         "Bekijk de aanmelding (inloggen nodig):\n"
         f"{link}\n\n"
@@ -41,12 +50,15 @@ def build_message(reference: str) -> EmailMessage:
     return msg
 
 
-def notify_new_registration(reference: str, url: str | None = None) -> bool:
-    """Send the notification once per reference; True when sent now.
+def notify_new_registration(reference: str, url: str | None = None, kind: str = "registration",
+                            once_key: str | None = None) -> bool:
+    """Send the notification once per reference (or per ``once_key``); True when sent now.
 
     False when not configured, already sent (a repeated confirmation returns the same
     reference from ``create_registration``), or on failure (then a later call retries).
+    ``kind``: "registration", "callback" or "message" (her new message in a case's thread).
     """
+    dedup_key = once_key or reference
     recipients = [a.strip() for a in _env("NOTIFY_TO").split(",") if a.strip()]
     if not recipients:
         return False
@@ -54,28 +66,28 @@ def notify_new_registration(reference: str, url: str | None = None) -> bool:
     from bot.store.errors import StoreError
 
     try:
-        if not dedup.mark_processed(NOTIFY_CHANNEL, reference, url=url):
+        if not dedup.mark_processed(NOTIFY_CHANNEL, dedup_key, url=url):
             log.info("notification for %s was already sent", reference)
             return False
         marked = True
     except Exception as err:  # noqa: BLE001 - cannot remember it: better a duplicate mail than none
         log.error("notification mark for %s failed: %s", reference, err.__class__.__name__)
         marked = False
-    sent = _send(reference, recipients)
+    sent = _send(reference, recipients, kind)
     if not sent and marked:
         try:
-            dedup.forget(NOTIFY_CHANNEL, reference, url=url)
+            dedup.forget(NOTIFY_CHANNEL, dedup_key, url=url)
         except StoreError:
             log.error("could not reset the notification mark for %s", reference)
     return sent
 
 
-def _send(reference: str, recipients: list[str]) -> bool:
+def _send(reference: str, recipients: list[str], kind: str = "registration") -> bool:
     host = _env("SMTP_HOST", "localhost")
     starttls = _env("SMTP_STARTTLS", "0").lower() in _TRUE
     port = int(_env("SMTP_PORT") or (587 if starttls else 25))
     try:
-        msg = build_message(reference)
+        msg = build_message(reference, kind)
         with smtplib.SMTP(host, port, timeout=10) as smtp:
             if starttls:
                 smtp.starttls(context=ssl.create_default_context())

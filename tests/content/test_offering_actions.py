@@ -26,6 +26,7 @@ def test_show_offering_renders_the_card_of_the_intent(card_id: str) -> None:
     assert messages[0]["text"] == text
     assert card.summary in messages[0]["text"]
     assert messages[0]["buttons"] == buttons
+    assert messages[0]["answer_id"] == f"offering:{card.id}"
     assert _slot_events(events) == {"offering": card.id}
 
 
@@ -51,12 +52,12 @@ def test_detail_answers_for_the_offering_in_the_slot(card_id: str, intent: str, 
     card = CARDS[card_id]
     tracker = make_tracker(intent=intent, slots={"offering": card_id})
     messages, events = run_action(ActionOfferingDetail(), tracker)
-    assert len(messages) == 1
-    text, buttons = render_detail(card, aspect)
-    assert messages[0]["text"] == text
-    assert getattr(card, field) in messages[0]["text"]
-    assert card.source_line in messages[0]["text"]
-    assert messages[0]["buttons"] == buttons
+    texts, buttons = render_detail(card, aspect)
+    assert [m["text"] for m in messages] == texts
+    assert " ".join(getattr(card, field).split()) in " ".join(" ".join(t.split()) for t in texts)
+    assert card.source_tag in messages[-1]["text"]
+    assert messages[-1]["buttons"] == buttons
+    assert all(m.get("answer_id") == f"offering:{card_id}" for m in messages)
     assert events == []
 
 
@@ -65,8 +66,8 @@ def test_detail_how_and_for_whom_differ() -> None:
     who, _ = run_action(
         ActionOfferingDetail(), make_tracker(intent="offering_for_whom", slots={"offering": "kraamzorg"})
     )
-    assert "hoe krijg je het?" in how[0]["text"] and "Contact:" in how[0]["text"]
-    assert "voor wie?" in who[0]["text"] and "Kosten:" in who[0]["text"]
+    assert "zo vraag je het aan" in how[0]["text"] and "Contact:" in how[-1]["text"]
+    assert "voor wie?" in who[0]["text"] and "Kosten:" in " ".join(m["text"] for m in who)
 
 
 @pytest.mark.parametrize("slots", [{}, {"offering": None}, {"offering": "bestaat_niet"}, {"offering": ["homestart"]}])

@@ -17,6 +17,7 @@ from bot.content import (
     MAX_BUTTON_TITLE,
     MAX_BUTTONS,
     MAX_MESSAGE_TEXT,
+    MAX_MESSAGE_WORDS,
     OFFERINGS_DIR,
     REQUIRED_FIELDS,
     Card,
@@ -26,8 +27,10 @@ from bot.content import (
     load_cards,
     render_detail,
     render_summary,
+    source_tag,
     validate_card,
 )
+from bot.readability import words
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS_DIR = ROOT.parent / "shared" / "seeds"
@@ -46,12 +49,15 @@ SHIPPED = load_cards()
 def test_all_shipped_cards_load() -> None:
     files = sorted(p.stem for p in OFFERINGS_DIR.glob("*.yml"))
     assert sorted(SHIPPED) == files
-    assert len(files) == 18
+    assert len(files) == 20
     assert cards() == SHIPPED
 
 
 def test_every_info_intent_has_exactly_one_card_and_vice_versa() -> None:
-    info_intents = [i for i in _domain_intents() if i.startswith("info_")]
+    from bot.referrals import referrals  # referral cards (content/referrals/) own their info_ intents
+
+    referral_intents = {r.intent for r in referrals().values()}
+    info_intents = [i for i in _domain_intents() if i.startswith("info_") and i not in referral_intents]
     per_intent = Counter(c.intent for c in SHIPPED.values())
     assert sorted(per_intent) == sorted(info_intents)
     assert all(n == 1 for n in per_intent.values()), per_intent
@@ -156,13 +162,67 @@ def test_standalone_number_pattern() -> None:
     assert _standalone_number("1,5").search("1 tot 1,5 uur")
 
 
+# ------------------------------------------------------------------ facts (fact-check 2026-11-30)
+def test_kinkhoest_card_says_free_own_appointment_from_22_weeks_every_pregnancy() -> None:
+    card = SHIPPED["kinkhoest"]
+    text = " ".join([card.summary, card.for_whom, card.costs, card.how_to_get])
+    assert "gratis" in text and "zelf een afspraak" in text and "22 weken" in text
+    assert "elke zwangerschap" in text
+    assert any(s.url and "rijksvaccinatieprogramma.nl" in s.url for s in card.sources)
+
+
+def test_moeders_van_rotterdam_does_not_promise_a_home_visit_to_everyone() -> None:
+    card = SHIPPED["moeders_van_rotterdam"]
+    text = " ".join([card.summary, card.for_whom, card.how_to_get])
+    assert "zo snel mogelijk iemand bij je thuis" not in text
+    assert "advies" in text and "coach" in text and "wijkteam" in text
+
+
+def test_rotterdampakket_compact_is_named_where_the_rotterdampakket_is() -> None:
+    card = SHIPPED["kraamzorg"]
+    assert "Rotterdampakket Compact" in card.costs
+    assert "wordt de eigen bijdrage al vergoed" not in card.costs
+
+
+def test_no_unsupported_claims_from_the_fact_check() -> None:
+    texts = {c.id: " ".join([c.summary, c.for_whom, c.costs, c.how_to_get, c.contact]) for c in SHIPPED.values()}
+    assert "Je meldt je niet zelf aan" not in texts["nu_niet_zwanger"]
+    assert "gemeente of het CJG" not in texts["sleutel_van_rotterdam"]
+    assert "4 gebieden" in texts["borstvoeding"]
+    assert SHIPPED["prenataal_huisbezoek"].name == "Huisbezoek als je zwanger bent"
+    assert not any("Onze bronnen" in text for text in texts.values())
+
+
+def test_new_offerings_have_cards() -> None:
+    assert SHIPPED["kraamhotel"].intent == "info_kraamhotel"
+    assert SHIPPED["babyspullen"].intent == "info_babyspullen"
+    assert "drie" in SHIPPED["kraamhotel"].summary
+    assert "2025" in SHIPPED["babyspullen"].summary
+
+
 # ------------------------------------------------------------------ rendering
+def test_source_tag_names_publishers_never_a_file() -> None:
+    for card in SHIPPED.values():
+        tag = card.source_tag
+        assert tag.startswith("Bron: ") and f"{card.checked:%d-%m-%Y}" in tag
+        assert not re.search(r"\.(txt|md|yml|csv)\b|FACTS|seed", tag), (card.id, tag)
+        assert len(words(tag)) <= 12, (card.id, tag)
+    assert "gemeente Rotterdam" in SHIPPED["babystartpakket"].source_tag
+    assert "rijksvaccinatieprogramma.nl" in SHIPPED["kinkhoest"].source_tag
+
+
+def test_source_tag_deduplicates_publishers() -> None:
+    sources = SHIPPED["homestart"].sources
+    assert source_tag(sources, dt.date(2026, 1, 2)) == "Bron: gemeente Rotterdam (02-01-2026)"
+
+
 @pytest.mark.parametrize("card_id", sorted(SHIPPED))
 def test_render_summary_fits_whatsapp(card_id: str) -> None:
     card = SHIPPED[card_id]
     text, buttons = render_summary(card)
-    assert card.name in text and card.summary in text and card.source_line in text
-    assert len(text) <= MAX_MESSAGE_TEXT
+    assert card.name in text and card.summary in text and card.source_tag in text
+    assert card.source_line not in text
+    assert len(text) <= MAX_MESSAGE_TEXT and len(words(text)) <= MAX_MESSAGE_WORDS
     assert 1 <= len(buttons) <= MAX_BUTTONS
     assert all(0 < len(b["title"]) <= MAX_BUTTON_TITLE for b in buttons), buttons
     assert len({b["title"] for b in buttons}) == len(buttons)
@@ -171,13 +231,14 @@ def test_render_summary_fits_whatsapp(card_id: str) -> None:
 
 @pytest.mark.parametrize("aspect,field", [("how", "how_to_get"), ("for_whom", "for_whom")])
 @pytest.mark.parametrize("card_id", sorted(SHIPPED))
-def test_render_detail_has_source_line(card_id: str, aspect: str, field: str) -> None:
+def test_render_detail_is_short_messages_with_a_source_tag(card_id: str, aspect: str, field: str) -> None:
     card = SHIPPED[card_id]
-    text, buttons = render_detail(card, aspect)
-    assert card.source_line in text
-    assert getattr(card, field) in text
-    assert (card.contact if aspect == "how" else card.costs) in text
-    assert len(text) <= MAX_MESSAGE_TEXT
+    messages, buttons = render_detail(card, aspect)
+    assert messages[-1].endswith(card.source_tag)
+    joined = " ".join(" ".join(m.split()) for m in messages)
+    assert " ".join(getattr(card, field).split()) in joined
+    assert " ".join((card.contact if aspect == "how" else card.costs).split()) in joined
+    assert all(len(m) <= MAX_MESSAGE_TEXT and len(words(m)) <= MAX_MESSAGE_WORDS for m in messages), messages
     assert 1 <= len(buttons) <= MAX_BUTTONS
     assert all(0 < len(b["title"]) <= MAX_BUTTON_TITLE for b in buttons), buttons
 
@@ -186,7 +247,7 @@ def test_summary_buttons_follow_up_the_card() -> None:
     _, buttons = render_summary(SHIPPED["babystartpakket"])
     assert buttons[0]["payload"] == '/offering_how{"offering": "babystartpakket"}'
     assert buttons[1]["payload"] == '/offering_for_whom{"offering": "babystartpakket"}'
-    assert buttons[2] == {"title": "Moeders v. Rotterdam", "payload": "/info_moeders_van_rotterdam"}
+    assert buttons[2] == {"title": "Babyspullenbank", "payload": "/info_babyspullen"}
     _, buttons = render_summary(SHIPPED["kraamzorg"])
     assert buttons[2] == {"title": "Kraamzorg betalen", "payload": "/kraamzorg_check"}
     _, buttons = render_summary(SHIPPED["shantala"])
@@ -284,7 +345,13 @@ def _four_sentences(card: dict[str, Any]) -> None:
 
 
 def _huge_text(card: dict[str, Any]) -> None:
-    card["for_whom"] = "Voor ouders met kinderen tot 6 jaar. " + "Voor ouders. " * 90
+    card["for_whom"] = "Voor ouders met kinderen tot 6 jaar " + "en voor ouders " * 90
+
+
+def _long_summary_message(card: dict[str, Any]) -> None:
+    card["summary"] = ("Ga je er nu al of pas als je het wil en kan, of als we er met z'n al zijn of als je "
+                       "er zin in hebt en of je er al was of bent of nog gaat of je met ons of met hen mee "
+                       "wil of niet, dat is aan jou. Bel 010 267 26 53.")
 
 
 def _bad_next_step(card: dict[str, Any]) -> None:
@@ -320,6 +387,7 @@ INVALID = [
     pytest.param(_four_sentences, "has 4 sentences", id="summary-too-many-sentences"),
     pytest.param(_set("summary", "Lang " * 80), "keep it under", id="summary-too-long"),
     pytest.param(_huge_text, "WhatsApp allows 1024", id="rendered-text-too-long"),
+    pytest.param(_long_summary_message, "first message has", id="summary-message-too-many-words"),
     pytest.param(_set("related", ["a", "b"]), "at most 1 card", id="too-many-related"),
     pytest.param(_set("related", ["testhulp"]), "must not name the card itself", id="related-self"),
     pytest.param(_set("related", "homestart"), "must be a list of card ids", id="related-not-list"),

@@ -40,7 +40,7 @@ def test_start_with_a_wijk_in_the_question() -> None:
 def test_show_puts_the_named_kind_first() -> None:
     tracker = make_tracker("find_group", "", slots={"grp_location": "gebied:Charlois", "grp_kind": "samenspeelgroep"})
     messages, _ = run_action(ActionGrpShow(), tracker)
-    assert messages[0]["text"].split("*2.")[0].count("*1. Samenspeelgroep*") == 1
+    assert messages[1]["text"].startswith("*1. Samenspeelgroep*")
 
 
 def test_start_with_a_postcode_keeps_only_the_area() -> None:
@@ -126,15 +126,18 @@ def test_form_revalidates_a_prefilled_value() -> None:
 def test_show_and_more() -> None:
     tracker = make_tracker("find_group", "", slots={"grp_location": "gebied:Charlois", "grp_audience": None})
     messages, events = run_action(ActionGrpShow(), tracker)
-    assert len(messages) == 1 and messages[0]["text"].count("Voor wie:") == 3
-    assert messages[0]["buttons"][0]["payload"] == "/more_groups"
+    # a header, then one short message per group; the buttons go with the last message
+    assert [m["text"].startswith(f"*{i}.") for i, m in enumerate(messages[1:4], 1)] == [True] * 3
+    assert all("buttons" not in m or not m["buttons"] for m in messages[:-1])
+    assert messages[-1]["buttons"][0]["payload"] == "/more_groups"
+    assert {m["answer_id"] for m in messages} == {"find_group"}
     assert slots(events) == {"grp_offset": 3.0}
     tracker = make_tracker("more_groups", "meer", slots={"grp_location": "gebied:Charlois", "grp_offset": 3.0})
     messages, events = run_action(ActionGrpMore(), tracker)
-    assert "*4." in messages[0]["text"] and slots(events) == {"grp_offset": 6.0}
+    assert "*4." in messages[1]["text"] and slots(events) == {"grp_offset": 6.0}
     tracker = make_tracker("more_groups", "meer", slots={"grp_location": "gebied:Charlois", "grp_offset": 9.0})
     messages, events = run_action(ActionGrpMore(), tracker)
-    assert "*10." in messages[0]["text"] and slots(events) == {"grp_offset": None}
+    assert "*10." in " ".join(m["text"] for m in messages) and slots(events) == {"grp_offset": None}
     tracker = make_tracker("more_groups", "meer", slots={"grp_location": "gebied:Charlois", "grp_offset": None})
     messages, events = run_action(ActionGrpMore(), tracker)
     assert "alle groepen" in messages[0]["text"] and events == []
@@ -143,7 +146,8 @@ def test_show_and_more() -> None:
 def test_show_with_fathers_filter() -> None:
     tracker = make_tracker("find_group", "", slots={"grp_location": "gebied:Charlois", "grp_audience": "fathers"})
     messages, _ = run_action(ActionGrpShow(), tracker)
-    assert "Daddy's Place" in messages[0]["text"] and "Mama's Garden" not in messages[0]["text"]
+    shown = " ".join(m["text"] for m in messages)
+    assert "Daddy's Place" in messages[1]["text"] and "Mama's Garden" not in shown
 
 
 def test_show_outside_rotterdam_clears_the_location() -> None:

@@ -12,6 +12,7 @@ from bot.groups.answer import groups_answer, read_location
 from bot.groups.model import Group
 from bot.groups.ranking import audience_from_text, kinds_from_text, page, rank_groups
 from bot.places import resolve_location
+from bot.readability import MAX_MESSAGE_WORDS, words
 
 
 def make(gid: str, audience: str = "parents", gebied: str | None = None, wijk: str | None = None,
@@ -123,12 +124,21 @@ def test_charlois_answer_shows_three_groups_with_all_fields_and_a_more_button() 
     answer, next_offset = groups_answer("gebied:Charlois")
     assert next_offset == 3
     text = answer.text
-    assert text.count("Voor wie:") == 3 and text.count("Waar:") == 3 and text.count("Meedoen:") == 3
-    assert text.count("Bron:") == 3 and text.count("Tijden en plek: vraag") == 3
+    assert text.count("Voor:") == 3 and text.count("Waar:") == 3 and text.count("Meedoen:") == 3
+    assert text.count("Bron:") == 1 and "Bron: gemeente Rotterdam (" in answer.messages[-1]
     assert "Pendrecht" in text.split("*2.")[0]  # the Pendrecht practice (in Charlois) first
     assert answer.buttons[0] == {"title": "Meer groepen", "payload": "/more_groups"}
     assert len(answer.buttons) <= 3
-    assert "[seed" not in text
+    assert "[seed" not in text and "FACTS" not in text
+    # short messages for a phone: a header, then one message per group
+    assert all(len(words(m)) <= MAX_MESSAGE_WORDS for m in answer.messages), answer.messages
+    assert [m.startswith(f"*{i}.") for i, m in enumerate(answer.messages[1:4], 1)] == [True] * 3
+
+
+def test_border_postcode_shows_groups_near_both_gebieden() -> None:
+    answer, _ = groups_answer("pc-split:Feijenoord|IJsselmonde")
+    assert answer.messages[0].startswith("Je postcode ligt deels in Feijenoord en deels in IJsselmonde.")
+    assert "waarschijnlijk bij" not in answer.text
 
 
 def test_more_pages_until_the_end() -> None:

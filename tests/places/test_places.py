@@ -28,7 +28,19 @@ GEMEENTE = [*range(3011, 3017), *range(3021, 3030), *range(3031, 3040), *range(3
             3059, *range(3061, 3070), *range(3071, 3080), *range(3081, 3090), 3151, 3181, *range(3191, 3200)]
 
 
+# FACTS.md 'Corrections and additions (fact-check 2026-11-30)': 3034 is Crooswijk; these PC4s
+# lie in two gebieden and must never be guessed.
+CORRECTED = {3034: "Kralingen-Crooswijk"}
+SPLIT = {3032: ("Noord", "Centrum"), 3071: ("Feijenoord", "IJsselmonde"), 3083: ("Charlois", "Feijenoord")}
+# Rows checked against a public source (the rest stays marked unverified).
+VERIFIED = {*range(3011, 3017), 3032, 3034, *range(3071, 3080), 3083}
+
+
 def expected_gebied(pc4: int) -> str | None:
+    if pc4 in SPLIT:
+        return None
+    if pc4 in CORRECTED:
+        return CORRECTED[pc4]
     if pc4 in PRINS_ALEXANDER:
         return "Prins Alexander"
     return next((g for g, r in FACTS_RANGES.items() if pc4 in r), None)
@@ -45,13 +57,37 @@ def test_every_pc4_resolves_as_facts_md_says(pc4: int) -> None:
     gebied = expected_gebied(pc4)
     assert gebied_for_pc4(str(pc4)) == gebied
     result = resolve_location(f"{pc4} XY")
+    if pc4 in SPLIT:  # never guessed: both gebieden, no single one
+        assert (result.kind, result.gebied, result.alternatives) == ("postcode", None, SPLIT[pc4])
+        assert result.found and len(result.centres) == 2
+        return
     if gebied is None:  # 3196-3199: in the gemeente, but FACTS.md names no gebied
         assert result.kind == "unknown" and result.in_rotterdam and result.reason == "no_gebied"
         return
     assert (result.kind, result.gebied, result.pc4) == ("postcode", gebied, str(pc4))
     centre = areas().gebieden[gebied]
     assert (result.lat, result.lon) == (centre.lat, centre.lon)
-    assert result.unverified  # FACTS.md marks the whole PC4 -> gebied mapping UNVERIFIED
+    assert result.unverified == (pc4 not in VERIFIED)  # the rest stays as FACTS.md marks it: UNVERIFIED
+
+
+def test_every_verified_row_names_a_public_source() -> None:
+    for pc4, entry in pc4_table().items():
+        if not entry.unverified and entry.residential == "yes":
+            assert "https://" in entry.source, pc4
+
+
+@pytest.mark.parametrize("pc4,gebieden", sorted(SPLIT.items()))
+def test_split_pc4_is_kept_as_both_gebieden_in_the_slot(pc4: int, gebieden: tuple[str, str]) -> None:
+    key = location_key(resolve_location(f"{pc4} AB"))
+    assert key == "pc-split:" + "|".join(gebieden) and str(pc4) not in key
+    back = location_from_key(key)
+    assert back is not None and back.alternatives == gebieden and back.gebied is None
+    assert back.place_label == " of ".join(gebieden)
+
+
+def test_crafted_split_keys_are_refused() -> None:
+    for key in ("pc-split:Noord", "pc-split:Noord|Noord", "pc-split:Noord|Atlantis", "pc-split:"):
+        assert location_from_key(key) is None
 
 
 @pytest.mark.parametrize("pc4", range(3001, 3010))
@@ -63,7 +99,8 @@ def test_po_boxes_are_not_residential(pc4: int) -> None:
 
 def test_boundary_crossing_pc4s_carry_a_note() -> None:
     notes = {pc4: e.note for pc4, e in pc4_table().items()}
-    assert all("Kralingen-Crooswijk" in notes[str(p)] for p in range(3031, 3040))
+    assert all("Kralingen-Crooswijk" in notes[str(p)] for p in range(3031, 3040) if p not in (3032, 3034))
+    assert all("twee gebieden" in notes[str(p)] for p in SPLIT)
 
 
 FACTS_CENTRES = {

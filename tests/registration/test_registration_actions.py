@@ -1,4 +1,5 @@
-"""Action tests for the registration form and the withdrawal (rasa_sdk Tracker + dispatcher).
+"""Action tests for the registration form (rasa_sdk Tracker + dispatcher); the withdrawal's are in
+tests/loop/test_loop_actions.py.
 
 The store is real (a fresh SQLite database per test); only the network is not involved.
 """
@@ -18,15 +19,13 @@ from actions.registration import (
     ActionAskRegHelp,
     ActionRegistrationFinish,
     ActionRegistrationStart,
-    ActionRegistrationWithdraw,
     ValidateRegistrationForm,
-    ValidateRegistrationWithdrawForm,
 )
 from bot.privacy.pseudonym import sender_key
 from bot.registration import fields as f
 from bot.store.registrations import get_registration, list_registrations
 from bot.store.testing import temp_database_url
-from tests.helpers import make_tracker, run_action
+from tests.helpers import run_action
 
 SENDER = "chat-user-1"
 
@@ -169,6 +168,27 @@ def test_help_areas_multiple_choice_until_klaar() -> None:
     assert values[f.HELP] == ["weet_niet"]
 
 
+def test_help_in_her_own_words_is_kept_for_the_aanmeldpunt(store_env: str) -> None:
+    _, values = validate(f.HELP, "Ik heb schulden en mijn huis is te klein", {})
+    assert values[f.HELP_PICKED] == ["wonen", "geld"] or set(values[f.HELP_PICKED]) == {"wonen", "geld"}
+    assert values[f.HELP_TEXT] == "Ik heb schulden en mijn huis is te klein"
+    # not understood: still kept, and asked again
+    text, values = validate(f.HELP, "dat vertel ik liever aan de telefoon", {f.HELP_TEXT: "eerste zin hier"})
+    assert "begreep ik niet" in text and values[f.HELP_TEXT] == "eerste zin hier\ndat vertel ik liever aan de telefoon"
+    # a button or a single word is a choice, not her own words
+    for choice in ("Wonen", "Klaar", "Weet ik nog niet", "schulden"):
+        _, values = validate(f.HELP, choice, {f.HELP_PICKED: ["geld"]})
+        assert f.HELP_TEXT not in values, choice
+    own = "Ik heb schulden en weet niet waar ik moet beginnen."
+    messages, _ = run_action(ActionAskRegConfirm(), form_tracker(f.CONFIRM, "", filled(**{f.HELP_TEXT: own})))
+    assert f"In je eigen woorden: {own}" in messages[0]["text"]
+    _, values = validate(f.CONFIRM, "Hulp aanpassen", filled(**{f.HELP_TEXT: own}))
+    assert values[f.HELP_TEXT] is None  # corrected: asked again
+    _, values = validate(f.CONFIRM, "Klopt, versturen", filled(**{f.HELP_TEXT: own}), intent="affirm")
+    reg = get_registration(values[f.REFERENCE], url=store_env)
+    assert reg.own_words == own
+
+
 # ------------------------------------------------------------------ summary, correction, sending
 def test_summary_and_correction() -> None:
     messages, _ = run_action(ActionAskRegConfirm(), form_tracker(f.CONFIRM, "", filled()))
@@ -214,33 +234,6 @@ def test_finish_clears_personal_slots() -> None:
     _, events = run_action(ActionRegistrationFinish(), form_tracker(f.CONFIRM, "", filled()))
     cleared = {e["name"] for e in events if e["value"] is None}
     assert {f.NAME, f.PHONE, f.POSTCODE, f.DUE, f.HELP, f.REACHABLE, f.CONSENT}.issubset(cleared)
-
-
-# ------------------------------------------------------------------ withdrawal
-def test_withdrawal_deletes_personal_data(store_env: str) -> None:
-    _, values = validate(f.CONFIRM, "Klopt, versturen", filled())
-    reference = values[f.REFERENCE]
-    messages, events = run_action(ValidateRegistrationWithdrawForm(),
-                                  form_tracker(f.WITHDRAW_OK, "Ja, trek mijn aanmelding in", form=f.WITHDRAW_FORM))
-    assert {e["name"]: e["value"] for e in events}[f.WITHDRAW_OK] == "yes"
-    messages, _ = run_action(ActionRegistrationWithdraw(), make_tracker(slots={f.WITHDRAW_OK: "yes"}, sender_id=SENDER))
-    assert "ingetrokken" in messages[0]["text"] and reference in messages[0]["text"]
-    reg = get_registration(reference, url=store_env)
-    assert reg.status == "withdrawn" and reg.name is None and reg.phone is None and reg.postcode is None
-
-
-def test_withdrawal_with_nothing_to_withdraw_says_so_kindly() -> None:
-    tracker = make_tracker(slots={f.WITHDRAW_OK: "yes"}, sender_id="someone-else")
-    messages, _ = run_action(ActionRegistrationWithdraw(), tracker)
-    assert "niets om te verwijderen" in messages[0]["text"]
-
-
-def test_withdrawal_declined_or_unclear() -> None:
-    messages, _ = run_action(ActionRegistrationWithdraw(), make_tracker(slots={f.WITHDRAW_OK: "no"}))
-    assert "blijft staan" in messages[0]["text"]
-    messages, events = run_action(ValidateRegistrationWithdrawForm(),
-                                  form_tracker(f.WITHDRAW_OK, "/affirm", form=f.WITHDRAW_FORM))
-    assert {e["name"]: e["value"] for e in events}[f.WITHDRAW_OK] is None
 
 
 def test_sender_key_is_what_the_store_gets(store_env: str) -> None:

@@ -1,0 +1,115 @@
+"""Baby loss and low mood (issue 12 items 1 and 2).
+
+Thin adapters: texts in content/wellbeing/, rules in bot/wellbeing/. After a loss the slot
+``baby_loss`` keeps pregnancy content silent for the rest of the conversation.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.privacy.pseudonym import sender_key
+from bot.referrals import HUMAN_BUTTON
+from bot.wellbeing import registration_choice as choice
+from bot.wellbeing.loss import LOSS_SLOT, in_loss_conversation, loss_signal
+from bot.wellbeing.texts import text_set
+
+log = logging.getLogger(__name__)
+
+CHOICE_BUTTONS = [
+    {"title": "Houden", "payload": "/registration_keep"},
+    {"title": "Pauzeren", "payload": "/registration_pause"},
+    {"title": "Intrekken", "payload": "/withdraw_registration"},
+]
+LOW_MOOD_BUTTONS = [
+    {"title": "Home-Start", "payload": "/info_homestart"},
+    {"title": "Groepen in de buurt", "payload": "/find_group"},
+    HUMAN_BUTTON,
+]
+CJG_BUTTON = {"title": "Wat is het CJG?", "payload": "/info_cjg"}
+
+
+def _text(tracker: Tracker) -> str:
+    return str(tracker.latest_message.get("text") or "")
+
+
+def _sender(tracker: Tracker) -> str:
+    try:
+        return sender_key(tracker.sender_id)
+    except Exception:  # noqa: BLE001 - no pseudonym secret: then no registration lookup
+        log.warning("no sender key: registration lookup skipped")
+        return ""
+
+
+class ActionBabyLoss(Action):
+    """Acknowledge first; then where to get care and support; then (if she registered in this
+    chat) one clear choice about her registration. Sets the ``baby_loss`` slot."""
+
+    def name(self) -> str:
+        return "action_baby_loss"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
+        text = _text(tracker)
+        if not text.startswith("/") and loss_signal(text) is False:
+            # 'Verloren' about a card, a game, a job: not a loss of a baby.
+            return [FollowupAction("action_clarify")]
+        texts = text_set("wellbeing/baby_loss")
+        dispatcher.utter_message(text=texts.render("acknowledgement"), answer_id="baby_loss")
+        care = f"{texts.render('care')}\n\n{texts.source_line}"
+        dispatcher.utter_message(text=care, buttons=[HUMAN_BUTTON], answer_id="baby_loss")
+        found = choice.open_references(_sender(tracker))
+        if found.references:
+            dispatcher.utter_message(
+                text=texts.render("registration_question"), buttons=CHOICE_BUTTONS, answer_id="baby_loss",
+            )
+        return [SlotSet(LOSS_SLOT, True)]
+
+
+class ActionRegistrationChoice(Action):
+    """Keep or pause her registration (withdrawal is the existing withdrawal form)."""
+
+    def name(self) -> str:
+        return "action_registration_choice"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        pause = intent == "registration_pause"
+        loss = in_loss_conversation(tracker.slots)
+        texts = text_set("wellbeing/baby_loss")
+        if loss:
+            result = choice.record_choice(_sender(tracker), texts.render("note_paused" if pause else "note_kept"))
+        elif pause:
+            result = choice.record_choice(_sender(tracker), texts.render("note_paused_plain"))
+        else:  # keep, nothing to tell the aanmeldpunt
+            result = choice.open_references(_sender(tracker))
+        if result.unavailable:
+            key = "store_unavailable"
+        elif not result.references:
+            key = "no_registration"
+        else:
+            key = "paused" if pause else ("kept" if loss else "kept_plain")
+        extra = {"answer_id": "baby_loss"} if loss else {}
+        dispatcher.utter_message(text=texts.render(key), buttons=[HUMAN_BUTTON], **extra)
+        return []
+
+
+class ActionLowMood(Action):
+    """Low mood or anxiety (not acute): it is common, help works, who to tell, the 113
+    route in one line, and Home-Start and groups as extra support."""
+
+    def name(self) -> str:
+        return "action_low_mood"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
+        texts = text_set("wellbeing/low_mood")
+        loss = in_loss_conversation(tracker.slots)
+        extra = texts.render("extra_support_after_loss" if loss else "extra_support")
+        text = f"{texts.render('answer')}\n\n{texts.render('crisis_line')}\n\n{extra}\n\n{texts.source_line}"
+        buttons = [CJG_BUTTON, HUMAN_BUTTON] if loss else LOW_MOOD_BUTTONS
+        dispatcher.utter_message(text=text, buttons=buttons, answer_id="low_mood")
+        return []

@@ -1,0 +1,164 @@
+"""The answers of the loop, as (text, buttons): status, privacy, her own data, erasure question."""
+
+from __future__ import annotations
+
+from bot.loop.adapters import aanmeldpunt_phone, chat_retention_days
+from bot.loop.texts import dutch_date, status_text, text
+
+Button = dict[str, str]
+
+CALLBACK_BUTTON = {"title": "Bel me terug", "payload": "/request_callback"}
+MESSAGE_BUTTON = {"title": "Stuur een bericht", "payload": "/leave_message"}
+REGISTER_BUTTON = {"title": "Aanmelden", "payload": "/request_registration"}
+MY_DATA_BUTTON = {"title": "Wat weten jullie?", "payload": "/ask_my_data"}
+ERASE_BUTTON = {"title": "Gegevens verwijderen", "payload": "/delete_my_data"}
+YES_WITHDRAW = {"title": "Ja, intrekken", "payload": "Ja, trek mijn aanmelding in"}
+NO_WITHDRAW = {"title": "Nee", "payload": "Nee, niet intrekken"}
+YES_ERASE = {"title": "Ja, verwijder alles", "payload": "Ja, verwijder alles"}
+NO_ERASE = {"title": "Nee", "payload": "Nee, niet verwijderen"}
+
+KIND_WORDS = {"registration": "aanmelding", "callback": "terugbelverzoek"}
+CLOSED = ("closed", "withdrawn")
+
+
+def _kind(kind: str) -> str:
+    return KIND_WORDS.get(kind, "aanmelding")
+
+
+def phone_line() -> str:
+    return text("phone_line", phone=aanmeldpunt_phone())
+
+
+def _case_status_lines(case) -> list[str]:
+    words = status_text(case.status)
+    is_callback = case.kind != "registration"
+    now = (words.callback_now if is_callback else "") or words.now
+    nxt = (words.callback_next if is_callback else "") or words.next
+    return [
+        text("received", kind=_kind(case.kind), reference=case.reference, date=dutch_date(case.created_at),
+             label=words.label),
+        now,
+        nxt,
+    ]
+
+
+def status_answer(cases: list) -> tuple[str, list[Button]]:
+    """Her newest registration (else her newest callback request), plus open callback requests."""
+    registrations = [c for c in cases if c.kind == "registration"]
+    main = registrations[0] if registrations else cases[0]
+    lines = _case_status_lines(main)
+    for other in cases:
+        if other is main or other.kind == "registration" or other.status in CLOSED:
+            continue
+        lines.append(text("also_callback", reference=other.reference, label=status_text(other.status).label))
+    lines.append(phone_line())
+    if main.status in CLOSED:
+        buttons = [REGISTER_BUTTON, CALLBACK_BUTTON]
+    else:
+        buttons = [CALLBACK_BUTTON, MESSAGE_BUTTON]
+    return "\n".join(lines), buttons
+
+
+def none_found_answer() -> tuple[str, list[Button]]:
+    return text("none_found") + "\n" + phone_line(), [REGISTER_BUTTON, CALLBACK_BUTTON]
+
+
+def privacy_answer() -> tuple[str, list[Button]]:
+    from bot.registration.consent import retention_days
+
+    chat_days = chat_retention_days()
+    chat = text("chat_retention", days=chat_days) if chat_days else ""
+    body = text("privacy", days=retention_days(), chat_retention=chat, phone=aanmeldpunt_phone())
+    return body, [MY_DATA_BUTTON, ERASE_BUTTON]
+
+
+# ---------------------------------------------------------------- her own data
+def _display_phone(e164: str | None) -> str | None:
+    if not e164:
+        return None
+    from bot.registration.validators import display_phone
+
+    return display_phone(e164)
+
+
+def _consent_line(case) -> str:
+    at = case.consent_at
+    from zoneinfo import ZoneInfo
+
+    local = at.astimezone(ZoneInfo("Europe/Amsterdam"))
+    return f"• Toestemming: gegeven op {dutch_date(at)} om {local:%H:%M} (versie van de tekst: {case.consent_text_version})"
+
+
+def my_data_answer(data: list) -> str:
+    """Every stored field of her cases (``bot.store.parent_access.CaseData``), then how to change it."""
+    blocks = [text("my_data_intro")]
+    for case in data:
+        s = case.summary
+        lines = [
+            f"{_kind(s.kind).capitalize()} {s.reference}, binnengekomen op {dutch_date(s.created_at)}",
+            f"• Status: {status_text(s.status).label}",
+        ]
+        if s.personal_data_deleted:
+            lines.append("• Je gegevens zijn al verwijderd. We weten alleen nog dat er iets was.")
+            blocks.append("\n".join(lines))
+            continue
+        fields = [
+            ("Naam", case.name),
+            ("Telefoonnummer", _display_phone(case.phone)),
+            ("Postcode", case.postcode),
+            ("Uitgerekend op", dutch_date(case.due_date) if case.due_date else None),
+            ("Weken zwanger bij je aanmelding", str(case.weeks_pregnant) if case.weeks_pregnant is not None else None),
+            ("Hulp bij", ", ".join(case.help_areas) if case.help_areas else None),
+            ("Bellen" if s.kind != "registration" else "Bereikbaar", case.reachable),
+            ("Via", s.channel),
+        ]
+        lines += [f"• {label}: {value}" for label, value in fields if value]
+        lines.append(_consent_line(case))
+        for message in case.messages:
+            who = "Jij" if message.direction == "in" else "Het aanmeldpunt"
+            lines.append(f"• {who} ({dutch_date(message.created_at)}): {message.text}")
+        blocks.append("\n".join(lines))
+    blocks.append(text("my_data_outro", phone=aanmeldpunt_phone()))
+    return "\n\n".join(blocks)
+
+
+def none_found_data_answer() -> tuple[str, list[Button]]:
+    return text("none_found_data") + "\n" + phone_line(), [REGISTER_BUTTON, CALLBACK_BUTTON]
+
+
+def shown_values(data: list) -> dict[str, list[str]]:
+    """The personal values an answer shows, by kind (so the tracker store can redact them)."""
+    out: dict[str, list[str]] = {"name": [], "phone": [], "postcode": []}
+    for case in data:
+        if case.name:
+            out["name"].append(case.name)
+        if case.phone:
+            out["phone"].append(case.phone)
+        if case.postcode:
+            out["postcode"].append(case.postcode)
+    return out
+
+
+# ---------------------------------------------------------------- withdrawal and erasure
+def withdraw_question(references: list[str]) -> tuple[str, list[Button]]:
+    return text("withdraw_question", reference=" en ".join(references)), [YES_WITHDRAW, NO_WITHDRAW]
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
+
+
+def erase_question(cases: list, has_messages: bool = False) -> tuple[str, list[Button]]:
+    """What will be deleted, in her words; the chat itself is always part of it."""
+    what = []
+    regs = [c.reference for c in cases if c.kind == "registration" and not c.personal_data_deleted]
+    cbs = [c.reference for c in cases if c.kind != "registration" and not c.personal_data_deleted]
+    if regs:
+        what.append(f"je aanmelding ({', '.join(regs)})")
+    if cbs:
+        what.append(f"je terugbelverzoek ({', '.join(cbs)})")
+    if has_messages or cbs:
+        what.append("je berichten aan het aanmeldpunt")
+    if not what:
+        return text("erase_question_chat_only"), [YES_ERASE, NO_ERASE]
+    return text("erase_question", what=_join(what)), [YES_ERASE, NO_ERASE]

@@ -1,0 +1,302 @@
+"""Action tests (rasa_sdk Tracker + CollectingDispatcher): referral cards, the hand-off,
+follow-up questions, baby loss (also in the kraamzorg and registration flows) and low mood."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from typing import Any
+
+import pytest
+from cryptography.fernet import Fernet
+
+import actions.kraamzorg as kz_actions
+from actions.offerings import ActionOfferingDetail, ActionShowOffering
+from actions.referrals import ActionExplainTerm, ActionHuman, ActionShowReferral
+from actions.registration import ActionRegistrationStart
+from actions.wellbeing import ActionBabyLoss, ActionLowMood, ActionRegistrationChoice
+from bot.privacy.pseudonym import sender_key
+from bot.referrals import referrals, render_referral, render_referral_detail
+from bot.registration import fields as f
+from bot.store.registrations import RegistrationInput, create_registration, get_registration, list_registrations
+from bot.store.testing import temp_database_url
+from bot.terms import render_term, terms
+from bot.wellbeing.texts import text_set
+from tests.helpers import domain, make_tracker, run_action
+
+SENDER = "parent-1"
+LOSS = {"baby_loss": True}
+
+
+@pytest.fixture(autouse=True)
+def store(tmp_path, monkeypatch) -> str:
+    monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("APP_ENCRYPTION_KEYS", Fernet.generate_key().decode())
+    monkeypatch.setenv("PSEUDONYM_SECRET", "test-secret")
+    with temp_database_url("sqlite", tmp_path) as url:
+        monkeypatch.setenv("DATABASE_URL", url)
+        yield url
+
+
+def _register(url: str) -> str:
+    return create_registration(RegistrationInput(
+        name="Fatima", phone="+31612345678", postcode="3072 AB", due_date=dt.date(2027, 3, 1), weeks_pregnant=20,
+        help_areas=["Wonen"], reachable="ochtend", channel="rest", sender_key=sender_key(SENDER),
+        consent_text_version="1-365d-abc", consent_at=dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc),
+        idempotency_key="k1",
+    ), url=url)
+
+
+def _slots(events: list[dict[str, Any]]) -> dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def _after(action: str, text: str, intent: str = "ask_term", slots: dict[str, Any] | None = None,
+           entities: list[dict[str, Any]] | None = None):
+    """A tracker with ``action`` as the last answer before her ``text``."""
+    events = [{"event": "user", "text": "eerder"}, {"event": "action", "name": action},
+              {"event": "action", "name": "action_listen"}]
+    return make_tracker(intent=intent, text=text, slots=slots, events=events, entities=entities)
+
+
+# ------------------------------------------------------------------ referral cards
+@pytest.mark.parametrize("card_id", sorted(referrals()))
+def test_show_referral_renders_the_card_of_the_intent(card_id: str) -> None:
+    ref = referrals()[card_id]
+    messages, events = run_action(ActionShowReferral(), make_tracker(intent=ref.intent, text=ref.card.name))
+    text, buttons = render_referral(ref)
+    assert len(messages) == 1 and messages[0]["text"] == text and messages[0]["buttons"] == buttons
+    assert messages[0]["answer_id"] == ref.answer_id
+    assert _slots(events) == {"offering": card_id}
+
+
+def test_show_referral_kinderbijslag_names_the_svb_route() -> None:
+    messages, _ = run_action(ActionShowReferral(), make_tracker(intent="info_kinderbijslag"))
+    assert "SVB" in messages[0]["text"] and "Mijn SVB" in messages[0]["text"]
+    assert messages[0]["answer_id"] == "referral:kinderbijslag"
+
+
+def test_cjg_card_says_what_it_is_and_how_to_reach_it() -> None:
+    messages, _ = run_action(ActionShowReferral(), make_tracker(intent="info_cjg", text="hoe bereik ik het cjg"))
+    text = messages[0]["text"]
+    assert messages[0]["answer_id"] == "cjg"
+    assert "opvoeden" in text and "cjgrijnmond.nl" in text and "bij jou in de buurt" in text
+
+
+def test_unknown_intent_explains_what_the_bot_can_do() -> None:
+    messages, events = run_action(ActionShowReferral(), make_tracker(intent="info_bestaat_niet"))
+    assert messages[0]["response"] == "utter_capabilities" and events == []
+
+
+def test_offering_detail_answers_for_a_referral_card() -> None:
+    tracker = make_tracker(intent="offering_how", text="hoe vraag ik dat aan", slots={"offering": "zorgverzekering"})
+    messages, _ = run_action(ActionOfferingDetail(), tracker)
+    ref = referrals()["zorgverzekering"]
+    assert messages[0]["text"] == render_referral_detail(ref, "how")[0]
+    assert messages[0]["answer_id"] == "referral:zorgverzekering"
+    tracker = make_tracker(intent="offering_for_whom", slots={"offering": "zorgverzekering"})
+    messages, _ = run_action(ActionOfferingDetail(), tracker)
+    assert ref.card.for_whom in messages[0]["text"]
+
+
+def test_offering_detail_right_after_the_kraamzorg_outcome_is_a_follow_up() -> None:
+    _, events = run_action(ActionOfferingDetail(), _after("action_kraamzorg_result", "hoe vraag ik dat aan",
+                                                          intent="offering_how"))
+    assert events == [{"event": "followup", "name": "action_explain_term", "timestamp": None}]
+
+
+# ------------------------------------------------------------------ the hand-off
+def test_human_gives_the_aanmeldpunt_number_and_the_cjg_route_with_buttons() -> None:
+    messages, _ = run_action(ActionHuman(), make_tracker(intent="request_human"))
+    text = messages[0]["text"]
+    assert messages[0]["answer_id"] == "human"
+    assert "zwanger" in text and "010 267 26 53" in text
+    assert "geboren" in text and "cjgrijnmond.nl" in text and "14 010" in text
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/request_registration", "/info_cjg", "/ask_capabilities"]
+    assert text.endswith(text_set("handoff").source_line) and len(text) <= 1024
+
+
+def test_human_after_a_loss_offers_no_registration() -> None:
+    messages, _ = run_action(ActionHuman(), make_tracker(intent="request_human", slots=LOSS))
+    text = messages[0]["text"]
+    assert "huisarts" in text and "oudersoverledenkind.nl" in text and "zwanger" not in text
+    assert "/request_registration" not in [b["payload"] for b in messages[0]["buttons"]]
+
+
+# ------------------------------------------------------------------ follow-up questions
+@pytest.mark.parametrize(
+    "question,term_id",
+    [
+        ("wat is een pro formafactuur", "pro_formafactuur"),
+        ("waar vind ik dat formulier", "formulier_bijzondere_bijstand"),
+        ("wat is de vraagwijzer", "vraagwijzer"),
+        ("moet ik het voor de bevalling aanvragen of erna", "wanneer_aanvragen"),
+    ],
+)
+def test_follow_ups_after_the_kraamzorg_outcome(question: str, term_id: str) -> None:
+    messages, _ = run_action(ActionExplainTerm(), _after("action_kraamzorg_result", question))
+    assert len(messages) == 1
+    assert messages[0]["answer_id"] == f"term:{term_id}"
+    assert messages[0]["text"] == render_term(terms()[term_id])
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert payloads[-1] == "/request_human" and len(payloads) <= 3
+    assert all(term_id not in p for p in payloads)
+
+
+def test_term_chosen_with_a_button() -> None:
+    tracker = _after("action_kraamzorg_result", '/ask_term{"term": "eigen_bijdrage"}',
+                     entities=[{"entity": "term", "value": "eigen_bijdrage"}])
+    messages, _ = run_action(ActionExplainTerm(), tracker)
+    assert messages[0]["answer_id"] == "term:eigen_bijdrage"
+    forged = _after("action_kraamzorg_result", "x", entities=[{"entity": "term", "value": "<script>"}])
+    messages, _ = run_action(ActionExplainTerm(), forged)
+    assert "answer_id" not in messages[0]  # unknown id: ignored, she is asked which word
+
+
+def test_follow_up_after_a_card_without_a_matching_term_gives_the_cards_how_to() -> None:
+    tracker = _after("action_show_referral", "waar vind ik dat formulier", slots={"offering": "kinderbijslag"})
+    messages, _ = run_action(ActionExplainTerm(), tracker)
+    assert messages[0]["text"] == render_referral_detail(referrals()["kinderbijslag"], "how")[0]
+    tracker = _after("action_show_offering", "waar vind ik dat", slots={"offering": "homestart"})
+    messages, _ = run_action(ActionExplainTerm(), tracker)
+    assert "Home-Start: hoe krijg je het?" in messages[0]["text"]
+
+
+def test_term_in_a_card() -> None:
+    tracker = _after("action_show_referral", "wat is een bsn?", slots={"offering": "zorgverzekering"})
+    messages, _ = run_action(ActionExplainTerm(), tracker)
+    assert messages[0]["answer_id"] == "term:bsn"
+
+
+def test_what_is_the_cjg_shows_the_cjg_card_anywhere() -> None:
+    messages, events = run_action(ActionExplainTerm(), make_tracker(intent="ask_term", text="wat is het cjg nou"))
+    assert messages[0]["answer_id"] == "cjg" and _slots(events) == {"offering": "cjg"}
+
+
+def test_unknown_word_without_context_asks_which_word_not_a_restart() -> None:
+    messages, events = run_action(ActionExplainTerm(), make_tracker(intent="ask_term", text="waar vind ik dat formulier"))
+    assert "Welk woord" in messages[0]["text"] and events == []
+    messages, _ = run_action(ActionExplainTerm(), _after("action_kraamzorg_result", "wat betekent dat woord"))
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert payloads[0] == '/ask_term{"term": "pro_formafactuur"}' and payloads[-1] == "/request_human"
+
+
+# ------------------------------------------------------------------ baby loss
+def test_baby_loss_acknowledges_first_then_care_and_sets_the_slot() -> None:
+    messages, events = run_action(ActionBabyLoss(), make_tracker(intent="baby_loss", text="ik heb een miskraam gehad",
+                                                                 sender_id=SENDER))
+    texts = text_set("wellbeing/baby_loss")
+    assert [m["text"] for m in messages] == [texts.render("acknowledgement"),
+                                             f"{texts.render('care')}\n\n{texts.source_line}"]
+    assert all(len(m["text"]) <= 1024 for m in messages)
+    assert not messages[0]["buttons"]  # the acknowledgement stands alone
+    assert all(m["answer_id"] == "baby_loss" for m in messages)
+    assert _slots(events) == {"baby_loss": True}
+    assert "Gefeliciteerd" not in " ".join(m["text"] for m in messages)
+
+
+def test_baby_loss_with_a_registration_offers_one_clear_choice(store: str) -> None:
+    _register(store)
+    messages, _ = run_action(ActionBabyLoss(), make_tracker(intent="baby_loss", text="mijn baby is overleden",
+                                                            sender_id=SENDER))
+    assert len(messages) == 3
+    assert [b["payload"] for b in messages[2]["buttons"]] == [
+        "/registration_keep", "/registration_pause", "/withdraw_registration"]
+
+
+def test_verloren_in_another_sense_is_not_treated_as_a_loss() -> None:
+    messages, events = run_action(ActionBabyLoss(), make_tracker(intent="baby_loss", text="ik ben mijn pas verloren"))
+    assert messages == []
+    assert events == [{"event": "followup", "name": "action_clarify", "timestamp": None}]
+
+
+@pytest.mark.parametrize("intent,note_key,reply_key", [("registration_keep", "note_kept", "kept"),
+                                                       ("registration_pause", "note_paused", "paused")])
+def test_keep_or_pause_after_a_loss_tells_the_aanmeldpunt(store: str, intent: str, note_key: str,
+                                                          reply_key: str) -> None:
+    reference = _register(store)
+    tracker = make_tracker(intent=intent, slots=LOSS, sender_id=SENDER)
+    messages, _ = run_action(ActionRegistrationChoice(), tracker)
+    texts = text_set("wellbeing/baby_loss")
+    assert messages[0]["text"] == texts.render(reply_key) and messages[0]["answer_id"] == "baby_loss"
+    reg = get_registration(reference, url=store)
+    assert [n.text for n in reg.notes] == [texts.render(note_key)]
+    assert reg.status == "new" and reg.name == "Fatima"
+
+
+def test_keep_without_a_loss_adds_no_note_and_without_registration_says_so(store: str) -> None:
+    reference = _register(store)
+    messages, _ = run_action(ActionRegistrationChoice(), make_tracker(intent="registration_keep", sender_id=SENDER))
+    assert "blijft staan" in messages[0]["text"] and get_registration(reference, url=store).notes == []
+    messages, _ = run_action(ActionRegistrationChoice(), make_tracker(intent="registration_pause", sender_id="other"))
+    assert "geen aanmelding" in messages[0]["text"]
+
+
+def test_choice_with_the_database_down_changes_nothing(monkeypatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg2://postgres@127.0.0.1:1/nope")
+    messages, _ = run_action(ActionRegistrationChoice(), make_tracker(intent="registration_pause", slots=LOSS,
+                                                                      sender_id=SENDER))
+    assert "storing" in messages[0]["text"] and "010 267 26 53" in messages[0]["text"]
+
+
+@pytest.mark.parametrize("card_intent", ["info_kinkhoest", "info_zwangerschapsgesprek", "info_sleutel_van_rotterdam"])
+def test_no_pregnancy_or_newborn_cards_after_a_loss(card_intent: str) -> None:
+    messages, events = run_action(ActionShowOffering(), make_tracker(intent=card_intent, slots=LOSS))
+    assert messages[0]["text"] == text_set("wellbeing/baby_loss").render("card_instead")
+    assert messages[0]["answer_id"] == "baby_loss" and events == []
+    messages, _ = run_action(ActionShowReferral(), make_tracker(intent="info_verloskundige_vinden", slots=LOSS))
+    assert messages[0]["answer_id"] == "baby_loss"
+
+
+def test_support_cards_are_still_shown_after_a_loss() -> None:
+    messages, _ = run_action(ActionShowOffering(), make_tracker(intent="info_homestart", slots=LOSS))
+    assert "Home-Start" in messages[0]["text"]
+    messages, _ = run_action(ActionShowReferral(), make_tracker(intent="info_debts", slots=LOSS))
+    assert messages[0]["answer_id"] == "referral:debts"
+
+
+def test_registration_after_a_loss_asks_no_pregnancy_questions(store: str) -> None:
+    messages, events = run_action(ActionRegistrationStart(), make_tracker(intent="request_registration", slots=LOSS))
+    assert messages[0]["text"] == text_set("wellbeing/baby_loss").render("registration_instead")
+    assert messages[0].get("response") is None  # no registration intro
+    assert _slots(events)[f.OUTCOME] == "baby_loss"
+    assert list_registrations(url=store) == []
+    # The form's validation ends at once when an outcome is set: no question is asked.
+    from actions.registration import ValidateRegistrationForm
+
+    tracker = make_tracker(slots={**LOSS, f.OUTCOME: "baby_loss"}, active_loop=f.FORM)
+    required = asyncio.run(ValidateRegistrationForm().required_slots(["reg_pregnant"], None, tracker, domain()))
+    assert required == []
+
+
+def test_kraamzorg_check_after_a_loss_skips_the_pregnancy_question(monkeypatch) -> None:
+    monkeypatch.setattr(kz_actions, "today", lambda: dt.date(2026, 11, 23))
+    slots = {"kz_in_rotterdam": "yes", "kz_insurance": "basic_only", "kz_household": "single_parent",
+             "kz_income": "bijstand", "kz_savings": "no", **LOSS}
+    tracker = make_tracker(slots=slots, active_loop="kraamzorg_form")
+    required = asyncio.run(kz_actions.ValidateKraamzorgForm().required_slots([], None, tracker, domain()))
+    assert "kz_pregnancy" not in required and "kz_used_this_year" in required
+    without_loss = make_tracker(slots={k: v for k, v in slots.items() if k != "baby_loss"}, active_loop="kraamzorg_form")
+    assert "kz_pregnancy" in asyncio.run(kz_actions.ValidateKraamzorgForm().required_slots([], None, without_loss, domain()))
+    result = {**slots, "kz_used_this_year": "no", "kz_hours": "unknown"}
+    messages, _ = run_action(kz_actions.ActionKraamzorgResult(), make_tracker(slots=result))
+    text = "\n".join(m["text"] for m in messages)
+    assert "zwanger" not in text.lower() and "week 32" not in text
+
+
+# ------------------------------------------------------------------ low mood
+def test_low_mood_normalises_names_who_to_tell_and_113() -> None:
+    messages, _ = run_action(ActionLowMood(), make_tracker(intent="low_mood", text="ik voel me zo somber"))
+    text = messages[0]["text"]
+    assert messages[0]["answer_id"] == "low_mood"
+    for needle in ("komt vaak voor", "huisarts", "verloskundige", "CJG", "113", "Home-Start"):
+        assert needle in text
+    assert text.index("huisarts") < text.index("Home-Start")  # extra support, not the answer
+    assert "Bron:" in text and len(text) <= 1024
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/info_homestart", "/find_group", "/request_human"]
+
+
+def test_low_mood_after_a_loss_points_to_other_parents_not_home_start() -> None:
+    messages, _ = run_action(ActionLowMood(), make_tracker(intent="low_mood", slots=LOSS))
+    body = messages[0]["text"].split("Bron:")[0]
+    assert "Home-Start" not in body and "oudersoverledenkind.nl" in body
