@@ -19,7 +19,7 @@ help:
 	@echo "make run    install, train when the data changed, start action server + Rasa + staff app"
 	@echo "make test   install and run the whole test suite"
 	@echo "make shell  talk to the bot in this terminal"
-	@echo "make eval   NLU evaluation on the held-out set (reports/nlu/)"
+	@echo "make eval   NLU evaluation on the held-out set (reports/nlu/) and the independent set end to end (reports/independent/)"
 	@echo "make bench  latency / throughput / memory benchmark (reports/bench.json)"
 	@echo "make loadtest  2 Rasa + 2 action servers on PostgreSQL/Redis behind nginx, 50 parents (reports/loadtest.json)"
 
@@ -57,8 +57,14 @@ test: install-test
 	$(PY) -m pip check
 	$(PY) -m pytest -q -p no:cacheprovider tests
 
-eval: install
+# NLU on the held-out set (reports/nlu/), then the independent set answered end to end
+# (reports/independent/). BASELINE=/work/baseline also scores that checkout as "before".
+eval: train
 	$(PY) -m bot.devtools.eval_nlu --out reports/nlu
+	@if [ -f tests/nlu/independent.yml ]; then \
+	  $(PY) -m bot.devtools.eval_answers --out reports/independent \
+	    $(if $(BASELINE),--target before=$(BASELINE):$(BASELINE)/$(MODEL)) --target now=.:$(MODEL); \
+	else echo "tests/nlu/independent.yml not there yet: independent evaluation skipped"; fi
 
 bench: install
 	$(PY) -m bot.devtools.bench --train --out reports/bench.json

@@ -1,42 +1,41 @@
-"""Clarification on low NLU confidence, leaving forms, and the core fallback."""
+"""Clarification (the last resort), several needs at once, typed button titles, leaving forms,
+and the core fallback."""
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, SlotSet, UserUtteranceReverted
+from rasa_sdk.events import ActionExecuted, ActiveLoop, SlotSet, UserUtteranceReverted, UserUttered
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.buttons import match_button, parse_payload, shown_buttons
+from bot.conversation import bare_number_message, clarify_message, several_needs_answer
 from bot.intents import topic_label
-
-HUMAN_BUTTON = {"title": "Praten met iemand", "payload": "/request_human"}
 
 
 class ActionClarify(Action):
-    """Ask which topic was meant (buttons); after a second miss, offer a human."""
+    """Ask which topic was meant: only topics close to the best guess, plus the human route.
+
+    A second miss in a row gets the human route only; a bare number gets a question about
+    what the number means (it is not read as a postcode or an age outside a form).
+    """
 
     def name(self) -> str:
         return "action_clarify"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent == "bare_number":
+            text, buttons = bare_number_message(topic_label)
+            dispatcher.utter_message(text=text, buttons=buttons, answer_id="clarify")
+            return []
         if _previous_user_intent(tracker) == "nlu_fallback":
             dispatcher.utter_message(response="utter_human_route")
             return []
-        buttons = []
-        for ranked in tracker.latest_message.get("intent_ranking") or []:
-            label = topic_label(ranked.get("name") or "")
-            if label and all(b["title"] != label for b in buttons):
-                buttons.append({"title": label, "payload": f"/{ranked['name']}"})
-            if len(buttons) == 2:
-                break
-        buttons.append({"title": "Iets anders", "payload": "/none_of_these"})
-        text = (
-            "Ik weet niet zeker of ik je goed begrijp. Bedoel je een van deze onderwerpen?"
-            if len(buttons) > 1
-            else "Ik weet niet zeker of ik je goed begrijp. Kun je het anders zeggen?"
-        )
-        dispatcher.utter_message(text=text, buttons=buttons)
+        text, buttons = clarify_message(tracker.latest_message.get("intent_ranking") or [], topic_label)
+        dispatcher.utter_message(text=text, buttons=buttons, answer_id="clarify")
         return []
 
 
@@ -46,6 +45,118 @@ def _previous_user_intent(tracker: Tracker) -> str | None:
     if len(users) < 2:
         return None
     return ((users[-2].get("parse_data") or {}).get("intent") or {}).get("name")
+
+
+# Parts of a several-needs message that have a conversation of their own go first, with that
+# conversation's own action (baby loss before anything else); short replies are responses.
+CONVERSATIONS = {"baby_loss": "action_baby_loss", "low_mood": "action_low_mood"}
+OPENERS = {"bot_challenge": "utter_bot_challenge", "ask_capabilities": "utter_capabilities"}
+CLOSERS = {"thank": "utter_thank", "goodbye": "utter_goodbye"}
+
+
+def _action_named(name: str) -> Action | None:
+    """The action server's action with this name (all of actions/ is loaded by then)."""
+    pending = list(Action.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        try:
+            action = cls()
+            if action.name() == name:
+                return action
+        except Exception:  # noqa: BLE001 - an abstract or odd subclass: not the one we look for
+            continue
+    return None
+
+
+class ActionSeveralNeeds(Action):
+    """One short answer to the two or three needs the NLU found in a long message.
+
+    Order: a conversation of its own (baby loss, low mood: their own actions), then a short
+    reply (bot challenge, capabilities), then one message with a line and a button per other
+    need ("Ik hoor drie dingen: ... Waar wil je mee beginnen?"), then thanks / goodbye.
+    """
+
+    def name(self) -> str:
+        return "action_several_needs"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
+        needs = [n for n in tracker.latest_message.get("needs") or [] if isinstance(n, str)]
+        events: list[Any] = []
+        answered = False
+        for intent in [n for n in CONVERSATIONS if n in needs]:
+            action = _action_named(CONVERSATIONS[intent])
+            if action is None:
+                continue
+            before = len(dispatcher.messages)
+            result = action.run(dispatcher, tracker, domain)
+            if inspect.isawaitable(result):
+                result = await result
+            # Its own follow-ups (e.g. "not a loss after all": clarify) do not apply here.
+            events += [e for e in result or [] if e.get("event") != "followup"]
+            answered = answered or len(dispatcher.messages) > before
+        for intent in [n for n in OPENERS if n in needs]:
+            dispatcher.utter_message(response=OPENERS[intent])
+            answered = True
+        rest = [n for n in needs if n not in CONVERSATIONS and n not in OPENERS and n not in CLOSERS]
+        answer = several_needs_answer(rest, after_other_answer=answered) if rest else None
+        if answer is not None:
+            text, buttons, answer_id = answer
+            dispatcher.utter_message(text=text, buttons=buttons, answer_id=answer_id)
+            answered = True
+        for intent in [n for n in CLOSERS if n in needs]:
+            dispatcher.utter_message(response=CLOSERS[intent])
+            answered = True
+        if not answered:
+            text, buttons = clarify_message(tracker.latest_message.get("intent_ranking") or [], topic_label)
+            dispatcher.utter_message(text=text, buttons=buttons, answer_id="clarify")
+        return events
+
+
+class ActionTypedButton(Action):
+    """The parent typed a button's title: replace her message by the button's payload.
+
+    Predicted by ``bot.dialogue.typed_buttons.TypedButtonPolicy``. The message is replaced as
+    Rasa's two-stage fallback does it (revert, listen, the new user message), so the rules then
+    act exactly as for a tap; slots the payload fills (``{"offering": ...}``) are set too.
+    """
+
+    def name(self) -> str:
+        return "action_typed_button"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
+        text = tracker.latest_message.get("text") or ""
+        button = match_button(text, shown_buttons(tracker.events))
+        parsed = parse_payload(str(button.get("payload"))) if button else None
+        if button is None or parsed is None:
+            dispatcher.utter_message(response="utter_default")
+            return [UserUtteranceReverted()]
+        intent, entities = parsed
+        payload = str(button["payload"])
+        parse_data = {
+            "text": payload,
+            "intent": {"name": intent, "confidence": 1.0},
+            "intent_ranking": [{"name": intent, "confidence": 1.0}],
+            "entities": [{"entity": k, "value": v, "start": 0, "end": len(payload)} for k, v in entities.items()],
+        }
+        return [
+            UserUtteranceReverted(),
+            ActionExecuted("action_listen"),
+            UserUttered(payload, parse_data=parse_data),
+            *_slots_from_entities(entities, domain),
+        ]
+
+
+def _slots_from_entities(entities: dict[str, Any], domain: dict[str, Any]) -> list[SlotSet]:
+    """SlotSet for every unconditional from_entity mapping of the payload's entities."""
+    events = []
+    for slot, spec in (domain.get("slots") or {}).items():
+        for mapping in (spec or {}).get("mappings") or []:
+            if (mapping.get("type") == "from_entity" and mapping.get("entity") in entities
+                    and not mapping.get("conditions")):
+                events.append(SlotSet(slot, entities[mapping["entity"]]))
+                break
+    return events
 
 
 class ActionStopForm(Action):

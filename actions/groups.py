@@ -23,7 +23,8 @@ ANSWER_ID = "find_group"
 # Intents whose message is never read as a location (like not_intent on a from_text mapping).
 NOT_A_LOCATION = {"safety_medical", "safety_violence", "safety_suicide", "stop"}
 # A clear question about something else (no place in it) is left to the rules, not re-asked.
-OWN_INTENTS = {"find_group", "give_location", "more_groups", "nlu_fallback", "affirm", "deny", "none_of_these"}
+OWN_INTENTS = {"find_group", "give_location", "more_groups", "nlu_fallback", "affirm", "deny", "none_of_these",
+               "bare_number"}  # a bare number answering "waar woon je?" is read as a place
 OTHER_TOPIC_CONFIDENCE = 0.8
 
 

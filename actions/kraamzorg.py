@@ -136,6 +136,7 @@ class ActionKraamzorgResult(Action):
         outcome = evaluate(_answers(tracker), today())
         messages = render_outcome(outcome)
         for text in messages[:-1]:
-            dispatcher.utter_message(text=text)
-        dispatcher.utter_message(text=messages[-1] + "\n\nWat wil je nu doen?", buttons=RESULT_BUTTONS)
+            dispatcher.utter_message(text=text, answer_id="kraamzorg_check")
+        dispatcher.utter_message(text=messages[-1] + "\n\nWat wil je nu doen?", buttons=RESULT_BUTTONS,
+                                 answer_id="kraamzorg_check")
         return [SlotSet(slot, None) for slot in kz.SLOTS.values()]

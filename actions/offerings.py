@@ -31,6 +31,13 @@ class ActionShowOffering(Action):
             utter_loss_instead_of_card(dispatcher)
             return []
         text, buttons = render_summary(card)
+        aspect = tracker.latest_message.get("offering_aspect")  # "wat is X en hoe meld ik me aan" (bot/nlu/interpret.py)
+        if aspect in ("how", "for_whom"):
+            dispatcher.utter_message(text=text, answer_id=f"offering:{card.id}")
+            messages, buttons = render_detail(card, aspect)
+            for extra in messages[:-1]:
+                dispatcher.utter_message(text=extra, answer_id=f"offering:{card.id}")
+            text = messages[-1]
         dispatcher.utter_message(text=text, buttons=buttons, answer_id=f"offering:{card.id}")
         return [SlotSet("offering", card.id)]
 
@@ -67,6 +74,7 @@ class ActionOfferingDetail(Action):
                     {"title": "Welke hulp is er?", "payload": "/ask_capabilities"},
                     {"title": "Praten met iemand", "payload": "/request_human"},
                 ],
+                answer_id="clarify",
             )
             return [SlotSet("offering", None)]
         aspect = "for_whom" if intent == "offering_for_whom" else "how"

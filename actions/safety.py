@@ -23,7 +23,7 @@ class ActionSafety(Action):
         if category not in CATEGORIES:
             hit = detect(tracker.latest_message.get("text") or "")
             category = hit.category if hit else "medical"
-        dispatcher.utter_message(text=emergency_text(category))
+        dispatcher.utter_message(text=emergency_text(category), answer_id=f"safety:{category}")
         loop = (tracker.active_loop or {}).get("name")
         if loop:
             dispatcher.utter_message(text=str(safety_texts()["after_form"]).strip())

@@ -24,7 +24,7 @@ TOPIC_LABELS: dict[str, str] = {
 NOT_A_TOPIC = {
     "nlu_fallback", "out_of_scope", "greet", "goodbye", "thank", "affirm", "deny", "stop",
     "bot_challenge", "none_of_these", "offering_how", "offering_for_whom", "kz_answer", "give_location",
-    "more_groups", "give_reference",
+    "more_groups", "several_needs", "bare_number", "vague", "give_reference",
     "delete_my_data",  # never offered as a guess: deleting needs her own explicit request
     "safety_medical", "safety_violence", "safety_suicide",
 }

@@ -10,7 +10,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 # Only what changes the trained artefact: runtime-only code (bot/safety.py) is imported at run time.
-INPUTS = ("config.yml", "domain.yml", "data", "bot/nlu/spacy_build.py")
+# bot/nlu and bot/dialogue: custom components whose training code shapes the model (normaliser, segments).
+INPUTS = ("config.yml", "domain.yml", "data", "bot/nlu", "bot/dialogue")
 
 
 def inputs_hash(root: Path = ROOT, config: str = "config.yml") -> str:

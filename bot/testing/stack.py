@@ -52,10 +52,10 @@ def wait_http(url: str, timeout: float, proc: subprocess.Popen | None = None, lo
     raise TimeoutError(f"{url} did not answer within {timeout} s")
 
 
-def base_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+def base_env(extra: dict[str, str] | None = None, root: Path = ROOT) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
-        PYTHONPATH=str(ROOT),
+        PYTHONPATH=str(root),
         RASA_TELEMETRY_ENABLED="false",
         TF_CPP_MIN_LOG_LEVEL="3",
         SQLALCHEMY_SILENCE_UBER_WARNING="1",
@@ -75,6 +75,10 @@ class RasaStack:
     action_port: int = 0
     token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
+    # Another checkout (e.g. the baseline for "before" figures) runs with its own code and files.
+    root: Path = ROOT
+    endpoints: str = "endpoints.yml"
+    credentials: str = "credentials.yml"
 
     @property
     def url(self) -> str:
@@ -95,7 +99,8 @@ class RasaStack:
                 "TRACKER_DB_PASSWORD": "",
                 "VAR_DIR": str(self.workdir),
                 **self.env,
-            }
+            },
+            root=self.root,
         )
 
     def start_actions(self, timeout: float = 90) -> None:
@@ -103,7 +108,7 @@ class RasaStack:
         log = self.workdir / "actions.log"
         self.procs["actions"] = subprocess.Popen(
             [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.action_port)],
-            cwd=ROOT, env=self.stack_env(), stdout=log.open("ab"), stderr=subprocess.STDOUT,
+            cwd=self.root, env=self.stack_env(), stdout=log.open("ab"), stderr=subprocess.STDOUT,
         )
         wait_http(f"{self.action_url}/health", timeout, self.procs["actions"], log)
 
@@ -113,10 +118,10 @@ class RasaStack:
         self.procs["rasa"] = subprocess.Popen(
             [
                 sys.executable, "-m", "rasa", "run", "--model", str(self.model), "--port", str(self.rasa_port),
-                "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+                "--endpoints", self.endpoints, "--credentials", self.credentials,
                 "--enable-api", f"--auth-token={self.token}",  # "=": a token may start with "-"
             ],
-            cwd=ROOT, env=self.stack_env(), stdout=log.open("ab"), stderr=subprocess.STDOUT,
+            cwd=self.root, env=self.stack_env(), stdout=log.open("ab"), stderr=subprocess.STDOUT,
         )
         wait_http(f"{self.url}/", timeout, self.procs["rasa"], log)
         wait_http(f"{self.url}/status?token={self.token}", 60, self.procs["rasa"], log)

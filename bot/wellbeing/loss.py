@@ -21,6 +21,12 @@ LOSS_SLOT = "baby_loss"
 # A loss of a baby or pregnancy, said plainly. Matched on normalised text (lower case,
 # no accents or punctuation). Typos of the key words are listed where they are common.
 _BABY = r"(baby|babi|babie|kindje|kindeke|kind|zoontje|dochtertje|zoon|dochter|meisje|jongetje|kleintje|zwangerschap|vrucht|tweeling)"
+# "Verloren" / "kwijt" about something else: a card, keys, a game, a job, weight...
+_OTHER_OBJECTS = (
+    r"(pas|pasje|bankpas|zorgpas|ov ?kaart|kaart|sleutel|sleutels|telefoon|mobiel|portemonnee|portemonee|tas|paspoort|"
+    r"id ?kaart|rijbewijs|brief|formulier|wedstrijd|spel|potje|game|match|weddenschap|baan|werk|uitkering|huis|woning|"
+    r"kilo|kilos|gewicht|geld|tijd|hoop|vertrouwen|overzicht|code|wachtwoord|inlog|digid|bon|bonnetje|speen|knuffel)"
+)
 _OWN = r"(mijn|ons|onze|m'n|mn|me|het|de|een|der|haar|zijn|jullie)"
 _LOSS_PATTERNS = [
     r"\bmiskra+m", r"\bmis kraam\b", r"\bdood ?geboren\b", r"\bstil ?geboren\b", r"\bstilgeboorte\b",
@@ -28,18 +34,13 @@ _LOSS_PATTERNS = [
     r"\bsterrenkind", r"\bzwangerschapsafbreking\b", r"\bafgebroken (om|vanwege|wegens) medische",
     r"\babortus (om|vanwege|wegens) medische", r"\btfmr\b",
     r"\bzwangerschap (is |werd |moest |moesten )?(worden )?(afgebroken|beeindigd|afbreken)",
-    rf"\b{_OWN} {_BABY}( \w+){{0,5}} (verloren|kwijtgeraakt|overleden|gestorven|is dood|was dood|niet overleefd|niet meer geleefd)\b",
+    # "mijn baby ... verloren", but not "mijn zoontje heeft zijn knuffel verloren"
+    rf"\b{_OWN} {_BABY}( (?!{_OTHER_OBJECTS}\b)\w+){{0,5}} (verloren|kwijtgeraakt|overleden|gestorven|is dood|was dood|niet overleefd|niet meer geleefd)\b",
     rf"\b{_BABY} (is|was) (overleden|gestorven|dood|doodgeboren|stilgeboren)\b",
     rf"\b(verloor|verloren|verliezen) {_OWN} {_BABY}\b",
     rf"\b(overlijden|dood|verlies|sterven) van {_OWN} {_BABY}\b",
 ]
 _LOSS_RE = re.compile("|".join(_LOSS_PATTERNS))
-# "Verloren" / "kwijt" about something else: a card, keys, a game, a job, weight...
-_OTHER_OBJECTS = (
-    r"(pas|pasje|bankpas|zorgpas|ov ?kaart|kaart|sleutel|sleutels|telefoon|mobiel|portemonnee|portemonee|tas|paspoort|"
-    r"id ?kaart|rijbewijs|brief|formulier|wedstrijd|spel|potje|game|match|weddenschap|baan|werk|uitkering|huis|woning|"
-    r"kilo|kilos|gewicht|geld|tijd|hoop|vertrouwen|overzicht|code|wachtwoord|inlog|digid|bon|bonnetje|speen|knuffel)"
-)
 _OTHER_RE = re.compile(rf"\b(verloren|verloor|kwijt|kwijtgeraakt)\b.{{0,25}}\b{_OTHER_OBJECTS}\b|\b{_OTHER_OBJECTS}\b.{{0,25}}\b(verloren|verloor|kwijt|kwijtgeraakt)\b")
 
 

@@ -88,7 +88,8 @@ def test_loss_is_recognised(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     ["ik ben mijn pas verloren", "we hebben de wedstrijd verloren", "ik ben mijn baan verloren",
-     "ik ben mijn zorgpas kwijt", "mijn telefoon is verloren gegaan", "feyenoord heeft het potje verloren"],
+     "ik ben mijn zorgpas kwijt", "mijn telefoon is verloren gegaan", "feyenoord heeft het potje verloren",
+     "mijn zoontje heeft zijn knuffel verloren", "ons kindje is haar speen kwijt"],
 )
 def test_verloren_in_other_senses_is_not_a_loss(text: str) -> None:
     assert loss_signal(text) is False

@@ -1,0 +1,1 @@
+"""Rasa dialogue components (policies) of the assistant."""

@@ -1,0 +1,194 @@
+"""What a message asks for, beyond one intent: several needs, a bare number, "wat is X en hoe ...".
+
+Runs after the classifiers (and the FallbackClassifier), before the safety net, which still
+overrides everything. Three decisions, each a plain function tested without Rasa:
+
+- **several needs**: a long message whose parts (``segments`` from
+  ``bot.nlu.segments.SegmentingDIETClassifier``) ask for two or three different things gets
+  the intent ``several_needs`` and the output ``needs`` (intents, most relevant first), so the
+  bot answers them in one short message instead of guessing one;
+- **no words**: only emoji or punctuation ("👶", "?") gets ``vague``: the bot asks what she means;
+- **bare number**: a message that is only a number ("24", "36") gets ``bare_number``: outside
+  a form the bot asks what it means instead of reading it as a postcode or an age (inside a
+  form, the form reads it as usual);
+- **one offering named, with a how/for-whom question** ("wat is home start en hoe meld ik me
+  aan"): the intent becomes that offering's ``info_<id>`` with the output ``offering_aspect``
+  ``how`` / ``for_whom``, so the bot explains X with its how-to instead of starting another
+  offering's registration.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+OFFERING_NAMES_FILE = ROOT / "data" / "lexicon" / "offerings.yml"
+SEVERAL_NEEDS = "several_needs"
+BARE_NUMBER = "bare_number"
+VAGUE = "vague"
+FALLBACK = "nlu_fallback"
+# Intents that ask how to get something: with one offering named, they ask about that offering.
+HOW_INTENTS = frozenset({"request_registration", "offering_how", "offering_for_whom"})
+
+_BARE_NUMBER_RE = re.compile(r"^\s*[#+-]?\d{1,7}(?:[.,]\d+)?\s*[.!?]*\s*$")
+_HOW_RE = re.compile(
+    r"\b(?:hoe\s+(?:meld|krijg|kom|vraag|kan|regel|doe)\b|aan\s*melden|aanmeld|meld\s+ik\s+me|inschrijv|"
+    r"schrijf\s+ik\s+me|aanvragen|aanvraag|vraag\s+ik\s+(?:het|dat|dit|die)?\s*aan|hoe\s+werkt\s+het|"
+    r"waar\s+(?:kan|moet)\s+ik\s+(?:me|mij|het|dat|dit|die|heen|naartoe)|wat\s+moet\s+ik\s+doen\s+om|"
+    r"hoe\s+(?:krijg|kom)\s+ik)",
+)
+_FOR_WHOM_RE = re.compile(
+    r"\b(?:voor\s+wie|is\b.{0,40}\bvoor\s+mij\b|kom\s+ik\s+in\s+aanmerking|welke\s+leeftijd|hoe\s+oud\s+moet|"
+    r"mag\s+ik\s+(?:mee\s*doen|meedoen|daar\s+heen)|heb\s+ik\s+recht\s+op|kan\s+ik\s+(?:daar|dat|het)\s+"
+    r"(?:ook\s+)?krijgen)",
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Thresholds and which intents count as a need (shell-style patterns)."""
+
+    needs: tuple[str, ...] = ("info_*", "kraamzorg_check", "find_group", "feel_lonely", "request_registration",
+                              "request_human", "baby_loss", "low_mood", "bot_challenge", "ask_capabilities",
+                              "thank", "goodbye")
+    # A part that is one of these decides the whole message (never mixed with other answers).
+    exclusive: tuple[str, ...] = ("safety_*",)
+    segment_threshold: float = 0.6
+    message_threshold: float = 0.5
+    max_needs: int = 3
+    # When both are found, keep only the second (the one that acts on it).
+    merge: Mapping[str, str] = field(default_factory=lambda: {"info_kraamzorg": "kraamzorg_check",
+                                                              "info_moeders_van_rotterdam": "request_registration"})
+    # An offering named in a how-question overrides these intents, or any intent below this confidence.
+    override_below: float = 0.8
+
+
+@dataclass
+class Decision:
+    intent: str
+    confidence: float
+    needs: list[str] = field(default_factory=list)
+    aspect: str | None = None
+    offering: str | None = None
+
+
+def _matches(intent: str, patterns: Sequence[str]) -> bool:
+    return any(fnmatch.fnmatchcase(intent, p) for p in patterns)
+
+
+def is_bare_number(text: str) -> bool:
+    return bool(_BARE_NUMBER_RE.match(text or ""))
+
+
+def asked_aspect(text: str) -> str | None:
+    """'how' for a how-to question, 'for_whom' for an is-this-for-me question, else None."""
+    found = _aspect_match(text)
+    return found[0] if found else None
+
+
+def _aspect_match(text: str) -> tuple[str, int] | None:
+    lowered = (text or "").lower()
+    for aspect, pattern in (("how", _HOW_RE), ("for_whom", _FOR_WHOM_RE)):
+        match = pattern.search(lowered)
+        if match:
+            return aspect, match.start()
+    return None
+
+
+def load_offering_names(path: Path = OFFERING_NAMES_FILE, cards: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """name (lower case) -> card id, from the lexicon plus each card's own name and label."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    names: dict[str, str] = {}
+    for card_id, aliases in (data.get("offerings") or {}).items():
+        for alias in aliases or []:
+            names[" ".join(str(alias).lower().split())] = str(card_id)
+    for card in (cards or {}).values():
+        for name in (card.name, card.label):
+            if name:
+                names.setdefault(" ".join(name.lower().replace(".", "").split()), card.id)
+    return names
+
+
+def named_offerings(text: str, names: Mapping[str, str], known: set[str] | None = None) -> list[str]:
+    """Card ids named in ``text`` (whole words), in order of appearance, each once."""
+    return [card_id for _, card_id in _named_positions(text, names, known)]
+
+
+def _named_positions(text: str, names: Mapping[str, str], known: set[str] | None) -> list[tuple[int, str]]:
+    # Same length as the lower-cased text, so positions compare with the aspect match.
+    lowered = " " + re.sub(r"[^\w\s-]", " ", (text or "").lower()).replace("\n", " ") + " "
+    found: dict[str, int] = {}
+    for name, card_id in names.items():
+        if known is not None and card_id not in known:
+            continue
+        match = re.search(r"(?<=\s)" + re.escape(name).replace(r"\ ", r"\s+") + r"(?=\s)", lowered)
+        if match and (card_id not in found or match.start() - 1 < found[card_id]):
+            found[card_id] = match.start() - 1
+    return sorted((pos, card_id) for card_id, pos in found.items())
+
+
+def several_needs(intent: str, confidence: float, segments: Sequence[Mapping[str, Any]],
+                  settings: Settings = Settings()) -> tuple[list[str], str | None]:
+    """(needs most relevant first, exclusive intent found in a part or None)."""
+    scored: dict[str, float] = {}
+    for seg in segments:
+        name, conf = str(seg.get("intent")), float(seg.get("confidence") or 0.0)
+        if conf < settings.segment_threshold:
+            continue
+        if _matches(name, settings.exclusive):
+            return [], name
+        if _matches(name, settings.needs):
+            scored[name] = max(scored.get(name, 0.0), conf)
+    if intent != FALLBACK and confidence >= settings.message_threshold and _matches(intent, settings.needs):
+        scored[intent] = max(scored.get(intent, 0.0), confidence)
+    for weaker, stronger in settings.merge.items():
+        if weaker in scored and stronger in scored:
+            scored[stronger] = max(scored[stronger], scored.pop(weaker))
+    needs = sorted(scored, key=lambda n: -scored[n])
+    return needs[: settings.max_needs], None
+
+
+def decide(raw_text: str, text: str, intent: str, confidence: float, segments: Sequence[Mapping[str, Any]],
+           offering_names: Mapping[str, str], known_offerings: set[str] | None = None,
+           settings: Settings = Settings()) -> Decision | None:
+    """A new intent for the message, or None to keep the classifier's."""
+    if intent.startswith("safety_"):
+        return None
+    if is_bare_number(raw_text):
+        return Decision(BARE_NUMBER, 1.0)
+    if not any(ch.isalnum() for ch in raw_text or ""):
+        return Decision(VAGUE, 1.0)  # only emoji or punctuation: ask what she means
+    needs, exclusive = several_needs(intent, confidence, segments, settings)
+    if exclusive:
+        return None if exclusive == intent else Decision(exclusive, 1.0)
+    named = _named_positions(text, offering_names, known_offerings)
+    found = _aspect_match(text)
+    how: Decision | None = None
+    if named and found:
+        aspect = found[0]
+        # The offering the question is about: the one named nearest to the question words.
+        offering = min(named, key=lambda item: abs(item[0] - found[1]))[1]
+    # "hoe meld ik me aan bij moeders van rotterdam" is the registration itself.
+    if named and found and not (offering == "moeders_van_rotterdam" and found[0] == "how"):
+        target = f"info_{offering}"
+        overridable = (intent in {FALLBACK, "request_registration", "offering_how", "offering_for_whom"}
+                       or intent.startswith("info_") or confidence < settings.override_below)
+        if intent == target or overridable:
+            how = Decision(target, max(confidence, 0.9) if intent == target else 1.0, aspect=aspect,
+                           offering=offering)
+    if how is not None:
+        # "wat is X en hoe meld ik me aan": the registration asked for is X's, not a need of its own.
+        others = [n for n in needs if n not in {how.intent, *HOW_INTENTS}]
+        if not others:
+            return how
+        needs = [how.intent, *others][: settings.max_needs]
+    if len(needs) >= 2:
+        return Decision(SEVERAL_NEEDS, 1.0, needs=needs)
+    return how

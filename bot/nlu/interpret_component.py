@@ -1,0 +1,71 @@
+"""Rasa component around :mod:`bot.nlu.interpret` (after the FallbackClassifier, before the safety net)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.interpret import Settings, decide, load_offering_names
+from bot.nlu.normaliser import NORMALISED_TEXT, RAW_TEXT
+from bot.nlu.segments import SEGMENTS
+
+NEEDS = "needs"
+OFFERING_ASPECT = "offering_aspect"
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class MessageInterpreter(GraphComponent):
+    """Several needs, bare numbers and 'wat is X en hoe meld ik me aan' (see bot/nlu/interpret.py)."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        defaults = Settings()
+        return {"segment_threshold": defaults.segment_threshold, "message_threshold": defaults.message_threshold,
+                "max_needs": defaults.max_needs}
+
+    def __init__(self, settings: Settings) -> None:
+        from bot.content import cards
+
+        self.settings = settings
+        catalogue = cards()
+        self.known_offerings = set(catalogue)
+        self.offering_names = load_offering_names(cards=catalogue)
+
+    @classmethod
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> MessageInterpreter:
+        return cls(Settings(segment_threshold=float(config["segment_threshold"]),
+                            message_threshold=float(config["message_threshold"]),
+                            max_needs=int(config["max_needs"])))
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            self._process(message)
+        return messages
+
+    def _process(self, message: Message) -> None:
+        intent = message.get(INTENT) or {}
+        raw = message.get(RAW_TEXT) or message.get(TEXT) or ""
+        text = message.get(NORMALISED_TEXT) or message.get(TEXT) or ""
+        decision = decide(raw, text, str(intent.get(INTENT_NAME_KEY) or ""), float(intent.get("confidence") or 0.0),
+                          message.get(SEGMENTS) or [], self.offering_names, self.known_offerings, self.settings)
+        if decision is None:
+            return
+        new = {INTENT_NAME_KEY: decision.intent, "confidence": decision.confidence}
+        ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != decision.intent]
+        message.set(INTENT, new, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [new, *ranking], add_to_output=True)
+        if decision.needs:
+            message.set(NEEDS, decision.needs, add_to_output=True)
+        if decision.aspect:
+            message.set(OFFERING_ASPECT, decision.aspect, add_to_output=True)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data

@@ -1,0 +1,236 @@
+"""Spelling and slang normalisation before featurisation, and putting the parent's own text back.
+
+Parents type fast, on a phone, by voice, in Rotterdam slang: "ff vragen mn vriendin is
+zwnger en heeft geen doekoe voor de kraam zorg". Before the tokenizer, ``TextNormaliser``
+turns that into plain Dutch for the classifier: "even vragen mijn vriendin is zwanger en heeft
+geen geld voor de kraamzorg". Step by step, per word (lower case):
+
+1. slang and chat words from ``data/lexicon/slang.yml`` (data, not code; multi-word keys too);
+2. known words stay: the words of the training data (the domain vocabulary, with the typos
+   the data has on purpose) and the Dutch word list of the ``pyspellchecker`` package
+   (installed from PyPI; nothing is downloaded at run time);
+3. letters typed three or more times are squashed ("heeeel" -> "heel");
+4. a word close to a training-data word becomes that word (edit distance 1, or 2 for words of
+   7+ letters): the classifier knows those;
+5. two words glued together are split ("ikben" -> "ik ben"), two halves of a training-data
+   word are joined ("baby spullen" -> "babyspullen");
+6. otherwise a word one edit away from a frequent Dutch word becomes that word.
+
+Short words (under 4 letters), numbers, and anything with digits or '@' stay as typed.
+
+The normalised text only feeds the classifier. ``RestoreRawText`` (after the classifiers,
+before the safety net) puts the text as the parent typed it back, so the safety net, the
+forms (names, postcodes), the tracker store's redaction and every action see her own words;
+the normalised text stays available on the message as ``text_normalised`` (not in the parse
+output, so it is never stored).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+RAW_TEXT = "text_raw"
+NORMALISED_TEXT = "text_normalised"
+DEFAULT_SLANG = "data/lexicon/slang.yml"
+MIN_LENGTH = 4  # shorter words are too ambiguous to correct ("ok" is not "ik")
+MIN_DUTCH_FREQUENCY = 50  # a correction into the Dutch list must be a reasonably common word
+MIN_DUTCH_LENGTH = 5  # corrections into the Dutch list only for longer words ("need" is not "nee")
+MIN_HALF_LENGTH = 4  # "baby spullen" -> "babyspullen", but never "zwanger en" -> "zwangeren"
+
+_WORD_RE = re.compile(r"'?[^\W\d_]+(?:'[^\W\d_]+)*'?")
+_SPACES_RE = re.compile(r"\s+")
+_REPEATS_RE = re.compile(r"([^\W\d_])\1{2,}")
+
+
+def load_slang(path: Path) -> dict[str, str]:
+    """The slang map: lower-case key (one or more words) -> plain Dutch (may be empty)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = data.get("slang") or {}
+    if not isinstance(raw, dict):
+        raise ValueError(f"{path}: 'slang' must be a mapping of word -> plain Dutch")
+    slang: dict[str, str] = {}
+    for key, value in raw.items():
+        key_s = _SPACES_RE.sub(" ", str(key).strip().lower())
+        if not key_s:
+            raise ValueError(f"{path}: empty slang key")
+        slang[key_s] = "" if value is None else _SPACES_RE.sub(" ", str(value).strip().lower())
+    return slang
+
+
+@lru_cache(maxsize=1)
+def dutch_words() -> Mapping[str, int]:
+    """Dutch word frequencies shipped in the ``pyspellchecker`` package (loaded once per process)."""
+    from spellchecker import SpellChecker
+
+    return SpellChecker(language="nl", distance=1).word_frequency.dictionary
+
+
+def words(text: str) -> list[str]:
+    """The lower-case words of ``text`` (letters, with inner apostrophes: "m'n", "da's")."""
+    return [m.group(0).lower() for m in _WORD_RE.finditer(text or "")]
+
+
+def _edits1(word: str) -> Iterable[str]:
+    letters = "abcdefghijklmnopqrstuvwxyzéëèïöü"
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    yield from (a + b[1:] for a, b in splits if b)
+    yield from (a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1)
+    yield from (a + c + b[1:] for a, b in splits if b for c in letters)
+    yield from (a + c + b for a, b in splits for c in letters)
+
+
+class Normaliser:
+    """Normalise a message against a domain vocabulary, a slang map and a Dutch word list."""
+
+    def __init__(self, vocabulary: Mapping[str, int], slang: Mapping[str, str],
+                 dutch: Mapping[str, int] | None = None) -> None:
+        self.vocabulary = dict(vocabulary)
+        self.slang = dict(slang)
+        self.dutch = dutch if dutch is not None else dutch_words()
+        phrases = sorted((k for k in self.slang if " " in k), key=len, reverse=True)
+        self._phrase_re = (
+            re.compile(r"(?<![\w'])(" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases) + r")(?![\w'])",
+                       re.IGNORECASE)
+            if phrases else None
+        )
+        self._by_length: dict[int, list[str]] = {}
+        for word in self.vocabulary:
+            self._by_length.setdefault(len(word), []).append(word)
+        self._cache: dict[str, str] = {}
+
+    # ------------------------------------------------------------ known words
+    def known(self, word: str) -> bool:
+        return word in self.vocabulary or word in self.dutch
+
+    def _frequent_dutch(self, word: str) -> bool:
+        return self.dutch.get(word, 0) >= MIN_DUTCH_FREQUENCY or word in self.vocabulary
+
+    # ------------------------------------------------------------ one word
+    def correct(self, word: str) -> str:
+        """The plain form of one lower-case word (may be several words, or empty)."""
+        if word in self.slang:
+            return self.slang[word]
+        if len(word) < MIN_LENGTH or self.known(word):
+            return word
+        cached = self._cache.get(word)
+        if cached is None:
+            cached = self._correct_unknown(word)
+            if len(self._cache) < 50_000:
+                self._cache[word] = cached
+        return cached
+
+    def _correct_unknown(self, word: str) -> str:
+        squashed = _REPEATS_RE.sub(r"\1\1", word)
+        for candidate in (squashed, _REPEATS_RE.sub(r"\1", word)):
+            if candidate != word:
+                if candidate in self.slang:
+                    return self.slang[candidate]
+                if self.known(candidate):
+                    return candidate
+        word = squashed
+        domain = self._closest_in_vocabulary(word)
+        if domain:
+            return domain
+        split = self._split(word)
+        if split:
+            return split
+        if len(word) < MIN_DUTCH_LENGTH:
+            return word
+        best, best_freq = None, MIN_DUTCH_FREQUENCY - 1
+        for candidate in _edits1(word):
+            freq = self.dutch.get(candidate, 0)
+            if freq > best_freq:
+                best, best_freq = candidate, freq
+        return best or word
+
+    def _closest_in_vocabulary(self, word: str) -> str | None:
+        from rapidfuzz.distance import Levenshtein
+
+        max_distance = 1 if len(word) < 7 else 2
+        best: tuple[int, int, str] | None = None
+        for length in range(len(word) - max_distance, len(word) + max_distance + 1):
+            for candidate in self._by_length.get(length, ()):
+                distance = Levenshtein.distance(word, candidate, score_cutoff=max_distance)
+                if distance <= max_distance:
+                    key = (distance, -self.vocabulary[candidate], candidate)
+                    if best is None or key < best:
+                        best = key
+        return best[2] if best else None
+
+    def _split(self, word: str) -> str | None:
+        if len(word) < 5:
+            return None
+        best: tuple[int, str] | None = None
+        for i in range(2, len(word) - 1):
+            left, right = word[:i], word[i:]
+            if self._frequent_dutch(left) and self._frequent_dutch(right):
+                score = min(self.dutch.get(left, 0) + self.vocabulary.get(left, 0) * 1000,
+                            self.dutch.get(right, 0) + self.vocabulary.get(right, 0) * 1000)
+                if best is None or score > best[0]:
+                    best = (score, f"{left} {right}")
+        return best[1] if best else None
+
+    # ------------------------------------------------------------ a message
+    def normalise(self, text: str) -> str:
+        """The message in plain, lower-case Dutch for the classifier."""
+        if not text:
+            return text
+        lowered = text.lower()
+        if self._phrase_re is not None:
+            lowered = self._phrase_re.sub(lambda m: self.slang[_SPACES_RE.sub(" ", m.group(0).lower())], lowered)
+        pieces: list[str] = []
+        last = 0
+        for match in _WORD_RE.finditer(lowered):
+            pieces.append(lowered[last:match.start()])
+            token = match.group(0)
+            pieces.append(self.correct(token if token in self.slang else token.strip("'")))
+            last = match.end()
+        pieces.append(lowered[last:])
+        return self._join_halves(_SPACES_RE.sub(" ", "".join(pieces)).strip())
+
+    def _join_halves(self, text: str) -> str:
+        tokens = text.split(" ")
+        out: list[str] = []
+        i = 0
+        while i < len(tokens):
+            if i + 1 < len(tokens) and min(len(tokens[i]), len(tokens[i + 1])) >= MIN_HALF_LENGTH:
+                joined = tokens[i] + tokens[i + 1]
+                if joined.isalpha() and self.vocabulary.get(joined, 0) >= 2:
+                    out.append(joined)
+                    i += 2
+                    continue
+            out.append(tokens[i])
+            i += 1
+        return " ".join(out)
+
+
+def vocabulary_from(texts: Iterable[str], slang: Mapping[str, str]) -> Counter[str]:
+    """Word counts of the training texts after slang replacement."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        for word in words(text):
+            plain = slang.get(word, word)
+            counts.update(words(plain))
+    return counts
+
+
+def file_fingerprint(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16] if path.exists() else "missing"
+
+
+def to_json(vocabulary: Mapping[str, int], slang: Mapping[str, str]) -> str:
+    return json.dumps({"vocabulary": dict(vocabulary), "slang": dict(slang)}, ensure_ascii=False)
+
+
+def from_json(raw: str) -> tuple[dict[str, int], dict[str, str]]:
+    data: dict[str, Any] = json.loads(raw)
+    return dict(data["vocabulary"]), dict(data["slang"])

@@ -1,0 +1,137 @@
+"""Clarify as the last resort and one answer to several needs (bot/conversation.py, actions/conversation.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.conversation import ActionClarify, ActionSeveralNeeds
+from bot.content import MAX_MESSAGE_TEXT, cards
+from bot.conversation import TextsError, close_topics, several_needs_answer, texts, validate_texts
+from bot.intents import topic_label
+from tests.helpers import make_tracker, run_action
+
+PHONE = "010 267 26 53"
+
+
+def test_close_topics_only_near_the_best() -> None:
+    ranking = [{"name": "nlu_fallback", "confidence": 0.55}, {"name": "info_homestart", "confidence": 0.30},
+               {"name": "feel_lonely", "confidence": 0.20}, {"name": "info_nu_niet_zwanger", "confidence": 0.05},
+               {"name": "kraamzorg_check", "confidence": 0.04}]
+    titles = [b["title"] for b in close_topics(ranking, topic_label)]
+    assert titles == ["Home-Start", "Ik voel me alleen"]
+    far = [{"name": "info_homestart", "confidence": 0.6}, {"name": "info_nu_niet_zwanger", "confidence": 0.1}]
+    assert [b["title"] for b in close_topics(far, topic_label)] == ["Home-Start"]
+    assert close_topics([{"name": "greet", "confidence": 0.9}], topic_label) == []
+
+
+def test_clarify_offers_the_human_route_in_the_same_message() -> None:
+    tracker = make_tracker(intent="nlu_fallback", text="kinderbijslag",
+                           ranking=[("nlu_fallback", 0.55), ("info_nu_niet_zwanger", 0.2), ("info_kraamzorg", 0.18)])
+    messages, _ = run_action(ActionClarify(), tracker)
+    assert len(messages) == 1
+    message = messages[0]
+    assert PHONE in message["text"] and message["answer_id"] == "clarify"
+    assert message["buttons"][-1]["payload"] == "/request_human"
+    assert len(message["buttons"]) <= 3
+
+
+def test_clarify_without_close_topics_asks_to_rephrase() -> None:
+    tracker = make_tracker(intent="nlu_fallback", text="qwerty", ranking=[("nlu_fallback", 0.6), ("greet", 0.3)])
+    messages, _ = run_action(ActionClarify(), tracker)
+    assert "andere woorden" in messages[0]["text"]
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/request_human"]
+
+
+def test_second_miss_goes_to_a_human() -> None:
+    earlier = [{"event": "user", "text": "x", "parse_data": {"intent": {"name": "nlu_fallback"}}}]
+    messages, _ = run_action(ActionClarify(), make_tracker(intent="nlu_fallback", text="y", events=earlier))
+    assert messages[0]["response"] == "utter_human_route"
+
+
+def test_bare_number_is_asked_about() -> None:
+    messages, events = run_action(ActionClarify(), make_tracker(intent="bare_number", text="24"))
+    assert "getal" in messages[0]["text"] and messages[0]["answer_id"] == "clarify"
+    assert events == []  # nothing read as a postcode or an age
+
+
+def test_several_needs_in_one_short_answer() -> None:
+    text, buttons, answer_id = several_needs_answer(["kraamzorg_check", "info_babystartpakket", "info_homestart"])
+    assert text.startswith("Ik hoor drie dingen:") and "Waar wil je mee beginnen?" in text
+    assert answer_id == "multi:kraamzorg_check+offering:babystartpakket+offering:homestart"
+    assert [b["payload"] for b in buttons] == ["/kraamzorg_check", "/info_babystartpakket", "/info_homestart"]
+    assert "Bron:" in text and len(text) <= MAX_MESSAGE_TEXT
+
+
+@pytest.mark.parametrize("card_id", sorted(cards()))
+def test_every_card_fits_in_a_three_needs_answer(card_id: str) -> None:
+    text, buttons, _ = several_needs_answer([cards()[card_id].intent, "kraamzorg_check", "find_group"])
+    assert len(text) <= MAX_MESSAGE_TEXT and len(buttons) == 3
+    assert all(len(b["title"]) <= 20 for b in buttons)
+
+
+def test_several_needs_skips_unknown_and_duplicate_needs() -> None:
+    text, buttons, answer_id = several_needs_answer(["info_bestaat_niet", "find_group", "find_group"])
+    assert answer_id == "find_group" and len(buttons) == 1
+    assert several_needs_answer(["info_bestaat_niet"]) is None
+
+
+def test_action_several_needs() -> None:
+    tracker = make_tracker(intent="several_needs", text="...")
+    tracker.latest_message["needs"] = ["feel_lonely", "kraamzorg_check"]
+    messages, _ = run_action(ActionSeveralNeeds(), tracker)
+    assert messages[0]["answer_id"] == "multi:lonely+kraamzorg_check"
+    assert messages[0]["text"].startswith("Ik hoor twee dingen:")
+
+
+def test_texts_file_is_valid_and_checked() -> None:
+    data = texts()
+    assert data["needs"]["request_human"]["line"]
+    with pytest.raises(TextsError, match="no source"):
+        validate_texts({**data, "figures": []})
+    with pytest.raises(TextsError, match="missing"):
+        validate_texts({**data, "clarify": {}})
+
+
+def _needs_tracker(needs: list[str]):
+    tracker = make_tracker(intent="several_needs", text="...")
+    tracker.latest_message["needs"] = needs
+    return tracker
+
+
+def test_short_replies_open_and_close_around_the_needs() -> None:
+    messages, _ = run_action(ActionSeveralNeeds(), _needs_tracker(["thank", "bot_challenge", "kraamzorg_check"]))
+    assert [m.get("response") or m.get("answer_id") for m in messages] == [
+        "utter_bot_challenge", "kraamzorg_check", "utter_thank"]
+    assert messages[1]["text"].startswith("Je vroeg ook naar:")
+
+
+def test_thanks_and_goodbye() -> None:
+    messages, _ = run_action(ActionSeveralNeeds(), _needs_tracker(["goodbye", "thank"]))
+    assert [m["response"] for m in messages] == ["utter_thank", "utter_goodbye"]
+
+
+class _LowMood:
+    """Stands in for the wellbeing conversation's action (tested in its own suite)."""
+
+    def name(self) -> str:
+        return "action_low_mood"
+
+    def run(self, dispatcher, tracker, domain):
+        dispatcher.utter_message(text="Veel ouders voelen zich somber.", answer_id="low_mood")
+        return [{"event": "followup", "name": "action_listen"}]
+
+
+def test_a_conversation_of_its_own_goes_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    import actions.conversation as conversation
+
+    monkeypatch.setattr(conversation, "_action_named", lambda name: _LowMood() if name == "action_low_mood" else None)
+    messages, events = run_action(ActionSeveralNeeds(), _needs_tracker(["find_group", "low_mood"]))
+    assert [m.get("answer_id") for m in messages] == ["low_mood", "find_group"]
+    assert events == []  # the conversation's own follow-up does not apply inside this answer
+
+
+def test_action_lookup_by_name() -> None:
+    from actions.conversation import _action_named
+
+    assert type(_action_named("action_clarify")).__name__ == "ActionClarify"
+    assert _action_named("action_does_not_exist") is None

@@ -1,0 +1,118 @@
+"""Several needs, bare numbers and 'wat is X en hoe meld ik me aan' (bot/nlu/interpret.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.content import cards
+from bot.nlu.interpret import (
+    BARE_NUMBER,
+    SEVERAL_NEEDS,
+    asked_aspect,
+    decide,
+    is_bare_number,
+    load_offering_names,
+    named_offerings,
+    several_needs,
+)
+
+NAMES = load_offering_names(cards=cards())
+KNOWN = set(cards())
+
+
+def seg(intent: str, confidence: float) -> dict:
+    return {"start": 0, "end": 2, "intent": intent, "confidence": confidence}
+
+
+@pytest.mark.parametrize("text", ["24", " 36 ", "3072", "24.", "1450,50"])
+def test_bare_numbers(text: str) -> None:
+    assert is_bare_number(text)
+    decision = decide(text, text, "give_location", 0.9, [], NAMES, KNOWN)
+    assert decision is not None and decision.intent == BARE_NUMBER
+
+
+@pytest.mark.parametrize("text", ["24 weken", "3072 AB", "week 36", "ik ben 24", ""])
+def test_not_bare_numbers(text: str) -> None:
+    assert not is_bare_number(text)
+
+
+def test_safety_is_never_overridden() -> None:
+    assert decide("24", "24", "safety_medical", 1.0, [], NAMES, KNOWN) is None
+
+
+def test_several_needs_from_parts() -> None:
+    segments = [seg("feel_lonely", 0.7), seg("kraamzorg_check", 0.95), seg("info_babystartpakket", 0.9),
+                seg("greet", 0.99), seg("info_homestart", 0.3)]
+    needs, exclusive = several_needs("kraamzorg_check", 0.6, segments)
+    assert exclusive is None
+    assert needs == ["kraamzorg_check", "info_babystartpakket", "feel_lonely"]
+    decision = decide("x", "x", "kraamzorg_check", 0.6, segments, NAMES, KNOWN)
+    assert decision is not None and decision.intent == SEVERAL_NEEDS and decision.needs == needs
+
+
+def test_one_need_in_several_parts_is_one_need() -> None:
+    segments = [seg("kraamzorg_check", 0.9), seg("kraamzorg_check", 0.8), seg("info_kraamzorg", 0.7)]
+    assert several_needs("kraamzorg_check", 0.9, segments)[0] == ["kraamzorg_check"]  # info_kraamzorg merged
+    assert decide("x", "x", "kraamzorg_check", 0.9, segments, NAMES, KNOWN) is None
+
+
+def test_an_exclusive_part_decides_the_message() -> None:
+    segments = [seg("info_kraamzorg", 0.9), seg("safety_medical", 0.8)]
+    decision = decide("x", "x", "info_kraamzorg", 0.9, segments, NAMES, KNOWN)
+    assert decision is not None and decision.intent == "safety_medical" and not decision.needs
+
+
+@pytest.mark.parametrize(("text", "offering", "aspect"), [
+    ("wat is home start en hoe meld ik me aan", "homestart", "how"),
+    ("hoe kan ik me aanmelden voor voorzorg", "voorzorg", "how"),
+    ("wat is centering pregnancy, en hoe kom ik daar", "centering", "how"),
+    ("is opstapje ook voor mij", "opstapje", "for_whom"),
+])
+def test_named_offering_with_a_question_gets_that_offering(text: str, offering: str, aspect: str) -> None:
+    decision = decide(text, text, "request_registration", 0.9, [], NAMES, KNOWN)
+    assert decision is not None
+    assert (decision.intent, decision.aspect, decision.offering) == (f"info_{offering}", aspect, offering)
+
+
+def test_moeders_van_rotterdam_registration_stays_registration() -> None:
+    text = "hoe meld ik me aan bij moeders van rotterdam"
+    assert decide(text, text, "request_registration", 0.9, [], NAMES, KNOWN) is None
+
+
+def test_a_confident_feature_intent_is_kept() -> None:
+    text = "hoe krijg ik de kraamzorg vergoed"
+    assert decide(text, text, "kraamzorg_check", 0.95, [], NAMES, KNOWN) is None
+
+
+def test_named_offerings_whole_words_in_order() -> None:
+    assert named_offerings("eerst voorzorg en dan home start", NAMES, KNOWN) == ["voorzorg", "homestart"]
+    assert named_offerings("ik heb geld voor zorg nodig", NAMES, KNOWN) == []
+
+
+@pytest.mark.parametrize(("text", "aspect"), [
+    ("hoe meld ik me aan", "how"), ("waar kan ik me inschrijven", "how"), ("hoe vraag ik het aan", "how"),
+    ("voor wie is dat", "for_whom"), ("kom ik in aanmerking", "for_whom"), ("wat is dat", None),
+])
+def test_asked_aspect(text: str, aspect: str | None) -> None:
+    assert asked_aspect(text) == aspect
+
+
+def test_how_question_with_registration_part_is_one_offering() -> None:
+    text = "wat is home start en hoe meld ik me aan"
+    segments = [seg("info_homestart", 0.9), seg("request_registration", 0.95)]
+    decision = decide(text, text, "info_homestart", 0.64, segments, NAMES, KNOWN)
+    assert decision is not None and (decision.intent, decision.aspect) == ("info_homestart", "how")
+
+
+def test_how_question_plus_another_need_is_several_needs() -> None:
+    text = "wat is home start en hoe meld ik me aan, ik kan ook de kraamzorg niet betalen"
+    segments = [seg("info_homestart", 0.9), seg("request_registration", 0.95), seg("kraamzorg_check", 0.97)]
+    decision = decide(text, text, "info_homestart", 0.6, segments, NAMES, KNOWN)
+    assert decision is not None and decision.intent == SEVERAL_NEEDS
+    assert decision.needs == ["info_homestart", "kraamzorg_check"]
+
+
+@pytest.mark.parametrize("text", ["👶", "?", "!!", "🙏🙏"])
+def test_no_words_is_vague(text: str) -> None:
+    decision = decide(text, text, "affirm", 0.9, [], NAMES, KNOWN)
+    assert decision is not None and decision.intent == "vague"
