@@ -13,6 +13,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.content import cards, render_detail
+from bot.loop.render import CALLBACK_BUTTON, MESSAGE_BUTTON
+from bot.loop.texts import text as loop_text
 from bot.referrals import (
     HUMAN_BUTTON,
     OTHER_QUESTION_BUTTON,
@@ -87,8 +89,10 @@ class ActionHuman(Action):
             buttons = [CJG_BUTTON, OTHER_QUESTION_BUTTON]
         else:
             lines = [texts.render(key) for key in ("pregnant", "after_birth", "money_housing")]
-            text = texts.render("intro") + "\n\n" + "\n".join(lines) + "\n\n" + texts.render("danger")
-            buttons = [REGISTER_BUTTON, CJG_BUTTON, OTHER_QUESTION_BUTTON]
+            text = (texts.render("intro") + "\n\n" + "\n".join(lines) + "\n\n" + loop_text("human_offer")
+                    + "\n\n" + texts.render("danger"))
+            # The aanmeldpunt's callback offer (issue 13, actions/loop.py) as follow-up buttons.
+            buttons = [CALLBACK_BUTTON, MESSAGE_BUTTON, REGISTER_BUTTON, CJG_BUTTON, OTHER_QUESTION_BUTTON]
         dispatcher.utter_message(text=f"{text}\n\n{texts.source_line}", buttons=buttons, answer_id="human")
         return []
 

@@ -113,7 +113,9 @@ def test_human_gives_the_aanmeldpunt_number_and_the_cjg_route_with_buttons() -> 
     assert messages[0]["answer_id"] == "human"
     assert "zwanger" in text and "010 267 26 53" in text
     assert "geboren" in text and "cjgrijnmond.nl" in text and "14 010" in text
-    assert [b["payload"] for b in messages[0]["buttons"]] == ["/request_registration", "/info_cjg", "/ask_capabilities"]
+    assert [b["payload"] for b in messages[0]["buttons"]] == [
+        "/request_callback", "/leave_message", "/request_registration", "/info_cjg", "/ask_capabilities"]
+    assert "terugbelt" in text  # the aanmeldpunt's callback offer (issue 13)
     assert text.endswith(text_set("handoff").source_line) and len(text) <= 1024
 
 
