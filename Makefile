@@ -13,7 +13,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help install install-test train run shell test lint eval bench loadtest clean
+.PHONY: help install install-test train run shell test lint eval bench bench-staff loadtest clean
 
 help:
 	@echo "make run    install, train when the data changed, start action server + Rasa + staff app"
@@ -21,6 +21,7 @@ help:
 	@echo "make shell  talk to the bot in this terminal"
 	@echo "make eval   NLU evaluation on the held-out set (reports/nlu/) and the independent set end to end (reports/independent/)"
 	@echo "make bench  latency / throughput / memory benchmark (reports/bench.json)"
+	@echo "make bench-staff  staff app list/filter/search p95 with 5,000 registrations on PostgreSQL (reports/bench-staff.json)"
 	@echo "make loadtest  2 Rasa + 2 action servers on PostgreSQL/Redis behind nginx, 50 parents (reports/loadtest.json)"
 
 $(STAMP): requirements.txt constraints.txt scripts/find_python.sh
@@ -68,6 +69,10 @@ eval: train
 
 bench: install
 	$(PY) -m bot.devtools.bench --train --out reports/bench.json
+
+# Needs PostgreSQL on 127.0.0.1:5432 (TEST_POSTGRES_URL); seeds fictitious registrations in a throw-away schema.
+bench-staff: install
+	$(PY) -m bot.staff.bench --count $${BENCH_STAFF_COUNT:-5000} --out reports/bench-staff.json
 
 # Needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 (see docs/production.md).
 loadtest: train

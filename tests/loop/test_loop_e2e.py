@@ -80,7 +80,7 @@ def test_status_before_registration_says_so_and_promises_nothing(rasa_stack, sto
 
 
 def test_status_before_and_after_staff_change_it(rasa_stack, store):
-    from bot.store.registrations import set_status
+    from bot.store.cases import set_status
 
     sender = _sender("status")
     ref = _register_in_store(sender)
