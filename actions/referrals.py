@@ -128,8 +128,10 @@ class ActionExplainTerm(Action):
         if card_id in referrals():
             return referral_detail(dispatcher, tracker, referrals()[card_id], "how")
         if card_id in cards() and not card_suppressed(card_id, tracker.slots):
-            text, buttons = render_detail(cards()[card_id], "how")
-            dispatcher.utter_message(text=text, buttons=buttons)
+            messages, buttons = render_detail(cards()[card_id], "how")  # a list of messages since the content rework
+            for text in messages[:-1]:
+                dispatcher.utter_message(text=text, answer_id=f"offering:{card_id}")
+            dispatcher.utter_message(text=messages[-1], buttons=buttons, answer_id=f"offering:{card_id}")
             return []
         return self._ask_which(dispatcher, context)
 
@@ -150,5 +152,5 @@ class ActionExplainTerm(Action):
         else:
             text = ("Welk woord of welke stap bedoel je? Typ het woord, bijvoorbeeld 'bijzondere bijstand' "
                     "of 'Vraagwijzer'. Of stel je vraag anders.")
-        dispatcher.utter_message(text=text, buttons=[*buttons, HUMAN_BUTTON])
+        dispatcher.utter_message(text=text, buttons=[*buttons, HUMAN_BUTTON], answer_id="clarify")
         return []

@@ -15,6 +15,7 @@ from actions.offerings import ActionOfferingDetail, ActionShowOffering
 from actions.referrals import ActionExplainTerm, ActionHuman, ActionShowReferral
 from actions.registration import ActionRegistrationStart
 from actions.wellbeing import ActionBabyLoss, ActionLowMood, ActionRegistrationChoice
+from bot.content import cards, render_detail
 from bot.privacy.pseudonym import sender_key
 from bot.referrals import referrals, render_referral, render_referral_detail
 from bot.registration import fields as f
@@ -152,7 +153,7 @@ def test_term_chosen_with_a_button() -> None:
     assert messages[0]["answer_id"] == "term:eigen_bijdrage"
     forged = _after("action_kraamzorg_result", "x", entities=[{"entity": "term", "value": "<script>"}])
     messages, _ = run_action(ActionExplainTerm(), forged)
-    assert "answer_id" not in messages[0]  # unknown id: ignored, she is asked which word
+    assert messages[0]["answer_id"] == "clarify"  # unknown id: ignored, she is asked which word
 
 
 def test_follow_up_after_a_card_without_a_matching_term_gives_the_cards_how_to() -> None:
@@ -161,7 +162,8 @@ def test_follow_up_after_a_card_without_a_matching_term_gives_the_cards_how_to()
     assert messages[0]["text"] == render_referral_detail(referrals()["kinderbijslag"], "how")[0]
     tracker = _after("action_show_offering", "waar vind ik dat", slots={"offering": "homestart"})
     messages, _ = run_action(ActionExplainTerm(), tracker)
-    assert "Home-Start: hoe krijg je het?" in messages[0]["text"]
+    assert messages[0]["text"] == render_detail(cards()["homestart"], "how")[0][0]
+    assert messages[-1]["answer_id"] == "offering:homestart"
 
 
 def test_term_in_a_card() -> None:
