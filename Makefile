@@ -13,13 +13,14 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help install install-test train run shell test lint eval bench bench-staff loadtest clean
+.PHONY: help install install-test train run shell test lint eval eval-languages bench bench-staff loadtest clean
 
 help:
 	@echo "make run    install, train when the data changed, start action server + Rasa + staff app"
 	@echo "make test   install and run the whole test suite"
 	@echo "make shell  talk to the bot in this terminal"
 	@echo "make eval   NLU evaluation on the held-out set (reports/nlu/) and the independent set end to end (reports/independent/)"
+	@echo "make eval-languages  language detection: false-foreign rate on the Dutch sets (reports/languages/)"
 	@echo "make bench  latency / throughput / memory benchmark (reports/bench.json)"
 	@echo "make bench-staff  staff app list/filter/search p95 with 5,000 registrations on PostgreSQL (reports/bench-staff.json)"
 	@echo "make loadtest  2 Rasa + 2 action servers on PostgreSQL/Redis behind nginx, 50 parents (reports/loadtest.json)"
@@ -66,6 +67,10 @@ eval: train
 	  $(PY) -m bot.devtools.eval_answers --out reports/independent \
 	    $(if $(BASELINE),--target before=$(BASELINE):$(BASELINE)/$(MODEL)) --target now=.:$(MODEL); \
 	else echo "tests/nlu/independent.yml not there yet: independent evaluation skipped"; fi
+
+# Language detection on the Dutch sets (false foreign <= 0.5%) and the English held-out set.
+eval-languages: install
+	$(PY) -m bot.devtools.eval_languages --out reports/languages
 
 bench: install
 	$(PY) -m bot.devtools.bench --train --out reports/bench.json
