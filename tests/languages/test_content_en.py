@@ -1,0 +1,33 @@
+"""English cards and answers (issue 11 item 2): the same cards, read through their en: blocks."""
+
+from __future__ import annotations
+
+from actions.offerings import ActionOfferingDetail, ActionShowOffering
+from bot.content import cards
+from bot.languages.localize import figures
+from tests.helpers import make_tracker, run_action
+
+
+def test_every_offering_card_exists_in_english_with_the_same_figures() -> None:
+    dutch, english = cards("nl"), cards("en")
+    assert dutch.keys() == english.keys()
+    for cid, nl in dutch.items():
+        en = english[cid]
+        assert en.lang == "en" and en.intent == nl.intent and en.sources == nl.sources
+        for field in ("summary", "for_whom", "costs", "how_to_get", "contact"):
+            assert figures(getattr(en, field)) == figures(getattr(nl, field)), f"{cid}.{field}"
+
+
+def test_offering_action_answers_in_the_conversation_language() -> None:
+    tracker = make_tracker("info_kraamzorg", "who pays for maternity care", slots={"language": "en"})
+    messages, _ = run_action(ActionShowOffering(), tracker)
+    assert messages[-1]["text"].startswith("*Kraamzorg (maternity care)*") and "Source:" in messages[-1]["text"]
+    assert [b["title"] for b in messages[-1]["buttons"]][:2] == ["How do I get it?", "Is this for me?"]
+    dutch, _ = run_action(ActionShowOffering(), make_tracker("info_kraamzorg", "kraamzorg"))
+    assert dutch[-1]["text"].startswith("*Kraamzorg*") and "Bron:" in dutch[-1]["text"]
+
+
+def test_offering_detail_in_english() -> None:
+    tracker = make_tracker("offering_how", "how do I get it", slots={"language": "en", "offering": "homestart"})
+    messages, _ = run_action(ActionOfferingDetail(), tracker)
+    assert "how to get it" in messages[0]["text"] and "010 267 26 53" in messages[-1]["text"]
