@@ -31,3 +31,21 @@ def test_offering_detail_in_english() -> None:
     tracker = make_tracker("offering_how", "how do I get it", slots={"language": "en", "offering": "homestart"})
     messages, _ = run_action(ActionOfferingDetail(), tracker)
     assert "how to get it" in messages[0]["text"] and "010 267 26 53" in messages[-1]["text"]
+
+
+def test_referral_cards_and_contacts_in_english() -> None:
+    from actions.referrals import ActionShowReferral
+    from bot.contacts import contact_line, contacts
+    from bot.referrals import referrals
+
+    assert referrals("en").keys() == referrals("nl").keys()
+    assert contacts("en").keys() == contacts("nl").keys()
+    assert contact_line("aanmeldpunt", lang="en") == "*Aanmeldpunt Moeders van Rotterdam*: call 010 267 26 53."
+    assert contact_line("vraagwijzer") == "*Vraagwijzer (gemeente Rotterdam)*: bel 14 010."
+    tracker = make_tracker("info_kinderbijslag", "how do I get child benefit", slots={"language": "en"})
+    messages, _ = run_action(ActionShowReferral(), tracker)
+    text = messages[0]["text"]
+    assert text.startswith("*Kinderbijslag (child benefit)*") and "Who can help you?" in text and "Source:" in text
+    assert [b["title"] for b in messages[0]["buttons"]][0] == "How do I arrange it?"
+    dutch, _ = run_action(ActionShowReferral(), make_tracker("info_kinderbijslag", "kinderbijslag"))
+    assert "Wie helpt je?" in dutch[0]["text"]
