@@ -10,9 +10,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, ActiveLoop, SlotSet, UserUtteranceReverted, UserUttered
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.wellbeing import ActionBabyLoss, ActionLowMood
 from bot.buttons import match_button, parse_payload, shown_buttons
+from bot.content import card_for_intent
 from bot.conversation import bare_number_message, clarify_message, several_needs_answer
 from bot.intents import topic_label
+from bot.referrals import referral_for_intent
+from bot.wellbeing.loss import in_loss_conversation, suppressed_cards
 
 
 class ActionClarify(Action):
@@ -49,24 +53,15 @@ def _previous_user_intent(tracker: Tracker) -> str | None:
 
 # Parts of a several-needs message that have a conversation of their own go first, with that
 # conversation's own action (baby loss before anything else); short replies are responses.
-CONVERSATIONS = {"baby_loss": "action_baby_loss", "low_mood": "action_low_mood"}
+CONVERSATIONS: dict[str, type[Action]] = {"baby_loss": ActionBabyLoss, "low_mood": ActionLowMood}
 OPENERS = {"bot_challenge": "utter_bot_challenge", "ask_capabilities": "utter_capabilities"}
 CLOSERS = {"thank": "utter_thank", "goodbye": "utter_goodbye"}
 
 
-def _action_named(name: str) -> Action | None:
-    """The action server's action with this name (all of actions/ is loaded by then)."""
-    pending = list(Action.__subclasses__())
-    while pending:
-        cls = pending.pop()
-        pending.extend(cls.__subclasses__())
-        try:
-            action = cls()
-            if action.name() == name:
-                return action
-        except Exception:  # noqa: BLE001 - an abstract or odd subclass: not the one we look for
-            continue
-    return None
+def _suppressed_after_loss(intent: str) -> bool:
+    """A pregnancy or newborn card (content/wellbeing/baby_loss.yml) is never offered after a loss."""
+    card = card_for_intent(intent) or getattr(referral_for_intent(intent), "card", None)
+    return card is not None and card.id in suppressed_cards()
 
 
 class ActionSeveralNeeds(Action):
@@ -85,9 +80,7 @@ class ActionSeveralNeeds(Action):
         events: list[Any] = []
         answered = False
         for intent in [n for n in CONVERSATIONS if n in needs]:
-            action = _action_named(CONVERSATIONS[intent])
-            if action is None:
-                continue
+            action = CONVERSATIONS[intent]()
             before = len(dispatcher.messages)
             result = action.run(dispatcher, tracker, domain)
             if inspect.isawaitable(result):
@@ -99,6 +92,8 @@ class ActionSeveralNeeds(Action):
             dispatcher.utter_message(response=OPENERS[intent])
             answered = True
         rest = [n for n in needs if n not in CONVERSATIONS and n not in OPENERS and n not in CLOSERS]
+        if "baby_loss" in needs or in_loss_conversation(tracker.slots):
+            rest = [n for n in rest if not _suppressed_after_loss(n)]
         answer = several_needs_answer(rest, after_other_answer=answered) if rest else None
         if answer is not None:
             text, buttons, answer_id = answer

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from bot.content import CONTENT_DIR, MAX_BUTTON_TITLE, MAX_BUTTONS, MAX_MESSAGE_TEXT, Card, card_for_intent
+from bot.referrals import referral_for_intent
 
 TEXTS_FILE = CONTENT_DIR / "conversation" / "texts.yml"
 HUMAN_INTENT = "request_human"
@@ -152,10 +153,6 @@ def _card_line(card: Card) -> str:
 
 
 def _referral_need(intent: str) -> Need | None:
-    try:
-        from bot.referrals import referral_for_intent
-    except ImportError:  # the referral library (issue 12, content side) is not in this checkout
-        return None
     ref = referral_for_intent(intent)
     return Need(intent, ref.card.button_title, _card_line(ref.card), ref.answer_id, ref.card) if ref else None
 

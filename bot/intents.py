@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.content import cards
+from bot.safety.tiers import SAFETY_INTENTS
 
 # Intents a parent can be offered as "did you mean ...?" choices, with button labels.
 TOPIC_LABELS: dict[str, str] = {
@@ -26,7 +27,7 @@ NOT_A_TOPIC = {
     "bot_challenge", "none_of_these", "offering_how", "offering_for_whom", "kz_answer", "give_location",
     "more_groups", "several_needs", "bare_number", "vague", "give_reference",
     "delete_my_data",  # never offered as a guess: deleting needs her own explicit request
-    "safety_medical", "safety_violence", "safety_suicide",
+    *SAFETY_INTENTS,
 }
 
 

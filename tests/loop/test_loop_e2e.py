@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import uuid
@@ -60,8 +61,12 @@ def _tracker_rows(stack, sender: str) -> int:
 
 
 def _tracker_dump(stack, sender: str) -> str:
+    """Her stored events without their timestamps (digits in a timestamp are not her data)."""
     with sqlite3.connect(stack.workdir / "tracker.db") as conn:
-        return "\n".join(r[0] for r in conn.execute("select data from events where sender_id = ?", (sender,)))
+        rows = [json.loads(r[0]) for r in conn.execute("select data from events where sender_id = ?", (sender,))]
+    for row in rows:
+        row.pop("timestamp", None)
+    return "\n".join(json.dumps(row, ensure_ascii=False) for row in rows)
 
 
 # ---------------------------------------------------------------- status
