@@ -49,3 +49,17 @@ def test_referral_cards_and_contacts_in_english() -> None:
     assert [b["title"] for b in messages[0]["buttons"]][0] == "How do I arrange it?"
     dutch, _ = run_action(ActionShowReferral(), make_tracker("info_kinderbijslag", "kinderbijslag"))
     assert "Wie helpt je?" in dutch[0]["text"]
+
+
+def test_clarify_and_several_needs_in_english() -> None:
+    from actions.conversation import ActionClarify, ActionSeveralNeeds
+
+    ranking = [("kraamzorg_check", 0.4), ("find_group", 0.3)]
+    tracker = make_tracker("nlu_fallback", "something unclear", slots={"language": "en"}, ranking=ranking)
+    messages, _ = run_action(ActionClarify(), tracker)
+    assert messages[0]["text"].startswith("I am not sure what you mean")
+    assert [b["title"] for b in messages[0]["buttons"]] == ["Paying kraamzorg", "Groups nearby", "Talk to someone"]
+    tracker = make_tracker("several_needs", "kraamzorg and groups", slots={"language": "en"})
+    tracker.latest_message["needs"] = ["kraamzorg_check", "find_group"]
+    messages, _ = run_action(ActionSeveralNeeds(), tracker)
+    assert messages[0]["text"].startswith("I hear two things:")
