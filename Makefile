@@ -13,7 +13,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help install install-test train run shell test lint eval eval-safety bench bench-staff loadtest clean
+.PHONY: help install install-test train run shell test lint eval eval-safety eval-languages bench bench-staff loadtest clean
 
 help:
 	@echo "make run    install, train when the data changed, start action server + Rasa + staff app"
@@ -21,6 +21,7 @@ help:
 	@echo "make shell  talk to the bot in this terminal"
 	@echo "make eval   NLU evaluation on the held-out set (reports/nlu/) and the independent set end to end (reports/independent/)"
 	@echo "make eval-safety  safety net on the independent set: detector and end to end over REST (reports/safety/)"
+	@echo "make eval-languages  language detection: false-foreign rate on the Dutch sets (reports/languages/)"
 	@echo "make bench  latency / throughput / memory benchmark (reports/bench.json)"
 	@echo "make bench-staff  staff app list/filter/search p95 with 5,000 registrations on PostgreSQL (reports/bench-staff.json)"
 	@echo "make loadtest  2 Rasa + 2 action servers on PostgreSQL/Redis behind nginx, 50 parents (reports/loadtest.json)"
@@ -72,6 +73,10 @@ eval: train
 SAFETY_SET ?= tests/safety/independent.yml
 eval-safety: train
 	$(PY) -m bot.devtools.eval_safety --set $(SAFETY_SET) --mode both --model $(MODEL) --out reports/safety
+
+# Language detection on the Dutch sets (false foreign <= 0.5%) and the English held-out set.
+eval-languages: install
+	$(PY) -m bot.devtools.eval_languages --out reports/languages
 
 bench: install
 	$(PY) -m bot.devtools.bench --train --out reports/bench.json

@@ -14,7 +14,8 @@ from actions.wellbeing import ActionBabyLoss, ActionLowMood
 from bot.buttons import match_button, parse_payload, shown_buttons
 from bot.content import card_for_intent
 from bot.conversation import bare_number_message, clarify_message, several_needs_answer
-from bot.intents import topic_label
+from bot.intents import topic_labeller
+from bot.languages.conversation import lang_of
 from bot.referrals import referral_for_intent
 from bot.wellbeing.loss import in_loss_conversation, suppressed_cards
 
@@ -31,14 +32,15 @@ class ActionClarify(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        lang = lang_of(tracker)
         if intent == "bare_number":
-            text, buttons = bare_number_message(topic_label)
+            text, buttons = bare_number_message(topic_labeller(lang), lang)
             dispatcher.utter_message(text=text, buttons=buttons, answer_id="clarify")
             return []
         if _previous_user_intent(tracker) == "nlu_fallback":
             dispatcher.utter_message(response="utter_human_route")
             return []
-        text, buttons = clarify_message(tracker.latest_message.get("intent_ranking") or [], topic_label)
+        text, buttons = clarify_message(tracker.latest_message.get("intent_ranking") or [], topic_labeller(lang), lang)
         dispatcher.utter_message(text=text, buttons=buttons, answer_id="clarify")
         return []
 
@@ -94,7 +96,8 @@ class ActionSeveralNeeds(Action):
         rest = [n for n in needs if n not in CONVERSATIONS and n not in OPENERS and n not in CLOSERS]
         if "baby_loss" in needs or in_loss_conversation(tracker.slots):
             rest = [n for n in rest if not _suppressed_after_loss(n)]
-        answer = several_needs_answer(rest, after_other_answer=answered) if rest else None
+        lang = lang_of(tracker)
+        answer = several_needs_answer(rest, after_other_answer=answered, lang=lang) if rest else None
         if answer is not None:
             text, buttons, answer_id = answer
             dispatcher.utter_message(text=text, buttons=buttons, answer_id=answer_id)
@@ -103,7 +106,7 @@ class ActionSeveralNeeds(Action):
             dispatcher.utter_message(response=CLOSERS[intent])
             answered = True
         if not answered:
-            text, buttons = clarify_message(tracker.latest_message.get("intent_ranking") or [], topic_label)
+            text, buttons = clarify_message(tracker.latest_message.get("intent_ranking") or [], topic_labeller(lang), lang)
             dispatcher.utter_message(text=text, buttons=buttons, answer_id="clarify")
         return events
 

@@ -13,6 +13,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.content import cards, render_detail
+from bot.languages.conversation import lang_of
 from bot.loop.render import CALLBACK_BUTTON, MESSAGE_BUTTON
 from bot.loop.texts import text as loop_text
 from bot.referrals import (
@@ -47,6 +48,7 @@ def utter_referral(dispatcher: CollectingDispatcher, tracker: Tracker, ref: Refe
     if card_suppressed(ref.id, tracker.slots):
         utter_loss_instead_of_card(dispatcher)
         return []
+    ref = referrals(lang_of(tracker)).get(ref.id, ref)
     text, buttons = render_referral(ref)
     dispatcher.utter_message(text=text, buttons=buttons, answer_id=ref.answer_id)
     return [SlotSet("offering", ref.id)]
@@ -71,6 +73,7 @@ def referral_detail(dispatcher: CollectingDispatcher, tracker: Tracker, ref: Ref
     if card_suppressed(ref.id, tracker.slots):
         utter_loss_instead_of_card(dispatcher)
         return []
+    ref = referrals(lang_of(tracker)).get(ref.id, ref)
     text, buttons = render_referral_detail(ref, aspect)
     dispatcher.utter_message(text=text, buttons=buttons, answer_id=ref.answer_id)
     return []

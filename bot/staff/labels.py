@@ -216,11 +216,26 @@ def phone_display(e164: str | None) -> str:
 
 
 def consent_version_label(version: str) -> str:
-    """'1-365d-def32813' -> 'tekstversie 1, bewaartermijn 365 dagen' (when the text itself was not kept)."""
-    match = re.fullmatch(r"(\d+)-(\d+)d-[0-9a-f]+", version or "")
+    """'1-365d-def32813' -> 'tekstversie 1, bewaartermijn 365 dagen' (when the text itself was not kept).
+
+    An English consent text has '-en' at the end of its version: '..., Engelse tekst'.
+    """
+    match = re.fullmatch(r"(\d+)-(\d+)d-[0-9a-f]+(-en)?", version or "")
     if match:
-        return f"tekstversie {match.group(1)}, bewaartermijn {match.group(2)} dagen"
+        english = ", Engelse tekst" if match.group(3) else ""
+        return f"tekstversie {match.group(1)}, bewaartermijn {match.group(2)} dagen{english}"
     return f"tekstversie {version}"
+
+
+# The language of the conversation (issue 11): what staff see, in Dutch.
+CHAT_LANGUAGE_LABELS = {"nl": "Nederlands", "en": "Engels (het gesprek en de toestemming waren in het Engels)"}
+
+
+def chat_language_label(code: str | None) -> str:
+    """'Nederlands', 'Engels (...)'; registrations from before issue 11 were in Dutch."""
+    if not code:
+        return "Nederlands (niet vastgelegd)"
+    return CHAT_LANGUAGE_LABELS.get(code, code)
 
 
 def thousands(number: int) -> str:

@@ -96,6 +96,8 @@ class RegistrationRecord(Base):
     flag_reasons = sa.Column(EncryptedText, nullable=True)  # "no_address,safety"
     # consent record (not personal by itself)
     consent_text_version = sa.Column(sa.String(64), nullable=False)
+    # the language of the conversation and of the consent text she agreed to: "nl" / "en" (issue 11)
+    chat_language = sa.Column(sa.String(8), nullable=True)
     consent_at = sa.Column(UTCDateTime, nullable=False)
     # bookkeeping
     created_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
@@ -165,6 +167,7 @@ class ConsentText(Base):
 
     version = sa.Column(sa.String(64), primary_key=True)
     text = sa.Column(sa.Text, nullable=False)
+    language = sa.Column(sa.String(8), nullable=True)  # "nl" / "en" (issue 11); NULL: Dutch, before 0005
     first_used_at = sa.Column(UTCDateTime, nullable=False, default=utcnow)
 
 

@@ -35,6 +35,7 @@ REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 REFERENCE_PREFIX = "MVR"
 MAX_NOTE_LENGTH = 5000
 MAX_OWN_WORDS = 1000
+CHAT_LANGUAGES = ("nl", "en")
 
 
 @dataclass
@@ -55,6 +56,7 @@ class RegistrationInput:
     interpreter: bool | None = None  # needs an interpreter; None when not asked
     own_words: str | None = None  # what she needs, in her own words
     consent_text: str | None = None  # the full text she agreed to (stored once per version)
+    chat_language: str | None = None  # "nl" / "en": the language of the chat and the consent text
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,7 @@ class Registration:
     erasure_requested_at: datetime | None = None
     calls: list[Call] = field(default_factory=list)
     related_reference: str | None = None  # a callback request's registration (issue 13)
+    chat_language: str | None = None  # "nl" / "en" (issue 11); None: before languages were stored
 
     @property
     def personal_data_deleted(self) -> bool:
@@ -187,6 +190,8 @@ def _validate(inp: RegistrationInput) -> None:
         problems.append("language")
     if inp.interpreter is not None and not isinstance(inp.interpreter, bool):
         problems.append("interpreter")
+    if inp.chat_language not in (None, *CHAT_LANGUAGES):
+        problems.append("chat_language")
     if inp.own_words is not None and (not isinstance(inp.own_words, str) or len(inp.own_words) > MAX_OWN_WORDS):
         problems.append("own_words")
     if problems:
@@ -234,6 +239,7 @@ def _to_view(rec: RegistrationRecord, with_notes: bool = True) -> Registration:
         erasure_requested_at=rec.erasure_requested_at,
         calls=[Call(c.actor, c.at, c.result) for c in rec.call_attempts] if with_notes else [],
         related_reference=rec.related_reference,
+        chat_language=rec.chat_language,
     )
 
 
@@ -266,11 +272,12 @@ def _load(session, reference: str) -> RegistrationRecord:
     return rec
 
 
-def _remember_consent_text(session, version: str, text: str | None, now: datetime) -> None:
+def _remember_consent_text(session, version: str, text: str | None, now: datetime, language: str | None = None) -> None:
     """Store the text of a consent version the first time it is used (race-safe: insert-or-ignore)."""
     if not text or session.get(ConsentText, version) is not None:
         return
-    insert_ignore(session, ConsentText, {"version": version, "text": text, "first_used_at": now})
+    insert_ignore(session, ConsentText, {"version": version, "text": text, "first_used_at": now,
+                                         "language": language or "nl"})
 
 
 def consent_text_info(version: str, url: str | None = None) -> tuple[str, datetime] | None:
@@ -320,6 +327,7 @@ def create_registration(inp: RegistrationInput, url: str | None = None) -> str:
                     own_words=(inp.own_words or "").strip() or None,
                     consent_text_version=inp.consent_text_version,
                     consent_at=_aware(inp.consent_at),
+                    chat_language=inp.chat_language,
                     created_at=now,
                     updated_at=now,
                     status_changed_at=now,
@@ -328,7 +336,7 @@ def create_registration(inp: RegistrationInput, url: str | None = None) -> str:
                 derived.apply(rec)
                 session.add(rec)
                 session.flush()
-                _remember_consent_text(session, inp.consent_text_version, inp.consent_text, now)
+                _remember_consent_text(session, inp.consent_text_version, inp.consent_text, now, inp.chat_language)
                 audit.add(session, "client", "created", reference, f"channel={inp.channel}")
             return reference
         except exc.IntegrityError:
