@@ -13,15 +13,18 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help install install-test train run shell test lint eval eval-redaction bench loadtest clean
+.PHONY: help install install-test train run shell test lint eval eval-redaction eval-safety eval-languages bench bench-staff loadtest clean
 
 help:
 	@echo "make run    install, train when the data changed, start action server + Rasa + staff app"
 	@echo "make test   install and run the whole test suite"
 	@echo "make shell  talk to the bot in this terminal"
 	@echo "make eval   NLU evaluation on the held-out set (reports/nlu/) and the independent set end to end (reports/independent/)"
+	@echo "make eval-safety  safety net on the independent set: detector and end to end over REST (reports/safety/)"
+	@echo "make eval-languages  language detection: false-foreign rate on the Dutch sets (reports/languages/)"
 	@echo "make eval-redaction  recall per kind of the personal-data redaction (reports/redaction.json)"
 	@echo "make bench  latency / throughput / memory benchmark (reports/bench.json)"
+	@echo "make bench-staff  staff app list/filter/search p95 with 5,000 registrations on PostgreSQL (reports/bench-staff.json)"
 	@echo "make loadtest  2 Rasa + 2 action servers on PostgreSQL/Redis behind nginx, 50 parents (reports/loadtest.json)"
 
 $(STAMP): requirements.txt constraints.txt scripts/find_python.sh
@@ -70,8 +73,21 @@ eval: train
 eval-redaction: install
 	$(PY) -m bot.privacy.eval_redaction --json reports/redaction.json
 
+# The safety net on an evaluation set (SAFETY_SET=...): recall per tier, tier accuracy, false alarms.
+SAFETY_SET ?= tests/safety/independent.yml
+eval-safety: train
+	$(PY) -m bot.devtools.eval_safety --set $(SAFETY_SET) --mode both --model $(MODEL) --out reports/safety
+
+# Language detection on the Dutch sets (false foreign <= 0.5%) and the English held-out set.
+eval-languages: install
+	$(PY) -m bot.devtools.eval_languages --out reports/languages
+
 bench: install
 	$(PY) -m bot.devtools.bench --train --out reports/bench.json
+
+# Needs PostgreSQL on 127.0.0.1:5432 (TEST_POSTGRES_URL); seeds fictitious registrations in a throw-away schema.
+bench-staff: install
+	$(PY) -m bot.staff.bench --count $${BENCH_STAFF_COUNT:-5000} --out reports/bench-staff.json
 
 # Needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 (see docs/production.md).
 loadtest: train

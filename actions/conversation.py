@@ -10,9 +10,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, ActiveLoop, SlotSet, UserUtteranceReverted, UserUttered
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.wellbeing import ActionBabyLoss, ActionLowMood
 from bot.buttons import match_button, parse_payload, shown_buttons
+from bot.content import card_for_intent
 from bot.conversation import bare_number_message, clarify_message, several_needs_answer
-from bot.intents import topic_label
+from bot.intents import topic_labeller
+from bot.languages.conversation import lang_of
+from bot.referrals import referral_for_intent
+from bot.wellbeing.loss import in_loss_conversation, suppressed_cards
 
 
 class ActionClarify(Action):
@@ -27,14 +32,15 @@ class ActionClarify(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        lang = lang_of(tracker)
         if intent == "bare_number":
-            text, buttons = bare_number_message(topic_label)
+            text, buttons = bare_number_message(topic_labeller(lang), lang)
             dispatcher.utter_message(text=text, buttons=buttons, answer_id="clarify")
             return []
         if _previous_user_intent(tracker) == "nlu_fallback":
             dispatcher.utter_message(response="utter_human_route")
             return []
-        text, buttons = clarify_message(tracker.latest_message.get("intent_ranking") or [], topic_label)
+        text, buttons = clarify_message(tracker.latest_message.get("intent_ranking") or [], topic_labeller(lang), lang)
         dispatcher.utter_message(text=text, buttons=buttons, answer_id="clarify")
         return []
 
@@ -49,24 +55,15 @@ def _previous_user_intent(tracker: Tracker) -> str | None:
 
 # Parts of a several-needs message that have a conversation of their own go first, with that
 # conversation's own action (baby loss before anything else); short replies are responses.
-CONVERSATIONS = {"baby_loss": "action_baby_loss", "low_mood": "action_low_mood"}
+CONVERSATIONS: dict[str, type[Action]] = {"baby_loss": ActionBabyLoss, "low_mood": ActionLowMood}
 OPENERS = {"bot_challenge": "utter_bot_challenge", "ask_capabilities": "utter_capabilities"}
 CLOSERS = {"thank": "utter_thank", "goodbye": "utter_goodbye"}
 
 
-def _action_named(name: str) -> Action | None:
-    """The action server's action with this name (all of actions/ is loaded by then)."""
-    pending = list(Action.__subclasses__())
-    while pending:
-        cls = pending.pop()
-        pending.extend(cls.__subclasses__())
-        try:
-            action = cls()
-            if action.name() == name:
-                return action
-        except Exception:  # noqa: BLE001 - an abstract or odd subclass: not the one we look for
-            continue
-    return None
+def _suppressed_after_loss(intent: str) -> bool:
+    """A pregnancy or newborn card (content/wellbeing/baby_loss.yml) is never offered after a loss."""
+    card = card_for_intent(intent) or getattr(referral_for_intent(intent), "card", None)
+    return card is not None and card.id in suppressed_cards()
 
 
 class ActionSeveralNeeds(Action):
@@ -85,9 +82,7 @@ class ActionSeveralNeeds(Action):
         events: list[Any] = []
         answered = False
         for intent in [n for n in CONVERSATIONS if n in needs]:
-            action = _action_named(CONVERSATIONS[intent])
-            if action is None:
-                continue
+            action = CONVERSATIONS[intent]()
             before = len(dispatcher.messages)
             result = action.run(dispatcher, tracker, domain)
             if inspect.isawaitable(result):
@@ -99,7 +94,10 @@ class ActionSeveralNeeds(Action):
             dispatcher.utter_message(response=OPENERS[intent])
             answered = True
         rest = [n for n in needs if n not in CONVERSATIONS and n not in OPENERS and n not in CLOSERS]
-        answer = several_needs_answer(rest, after_other_answer=answered) if rest else None
+        if "baby_loss" in needs or in_loss_conversation(tracker.slots):
+            rest = [n for n in rest if not _suppressed_after_loss(n)]
+        lang = lang_of(tracker)
+        answer = several_needs_answer(rest, after_other_answer=answered, lang=lang) if rest else None
         if answer is not None:
             text, buttons, answer_id = answer
             dispatcher.utter_message(text=text, buttons=buttons, answer_id=answer_id)
@@ -108,7 +106,7 @@ class ActionSeveralNeeds(Action):
             dispatcher.utter_message(response=CLOSERS[intent])
             answered = True
         if not answered:
-            text, buttons = clarify_message(tracker.latest_message.get("intent_ranking") or [], topic_label)
+            text, buttons = clarify_message(tracker.latest_message.get("intent_ranking") or [], topic_labeller(lang), lang)
             dispatcher.utter_message(text=text, buttons=buttons, answer_id="clarify")
         return events
 

@@ -17,11 +17,12 @@ from rasa_sdk.types import DomainDict
 from bot.groups.answer import Answer, groups_answer, read_location
 from bot.groups.ranking import audience_from_text, kinds_from_text
 from bot.places.resolve import CITYWIDE, OUTSIDE, location_from_key, location_key, resolve_location
+from bot.safety.tiers import FORM_NOT_INTENT
 
 FORM = "grp_form"
 ANSWER_ID = "find_group"
 # Intents whose message is never read as a location (like not_intent on a from_text mapping).
-NOT_A_LOCATION = {"safety_medical", "safety_violence", "safety_suicide", "stop"}
+NOT_A_LOCATION = set(FORM_NOT_INTENT)
 # A clear question about something else (no place in it) is left to the rules, not re-asked.
 OWN_INTENTS = {"find_group", "give_location", "more_groups", "nlu_fallback", "affirm", "deny", "none_of_these",
                "bare_number"}  # a bare number answering "waar woon je?" is read as a place

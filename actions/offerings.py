@@ -9,8 +9,20 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.content import card_for_intent, cards, render_detail, render_summary
+from bot.languages.conversation import lang_of
 from bot.terms import context_from_events
 from bot.wellbeing.loss import card_suppressed
+
+WHICH_OFFERING = {
+    "nl": "Over welke hulp gaat je vraag? Noem de naam, of kies hieronder.",
+    "en": "Which help is your question about? Say the name, or choose below.",
+}
+WHICH_OFFERING_BUTTONS = {
+    "nl": [{"title": "Welke hulp is er?", "payload": "/ask_capabilities"},
+           {"title": "Praten met iemand", "payload": "/request_human"}],
+    "en": [{"title": "What help is there?", "payload": "/ask_capabilities"},
+           {"title": "Talk to someone", "payload": "/request_human"}],
+}
 
 
 class ActionShowOffering(Action):
@@ -21,7 +33,7 @@ class ActionShowOffering(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        card = card_for_intent(intent)
+        card = card_for_intent(intent, lang_of(tracker))
         if card is None:
             dispatcher.utter_message(response="utter_capabilities")
             return []
@@ -54,7 +66,8 @@ class ActionOfferingDetail(Action):
             # "Hoe vraag ik dat aan?" right after the kraamzorg outcome is about that outcome.
             return [FollowupAction("action_explain_term")]
         offering = tracker.get_slot("offering")
-        card = cards().get(offering) if isinstance(offering, str) else None
+        lang = lang_of(tracker)
+        card = cards(lang).get(offering) if isinstance(offering, str) else None
         if card is None and isinstance(offering, str):  # a referral card (content/referrals/)
             from actions.referrals import referral_detail
             from bot.referrals import referrals
@@ -68,14 +81,7 @@ class ActionOfferingDetail(Action):
             utter_loss_instead_of_card(dispatcher)
             return []
         if card is None:
-            dispatcher.utter_message(
-                text="Over welke hulp gaat je vraag? Noem de naam, of kies hieronder.",
-                buttons=[
-                    {"title": "Welke hulp is er?", "payload": "/ask_capabilities"},
-                    {"title": "Praten met iemand", "payload": "/request_human"},
-                ],
-                answer_id="clarify",
-            )
+            dispatcher.utter_message(text=WHICH_OFFERING[lang], buttons=WHICH_OFFERING_BUTTONS[lang], answer_id="clarify")
             return [SlotSet("offering", None)]
         aspect = "for_whom" if intent == "offering_for_whom" else "how"
         messages, buttons = render_detail(card, aspect)

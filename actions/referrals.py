@@ -13,6 +13,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.content import cards, render_detail
+from bot.languages.conversation import lang_of
+from bot.loop.render import CALLBACK_BUTTON, MESSAGE_BUTTON
+from bot.loop.texts import text as loop_text
 from bot.referrals import (
     HUMAN_BUTTON,
     OTHER_QUESTION_BUTTON,
@@ -45,6 +48,7 @@ def utter_referral(dispatcher: CollectingDispatcher, tracker: Tracker, ref: Refe
     if card_suppressed(ref.id, tracker.slots):
         utter_loss_instead_of_card(dispatcher)
         return []
+    ref = referrals(lang_of(tracker)).get(ref.id, ref)
     text, buttons = render_referral(ref)
     dispatcher.utter_message(text=text, buttons=buttons, answer_id=ref.answer_id)
     return [SlotSet("offering", ref.id)]
@@ -69,6 +73,7 @@ def referral_detail(dispatcher: CollectingDispatcher, tracker: Tracker, ref: Ref
     if card_suppressed(ref.id, tracker.slots):
         utter_loss_instead_of_card(dispatcher)
         return []
+    ref = referrals(lang_of(tracker)).get(ref.id, ref)
     text, buttons = render_referral_detail(ref, aspect)
     dispatcher.utter_message(text=text, buttons=buttons, answer_id=ref.answer_id)
     return []
@@ -87,8 +92,10 @@ class ActionHuman(Action):
             buttons = [CJG_BUTTON, OTHER_QUESTION_BUTTON]
         else:
             lines = [texts.render(key) for key in ("pregnant", "after_birth", "money_housing")]
-            text = texts.render("intro") + "\n\n" + "\n".join(lines) + "\n\n" + texts.render("danger")
-            buttons = [REGISTER_BUTTON, CJG_BUTTON, OTHER_QUESTION_BUTTON]
+            text = (texts.render("intro") + "\n\n" + "\n".join(lines) + "\n\n" + loop_text("human_offer")
+                    + "\n\n" + texts.render("danger"))
+            # The aanmeldpunt's callback offer (issue 13, actions/loop.py) as follow-up buttons.
+            buttons = [CALLBACK_BUTTON, MESSAGE_BUTTON, REGISTER_BUTTON, CJG_BUTTON, OTHER_QUESTION_BUTTON]
         dispatcher.utter_message(text=f"{text}\n\n{texts.source_line}", buttons=buttons, answer_id="human")
         return []
 
@@ -124,8 +131,10 @@ class ActionExplainTerm(Action):
         if card_id in referrals():
             return referral_detail(dispatcher, tracker, referrals()[card_id], "how")
         if card_id in cards() and not card_suppressed(card_id, tracker.slots):
-            text, buttons = render_detail(cards()[card_id], "how")
-            dispatcher.utter_message(text=text, buttons=buttons)
+            messages, buttons = render_detail(cards()[card_id], "how")  # a list of messages since the content rework
+            for text in messages[:-1]:
+                dispatcher.utter_message(text=text, answer_id=f"offering:{card_id}")
+            dispatcher.utter_message(text=messages[-1], buttons=buttons, answer_id=f"offering:{card_id}")
             return []
         return self._ask_which(dispatcher, context)
 
@@ -146,5 +155,5 @@ class ActionExplainTerm(Action):
         else:
             text = ("Welk woord of welke stap bedoel je? Typ het woord, bijvoorbeeld 'bijzondere bijstand' "
                     "of 'Vraagwijzer'. Of stel je vraag anders.")
-        dispatcher.utter_message(text=text, buttons=[*buttons, HUMAN_BUTTON])
+        dispatcher.utter_message(text=text, buttons=[*buttons, HUMAN_BUTTON], answer_id="clarify")
         return []

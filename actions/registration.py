@@ -52,7 +52,7 @@ HUMAN_BUTTON = {"title": "Praten met iemand", "payload": "/request_human"}
 _CORRECTION_RESETS = {
     f.POSTCODE: (f.POSTCODE, f.GEBIED),
     f.DUE: (f.DUE, f.WEEKS),
-    f.HELP: (f.HELP, f.HELP_PICKED),
+    f.HELP: (f.HELP, f.HELP_PICKED, f.HELP_TEXT),
 }
 
 
@@ -213,20 +213,23 @@ class ValidateRegistrationForm(FormValidationAction):
         if not _answered(tracker, "reg_help", value):
             return {}
         picked = [c for c in tracker.get_slot(f.HELP_PICKED) or [] if c in help_areas.BY_CODE]
+        # Her own words go to the aanmeldpunt as she typed them, also when no area was recognised.
+        words = help_areas.add_own_words(tracker.get_slot(f.HELP_TEXT), _text(tracker))
+        kept = {f.HELP_TEXT: words} if words != tracker.get_slot(f.HELP_TEXT) else {}
         answer = help_areas.parse_help(_text(tracker))
         if answer is None:
             dispatcher.utter_message(text="Dat begreep ik niet. Kies een onderwerp uit de lijst, of typ het in je eigen woorden.")
-            return {f.HELP: None}
+            return {f.HELP: None, **kept}
         if answer.unknown and not answer.areas:
             chosen = picked or [help_areas.UNKNOWN]
-            return {f.HELP: chosen, f.HELP_PICKED: chosen}
+            return {f.HELP: chosen, f.HELP_PICKED: chosen, **kept}
         picked += [c for c in answer.areas if c not in picked]
         if answer.done or len(picked) == len(help_areas.HELP_AREAS):
             if not picked:
                 dispatcher.utter_message(text="Kies minstens één onderwerp. Weet je het nog niet? Kies dan 'Weet ik nog niet'.")
-                return {f.HELP: None}
-            return {f.HELP: picked, f.HELP_PICKED: picked}
-        return {f.HELP: None, f.HELP_PICKED: picked}
+                return {f.HELP: None, **kept}
+            return {f.HELP: picked, f.HELP_PICKED: picked, **kept}
+        return {f.HELP: None, f.HELP_PICKED: picked, **kept}
 
     def validate_reg_reachable(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                domain: DomainDict) -> dict[str, Any]:

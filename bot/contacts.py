@@ -32,12 +32,13 @@ from bot.content import (
     _check_sources,
     _figures_in,
     _normalise_figure,
+    localized,
 )
 
 CONTACTS_FILE = CONTENT_DIR / "contacts.yml"
 
 REQUIRED = ("id", "name", "sources", "checked")
-OPTIONAL = ("short", "phone", "url", "route", "reachable", "note", "figures")
+OPTIONAL = ("short", "phone", "url", "route", "reachable", "note", "figures", "en")
 TEXT_FIELDS = ("name", "short", "route", "reachable", "note")
 MAX_NOTE_CHARS = 200
 _ID_RE = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)*$")
@@ -58,6 +59,7 @@ class Contact:
     reachable: str = ""
     note: str = ""
     figures: tuple[tuple[str, str], ...] = ()
+    lang: str = "nl"  # "en": the texts come from the contact's ``en:`` block
 
     @property
     def label(self) -> str:
@@ -75,10 +77,14 @@ class Contact:
         return f"Bron: {refs} (gecontroleerd op {self.checked:%d-%m-%Y})."
 
 
-def validate_contact(data: Any, origin: str = "<contact>") -> Contact:
-    """Check one contact's raw YAML data and return it as a :class:`Contact`."""
+def validate_contact(data: Any, origin: str = "<contact>", lang: str = "nl") -> Contact:
+    """Check one contact's raw YAML data and return it as a :class:`Contact` in ``lang``
+    (English: the ``en:`` block laid over the Dutch texts, checked by the same rules)."""
     if not isinstance(data, dict):
         raise ContentError(f"{origin}: a contact must be a mapping of fields")
+    if set(data.get("en") or {}) - set(TEXT_FIELDS):
+        raise ContentError(f"{origin}: 'en' may only translate {', '.join(TEXT_FIELDS)}")
+    data = localized(data, lang)
     problems: list[str] = []
     for key in REQUIRED:
         value = data.get(key)
@@ -139,10 +145,11 @@ def validate_contact(data: Any, origin: str = "<contact>") -> Contact:
         reachable=text["reachable"],
         note=re.sub(r"\s+", " ", text["note"]),
         figures=tuple(figures),
+        lang=lang,
     )
 
 
-def load_contacts(path: Path = CONTACTS_FILE) -> dict[str, Contact]:
+def load_contacts(path: Path = CONTACTS_FILE, lang: str = "nl") -> dict[str, Contact]:
     """Load and validate the registry; raise :class:`ContentError` listing every problem."""
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -154,7 +161,7 @@ def load_contacts(path: Path = CONTACTS_FILE) -> dict[str, Contact]:
     errors: list[str] = []
     for i, item in enumerate(raw["contacts"], 1):
         try:
-            contact = validate_contact(item, f"{path.name} entry {i}")
+            contact = validate_contact(item, f"{path.name} entry {i}", lang)
         except ContentError as exc:
             errors.append(str(exc))
             continue
@@ -166,38 +173,42 @@ def load_contacts(path: Path = CONTACTS_FILE) -> dict[str, Contact]:
     return contacts
 
 
-@lru_cache(maxsize=1)
-def contacts() -> dict[str, Contact]:
-    """The shipped registry, loaded once per process."""
-    return load_contacts()
+@lru_cache(maxsize=2)
+def contacts(lang: str = "nl") -> dict[str, Contact]:
+    """The shipped registry in ``lang`` ("nl" or "en"), loaded once per process."""
+    return load_contacts(lang="en" if lang == "en" else "nl")
 
 
-def contact(contact_id: str) -> Contact:
+def contact(contact_id: str, lang: str = "nl") -> Contact:
     """One shipped contact; a missing id is a programming error (KeyError names it)."""
     try:
-        return contacts()[contact_id]
+        return contacts(lang)[contact_id]
     except KeyError:
         raise KeyError(f"no contact '{contact_id}' in content/contacts.yml") from None
 
 
 # ---------------------------------------------------------------- rendering
+_CALL = {"nl": "bel", "en": "call"}
+_SEE = {"nl": "kijk op", "en": "see"}
+
+
 def how_to_reach(c: Contact) -> str:
     """The way to reach them, in one short phrase: 'bel 14 010 of kijk op rotterdam.nl'."""
     parts = []
     if c.phone:
-        parts.append(f"bel {c.phone}")
+        parts.append(f"{_CALL.get(c.lang, 'bel')} {c.phone}")
     if c.url and not c.phone:
-        parts.append(f"kijk op {c.host}")
-    return " of ".join(parts)
+        parts.append(f"{_SEE.get(c.lang, 'kijk op')} {c.host}")
+    return (" or " if c.lang == "en" else " of ").join(parts)
 
 
-def contact_line(contact_id: str, with_note: bool = False) -> str:
+def contact_line(contact_id: str, with_note: bool = False, lang: str = "nl") -> str:
     """One line for an answer: '*Aanmeldpunt Moeders van Rotterdam*: bel 010 267 26 53.'
 
     A contact without a phone number gets its route in words; ``with_note`` adds what
     they do.
     """
-    c = contact(contact_id)
+    c = contact(contact_id, lang)
     if c.phone or not c.route:
         line = f"*{c.name}*: {how_to_reach(c)}."
         if c.reachable:
@@ -228,7 +239,7 @@ def mentioned_contacts(text: str) -> list[str]:
     return [cid for cid, pattern in _MENTIONS if pattern.search(text or "")]
 
 
-def routes_for(text: str, exclude: tuple[str, ...] = ()) -> list[str]:
+def routes_for(text: str, exclude: tuple[str, ...] = (), lang: str = "nl") -> list[str]:
     """Contact lines for the organisations ``text`` names whose route it does not give yet.
 
     A text that already shows the phone number (or website) of a named organisation
@@ -238,16 +249,16 @@ def routes_for(text: str, exclude: tuple[str, ...] = ()) -> list[str]:
     for cid in mentioned_contacts(text):
         if cid in exclude:
             continue
-        c = contact(cid)
+        c = contact(cid, lang)
         shown = (c.phone and c.phone in text) or (c.url and c.host in text)
         if not shown:
-            lines.append(contact_line(cid))
+            lines.append(contact_line(cid, lang=lang))
     return lines
 
 
-def with_routes(text: str, exclude: tuple[str, ...] = ()) -> str:
+def with_routes(text: str, exclude: tuple[str, ...] = (), lang: str = "nl") -> str:
     """``text`` plus a 'Zo bereik je ze' block for every organisation it names without a route."""
-    lines = routes_for(text, exclude)
+    lines = routes_for(text, exclude, lang)
     if not lines:
         return text
     return text + "\n\n" + "\n".join(f"• {line}" for line in lines)

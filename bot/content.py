@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from bot.languages.localize import localized
 from bot.readability import split_message, words
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
@@ -89,6 +90,8 @@ class Card:
     label: str = ""
     # Optional button to a conversation feature: (title, intent), e.g. the kraamzorg check.
     next_step: tuple[str, str] | None = None
+    # The language of the texts: "nl", or "en" for the card read through its ``en:`` block.
+    lang: str = "nl"
 
     @property
     def source_line(self) -> str:
@@ -99,7 +102,7 @@ class Card:
     @property
     def source_tag(self) -> str:
         """The short source line parents see: who published it and when it was checked."""
-        return source_tag(self.sources, self.checked)
+        return source_tag(self.sources, self.checked, self.lang)
 
     @property
     def button_title(self) -> str:
@@ -115,10 +118,10 @@ def publisher(source: Source) -> str:
     return SEED_PUBLISHERS.get((source.seed or "")[:3], DEFAULT_SEED_PUBLISHER)
 
 
-def source_tag(sources: tuple[Source, ...] | list[Source], checked: dt.date) -> str:
+def source_tag(sources: tuple[Source, ...] | list[Source], checked: dt.date, lang: str = "nl") -> str:
     """'Bron: gemeente Rotterdam, rijksvaccinatieprogramma.nl (23-11-2026)': never a file name."""
     names = list(dict.fromkeys(publisher(s) for s in sources))
-    return f"Bron: {', '.join(names)} ({checked:%d-%m-%Y})"
+    return f"{ui('source', lang)}: {', '.join(names)} ({checked:%d-%m-%Y})"
 
 
 def _figures_in(text: str) -> list[str]:
@@ -222,10 +225,21 @@ def _check_next_step(raw: Any, problems: list[str]) -> tuple[str, str] | None:
     return title, intent
 
 
-def validate_card(data: Any, origin: str = "<card>") -> Card:
-    """Check one card's raw YAML data and return it as a :class:`Card`."""
+def validate_card(data: Any, origin: str = "<card>", lang: str = "nl") -> Card:
+    """Check one card's raw YAML data and return it as a :class:`Card` in ``lang``.
+
+    The card's ``en:`` block (the English of its text fields) is laid over the Dutch fields for
+    ``lang="en"`` and checked by the same rules (bot/languages/localize.py).
+    """
     if not isinstance(data, dict):
         raise ContentError(f"{origin}: a card must be a mapping of fields")
+    if "en" in data and not isinstance(data["en"], dict):
+        raise ContentError(f"{origin}: 'en' must be a mapping of the translated fields")
+    unknown_en = sorted(set(map(str, data.get("en") or {})) - set(PARENT_FACING_FIELDS) - {"next_step"})
+    if unknown_en:
+        raise ContentError(f"{origin}: unknown field(s) in 'en': {', '.join(unknown_en)} (translate only texts)")
+    data = localized(data, lang)
+    origin = origin if lang == "nl" else f"{origin} ({lang})"
     problems: list[str] = []
     for key in REQUIRED_FIELDS:
         if _is_blank(data.get(key)):
@@ -296,6 +310,7 @@ def validate_card(data: Any, origin: str = "<card>") -> Card:
         related=related,
         label=(label or "").strip(),
         next_step=next_step,
+        lang=lang,
     )
     summary_words = len(words(_summary_text(card)))
     if summary_words > MAX_MESSAGE_WORDS:
@@ -309,13 +324,13 @@ def validate_card(data: Any, origin: str = "<card>") -> Card:
     return card
 
 
-def load_cards(directory: Path = OFFERINGS_DIR) -> dict[str, Card]:
-    """Load and validate every card; raise :class:`ContentError` listing all problems."""
+def load_cards(directory: Path = OFFERINGS_DIR, lang: str = "nl") -> dict[str, Card]:
+    """Load and validate every card in ``lang``; raise :class:`ContentError` listing all problems."""
     cards: dict[str, Card] = {}
     errors: list[str] = []
     for path in sorted(directory.glob("*.yml")):
         try:
-            card = validate_card(yaml.safe_load(path.read_text(encoding="utf-8")), path.name)
+            card = validate_card(yaml.safe_load(path.read_text(encoding="utf-8")), path.name, lang)
         except (ContentError, yaml.YAMLError) as exc:
             errors.append(str(exc))
             continue
@@ -336,14 +351,14 @@ def load_cards(directory: Path = OFFERINGS_DIR) -> dict[str, Card]:
     return cards
 
 
-@lru_cache(maxsize=1)
-def cards() -> dict[str, Card]:
-    """The shipped cards, loaded once per process."""
-    return load_cards()
+@lru_cache(maxsize=2)
+def cards(lang: str = "nl") -> dict[str, Card]:
+    """The shipped cards in ``lang`` ("nl" or "en"), loaded once per process."""
+    return load_cards(lang="en" if lang == "en" else "nl")
 
 
-def card_for_intent(intent: str | None) -> Card | None:
-    return next((c for c in cards().values() if c.intent == intent), None)
+def card_for_intent(intent: str | None, lang: str = "nl") -> Card | None:
+    return next((c for c in cards(lang).values() if c.intent == intent), None)
 
 
 # ---------------------------------------------------------------- rendering
@@ -354,6 +369,28 @@ OTHER_QUESTION_BUTTON: Button = {"title": "Andere vraag", "payload": "/ask_capab
 # Button titles (WhatsApp allows 20 characters in a reply button).
 HOW_TITLE = "Hoe vraag ik het aan"
 FOR_WHOM_TITLE = "Is dit voor mij?"
+# The fixed words around a card's texts, per language (issue 11).
+UI: dict[str, dict[str, str]] = {
+    "nl": {"source": "Bron", "for_whom": "{name}: voor wie?", "costs": "Kosten",
+           "how": "{name}: zo vraag je het aan", "contact": "Contact", "how_title": HOW_TITLE,
+           "for_whom_title": FOR_WHOM_TITLE, "human": HUMAN_BUTTON["title"], "other": OTHER_QUESTION_BUTTON["title"]},
+    "en": {"source": "Source", "for_whom": "{name}: who is it for?", "costs": "Costs",
+           "how": "{name}: how to get it", "contact": "Contact", "how_title": "How do I get it?",
+           "for_whom_title": "Is this for me?", "human": "Talk to someone", "other": "Other question"},
+}
+
+
+def ui(key: str, lang: str = "nl") -> str:
+    """A fixed word of the card layout in ``lang`` (Dutch when unknown)."""
+    return UI.get(lang, UI["nl"])[key]
+
+
+def human_button(lang: str = "nl") -> Button:
+    return {"title": ui("human", lang), "payload": HUMAN_BUTTON["payload"]}
+
+
+def other_question_button(lang: str = "nl") -> Button:
+    return {"title": ui("other", lang), "payload": OTHER_QUESTION_BUTTON["payload"]}
 
 
 def _payload(intent: str, card: Card) -> str:
@@ -361,11 +398,11 @@ def _payload(intent: str, card: Card) -> str:
 
 
 def _how_button(card: Card) -> Button:
-    return {"title": HOW_TITLE, "payload": _payload("offering_how", card)}
+    return {"title": ui("how_title", card.lang), "payload": _payload("offering_how", card)}
 
 
 def _for_whom_button(card: Card) -> Button:
-    return {"title": FOR_WHOM_TITLE, "payload": _payload("offering_for_whom", card)}
+    return {"title": ui("for_whom_title", card.lang), "payload": _payload("offering_for_whom", card)}
 
 
 def _summary_text(card: Card) -> str:
@@ -373,9 +410,10 @@ def _summary_text(card: Card) -> str:
 
 
 def _detail_body(card: Card, aspect: str) -> str:
+    lang = card.lang
     if aspect == "for_whom":
-        return f"*{card.name}: voor wie?*\n{card.for_whom}\n\nKosten: {card.costs}"
-    return f"*{card.name}: zo vraag je het aan*\n{card.how_to_get}\n\nContact: {card.contact}"
+        return f"*{ui('for_whom', lang).format(name=card.name)}*\n{card.for_whom}\n\n{ui('costs', lang)}: {card.costs}"
+    return f"*{ui('how', lang).format(name=card.name)}*\n{card.how_to_get}\n\n{ui('contact', lang)}: {card.contact}"
 
 
 def detail_messages(card: Card, aspect: str) -> list[str]:
@@ -401,7 +439,7 @@ def _follow_up_buttons(card: Card, catalogue: Mapping[str, Card] | None) -> list
         title, intent = card.next_step
         buttons.append({"title": title, "payload": f"/{intent}"})
     for rel_id in card.related:
-        rel = (cards() if catalogue is None else catalogue).get(rel_id)
+        rel = (cards(card.lang) if catalogue is None else catalogue).get(rel_id)
         if rel is not None:
             buttons.append({"title": rel.button_title, "payload": f"/{rel.intent}"})
     return buttons
@@ -413,7 +451,7 @@ def render_summary(card: Card, catalogue: Mapping[str, Card] | None = None) -> t
     ``catalogue`` is the set of cards to resolve ``related`` in (default: the shipped cards).
     """
     buttons = [_how_button(card), _for_whom_button(card)]
-    buttons += (_follow_up_buttons(card, catalogue) or [HUMAN_BUTTON])[:1]
+    buttons += (_follow_up_buttons(card, catalogue) or [human_button(card.lang)])[:1]
     return _summary_text(card), buttons[:MAX_BUTTONS]
 
 
@@ -430,7 +468,7 @@ def render_detail(
     if len(extra) >= 2:
         buttons = [other, *extra[:2]]
     elif extra:
-        buttons = [other, extra[0], HUMAN_BUTTON]
+        buttons = [other, extra[0], human_button(card.lang)]
     else:
-        buttons = [other, OTHER_QUESTION_BUTTON, HUMAN_BUTTON]
+        buttons = [other, other_question_button(card.lang), human_button(card.lang)]
     return detail_messages(card, aspect), buttons[:MAX_BUTTONS]

@@ -21,6 +21,8 @@ from typing import Any
 import yaml
 
 from bot.content import CONTENT_DIR, MAX_BUTTON_TITLE, MAX_BUTTONS, MAX_MESSAGE_TEXT, Card, card_for_intent
+from bot.languages.localize import localized
+from bot.referrals import referral_for_intent
 
 TEXTS_FILE = CONTENT_DIR / "conversation" / "texts.yml"
 HUMAN_INTENT = "request_human"
@@ -78,9 +80,18 @@ def _all_texts(data: Mapping[str, Any]) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=1)
-def texts(path: Path = TEXTS_FILE) -> dict[str, Any]:
-    return validate_texts(yaml.safe_load(path.read_text(encoding="utf-8")))
+@lru_cache(maxsize=4)
+def texts(path: Path = TEXTS_FILE, lang: str = "nl") -> dict[str, Any]:
+    """The texts in ``lang`` (the file's ``en:`` block for English), validated."""
+    return validate_texts(localized(yaml.safe_load(path.read_text(encoding="utf-8")), lang))
+
+
+def _texts(lang: str) -> dict[str, Any]:
+    return texts(TEXTS_FILE, "en" if lang == "en" else "nl")
+
+
+COUNT_WORDS = {"nl": {2: "twee", 3: "drie"}, "en": {2: "two", 3: "three"}}
+CHECKED_ON = {"nl": "gecontroleerd op", "en": "checked on"}
 
 
 # ---------------------------------------------------------------- clarify
@@ -110,22 +121,24 @@ def close_topics(ranking: Sequence[Mapping[str, Any]], label: Callable[[str], st
     return buttons
 
 
-def human_button() -> Button:
-    return {"title": str(texts()["needs"][HUMAN_INTENT]["title"]), "payload": f"/{HUMAN_INTENT}"}
+def human_button(lang: str = "nl") -> Button:
+    return {"title": str(_texts(lang)["needs"][HUMAN_INTENT]["title"]), "payload": f"/{HUMAN_INTENT}"}
 
 
-def clarify_message(ranking: Sequence[Mapping[str, Any]], label: Callable[[str], str | None]) -> tuple[str, list[Button]]:
+def clarify_message(ranking: Sequence[Mapping[str, Any]], label: Callable[[str], str | None],
+                    lang: str = "nl") -> tuple[str, list[Button]]:
     """The clarifying question: close topics (if any) plus the human route, in one message."""
-    t = texts()["clarify"]
+    t = _texts(lang)["clarify"]
     topics = close_topics(ranking, label)
     question = t["topics"] if topics else t["rephrase"]
-    return f"{question}\n\n{t['human']}", [*topics, human_button()][:MAX_BUTTONS]
+    return f"{question}\n\n{t['human']}", [*topics, human_button(lang)][:MAX_BUTTONS]
 
 
-def bare_number_message(label: Callable[[str], str | None]) -> tuple[str, list[Button]]:
-    find_group = label("find_group") or "Groepen in de buurt"
-    return (f"{' '.join(str(texts()['bare_number']['question']).split())}\n\n{texts()['clarify']['human']}",
-            [{"title": find_group, "payload": "/find_group"}, human_button()])
+def bare_number_message(label: Callable[[str], str | None], lang: str = "nl") -> tuple[str, list[Button]]:
+    t = _texts(lang)
+    find_group = label("find_group") or str(t["needs"]["find_group"]["title"])
+    return (f"{' '.join(str(t['bare_number']['question']).split())}\n\n{t['clarify']['human']}",
+            [{"title": find_group, "payload": "/find_group"}, human_button(lang)])
 
 
 # ---------------------------------------------------------------- several needs
@@ -151,24 +164,20 @@ def _card_line(card: Card) -> str:
     return " ".join(out)
 
 
-def _referral_need(intent: str) -> Need | None:
-    try:
-        from bot.referrals import referral_for_intent
-    except ImportError:  # the referral library (issue 12, content side) is not in this checkout
-        return None
-    ref = referral_for_intent(intent)
+def _referral_need(intent: str, lang: str = "nl") -> Need | None:
+    ref = referral_for_intent(intent, lang)
     return Need(intent, ref.card.button_title, _card_line(ref.card), ref.answer_id, ref.card) if ref else None
 
 
-def need_for(intent: str) -> Need | None:
+def need_for(intent: str, lang: str = "nl") -> Need | None:
     """How to mention one need in the several-needs answer (None: the bot has no answer for it)."""
-    card = card_for_intent(intent)
+    card = card_for_intent(intent, lang)
     if card is not None:
         return Need(intent, card.button_title, _card_line(card), f"offering:{card.id}", card)
-    referral = _referral_need(intent)
+    referral = _referral_need(intent, lang)
     if referral is not None:
         return referral
-    feature = (texts().get("needs") or {}).get(intent)
+    feature = (_texts(lang).get("needs") or {}).get(intent)
     if feature:
         answer_id = {"feel_lonely": "lonely", "request_registration": "registration",
                      "request_human": "human"}.get(intent, intent)
@@ -176,7 +185,8 @@ def need_for(intent: str) -> Need | None:
     return None
 
 
-def several_needs_answer(intents: Sequence[str], after_other_answer: bool = False) -> tuple[str, list[Button], str] | None:
+def several_needs_answer(intents: Sequence[str], after_other_answer: bool = False,
+                         lang: str = "nl") -> tuple[str, list[Button], str] | None:
     """(text, buttons, answer id) for up to three needs, or None when none can be answered.
 
     ``after_other_answer``: the bot already answered part of the message (a conversation such
@@ -184,13 +194,13 @@ def several_needs_answer(intents: Sequence[str], after_other_answer: bool = Fals
     """
     needs: list[Need] = []
     for intent in intents:
-        need = need_for(intent)
+        need = need_for(intent, lang)
         if need is not None and all(n.answer_id != need.answer_id for n in needs):
             needs.append(need)
     needs = needs[:MAX_BUTTONS]
     if not needs:
         return None
-    t = texts()["several_needs"]
+    t = _texts(lang)["several_needs"]
     if after_other_answer:
         lines = [t["also"], *(f"• *{n.title}*: {n.line}" for n in needs)]
         answer_id = "multi:" + "+".join(n.answer_id for n in needs) if len(needs) > 1 else needs[0].answer_id
@@ -198,7 +208,7 @@ def several_needs_answer(intents: Sequence[str], after_other_answer: bool = Fals
         lines = [t["one"], f"*{needs[0].title}*: {needs[0].line}"]
         answer_id = needs[0].answer_id
     else:
-        count = {2: "twee", 3: "drie"}[len(needs)]
+        count = COUNT_WORDS.get(lang, COUNT_WORDS["nl"])[len(needs)]
         lines = [str(t["intro"]).format(n=count)]
         lines += [f"{i}. *{n.title}*: {n.line}" for i, n in enumerate(needs, 1)]
         answer_id = "multi:" + "+".join(n.answer_id for n in needs)
@@ -207,7 +217,7 @@ def several_needs_answer(intents: Sequence[str], after_other_answer: bool = Fals
     if cards:
         refs = "; ".join(dict.fromkeys(s.ref for c in cards for s in c.sources))
         oldest = min(c.checked for c in cards)
-        text += f"\n\n{t['sources']}: {refs} (gecontroleerd op {oldest:%d-%m-%Y})."
+        text += f"\n\n{t['sources']}: {refs} ({CHECKED_ON.get(lang, CHECKED_ON['nl'])} {oldest:%d-%m-%Y})."
     buttons = [{"title": n.title, "payload": f"/{n.intent}"} for n in needs]
     if len(text) > MAX_MESSAGE_TEXT:  # keep within WhatsApp's limit: drop the source line first
         text = "\n".join(lines) + f"\n\n{t['outro']}"

@@ -55,14 +55,16 @@ class Referral:
         return _SPECIAL_ANSWER_IDS.get(self.id, f"referral:{self.id}")
 
 
-def validate_referral(data: Any, origin: str = "<referral>", registry: Mapping[str, Contact] | None = None) -> Referral:
-    """An offering card plus a non-empty ``contacts`` list of registry ids."""
+def validate_referral(
+    data: Any, origin: str = "<referral>", registry: Mapping[str, Contact] | None = None, lang: str = "nl"
+) -> Referral:
+    """An offering card plus a non-empty ``contacts`` list of registry ids (in ``lang``)."""
     if not isinstance(data, dict):
         raise ContentError(f"{origin}: a card must be a mapping of fields")
     base = {k: v for k, v in data.items() if k != "contacts"}
     problems: list[str] = []
     try:
-        card = validate_card(base, origin)
+        card = validate_card(base, origin, lang)
     except ContentError as exc:
         problems.append(str(exc).removeprefix(f"{origin}: "))
         card = None
@@ -91,6 +93,7 @@ def load_referrals(
     directory: Path = REFERRALS_DIR,
     registry: Mapping[str, Contact] | None = None,
     offerings: Mapping[str, Card] | None = None,
+    lang: str = "nl",
 ) -> dict[str, Referral]:
     """Load every card; raise :class:`ContentError` listing all problems.
 
@@ -101,7 +104,7 @@ def load_referrals(
     errors: list[str] = []
     for path in sorted(directory.glob("*.yml")):
         try:
-            ref = validate_referral(yaml.safe_load(path.read_text(encoding="utf-8")), path.name, registry)
+            ref = validate_referral(yaml.safe_load(path.read_text(encoding="utf-8")), path.name, registry, lang)
         except (ContentError, yaml.YAMLError) as exc:
             errors.append(str(exc))
             continue
@@ -126,19 +129,39 @@ def load_referrals(
     return found
 
 
-@lru_cache(maxsize=1)
-def referrals() -> dict[str, Referral]:
-    """The shipped referral cards, loaded once per process."""
-    return load_referrals()
+@lru_cache(maxsize=2)
+def referrals(lang: str = "nl") -> dict[str, Referral]:
+    """The shipped referral cards in ``lang`` ("nl" or "en"), loaded once per process."""
+    return load_referrals(lang="en" if lang == "en" else "nl")
 
 
-def referral_for_intent(intent: str | None) -> Referral | None:
-    return next((r for r in referrals().values() if r.intent == intent), None)
+def referral_for_intent(intent: str | None, lang: str = "nl") -> Referral | None:
+    return next((r for r in referrals(lang).values() if r.intent == intent), None)
+
+
+# The fixed words around a referral card, per language (issue 11).
+_UI = {
+    "nl": {"who": "Wie helpt je?", "how": "{name}: hoe regel je het?", "for_whom": "{name}: voor wie?",
+           "costs": "Kosten", "how_title": "Hoe regel ik dit?", "for_whom_title": "Voor wie is dit?"},
+    "en": {"who": "Who can help you?", "how": "{name}: how do you arrange it?", "for_whom": "{name}: who is it for?",
+           "costs": "Costs", "how_title": "How do I arrange it?", "for_whom_title": "Who is it for?"},
+}
+
+
+def _ui(key: str, ref: Referral) -> str:
+    return _UI.get(ref.card.lang, _UI["nl"])[key]
+
+
+def _buttons(ref: Referral) -> tuple[Button, Button]:
+    """(other question, human) in the card's language."""
+    from bot.content import human_button, other_question_button
+
+    return other_question_button(ref.card.lang), human_button(ref.card.lang)
 
 
 # ---------------------------------------------------------------- rendering
 def _contact_block(ref: Referral) -> str:
-    return "\n".join(f"• {contact_line(cid)}" for cid in ref.contacts)
+    return "\n".join(f"• {contact_line(cid, lang=ref.card.lang)}" for cid in ref.contacts)
 
 
 def _payload(intent: str, ref: Referral) -> str:
@@ -146,11 +169,11 @@ def _payload(intent: str, ref: Referral) -> str:
 
 
 def _how_button(ref: Referral) -> Button:
-    return {"title": "Hoe regel ik dit?", "payload": _payload("offering_how", ref)}
+    return {"title": _ui("how_title", ref), "payload": _payload("offering_how", ref)}
 
 
 def _for_whom_button(ref: Referral) -> Button:
-    return {"title": "Voor wie is dit?", "payload": _payload("offering_for_whom", ref)}
+    return {"title": _ui("for_whom_title", ref), "payload": _payload("offering_for_whom", ref)}
 
 
 def _way_forward(ref: Referral, catalogue: Mapping[str, Referral] | None) -> list[Button]:
@@ -158,7 +181,7 @@ def _way_forward(ref: Referral, catalogue: Mapping[str, Referral] | None) -> lis
     if ref.card.next_step:
         title, intent = ref.card.next_step
         return [{"title": title, "payload": f"/{intent}"}]
-    pool = referrals() if catalogue is None else catalogue
+    pool = referrals(ref.card.lang) if catalogue is None else catalogue
     for rel_id in ref.card.related:
         rel = pool.get(rel_id)
         if rel is not None:
@@ -169,8 +192,9 @@ def _way_forward(ref: Referral, catalogue: Mapping[str, Referral] | None) -> lis
 def render_referral(ref: Referral, catalogue: Mapping[str, Referral] | None = None) -> tuple[str, list[Button]]:
     """What to know, who answers it, how to reach them; buttons: how / next or related / human."""
     c = ref.card
-    text = f"*{c.name}*\n{c.summary}\n\n*Wie helpt je?* {c.contact}\n{_contact_block(ref)}\n\n{c.source_line}"
-    buttons = [_how_button(ref), *(_way_forward(ref, catalogue) or [OTHER_QUESTION_BUTTON]), HUMAN_BUTTON]
+    other, human = _buttons(ref)
+    text = f"*{c.name}*\n{c.summary}\n\n*{_ui('who', ref)}* {c.contact}\n{_contact_block(ref)}\n\n{_source(c)}"
+    buttons = [_how_button(ref), *(_way_forward(ref, catalogue) or [other]), human]
     return text, buttons[:MAX_BUTTONS]
 
 
@@ -179,12 +203,23 @@ def render_referral_detail(
 ) -> tuple[str, list[Button]]:
     """Follow-up on a referral card: ``aspect`` 'how' (with the contact routes) or 'for_whom'."""
     c = ref.card
+    another, human = _buttons(ref)
     if aspect == "for_whom":
-        text = f"*{c.name}: voor wie?*\n{c.for_whom}\n\nKosten: {c.costs}\n\n{c.source_line}"
+        title = _ui("for_whom", ref).format(name=c.name)
+        text = f"*{title}*\n{c.for_whom}\n\n{_ui('costs', ref)}: {c.costs}\n\n{_source(c)}"
         other = _how_button(ref)
     else:
-        text = f"*{c.name}: hoe regel je het?*\n{c.how_to_get}\n\n*Wie helpt je?*\n{_contact_block(ref)}\n\n{c.source_line}"
+        title = _ui("how", ref).format(name=c.name)
+        text = f"*{title}*\n{c.how_to_get}\n\n*{_ui('who', ref)}*\n{_contact_block(ref)}\n\n{_source(c)}"
         other = _for_whom_button(ref)
-    buttons = [other, *(_way_forward(ref, catalogue) or [OTHER_QUESTION_BUTTON]), HUMAN_BUTTON]
+    buttons = [other, *(_way_forward(ref, catalogue) or [another]), human]
     assert all(len(b["title"]) <= MAX_BUTTON_TITLE for b in buttons)
     return text, buttons[:MAX_BUTTONS]
+
+
+def _source(card: Card) -> str:
+    """The card's source line; in English 'Source: ... (checked on ...)'."""
+    if card.lang != "en":
+        return card.source_line
+    refs = "; ".join(src.ref for src in card.sources)
+    return f"Source: {refs} (checked on {card.checked:%d-%m-%Y})."

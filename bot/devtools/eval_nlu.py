@@ -108,7 +108,9 @@ def load_test_messages(test_dir: Path) -> list[tuple[str, str, str]]:
 @contextlib.contextmanager
 def safety_net_disabled() -> Iterator[None]:
     """Make the SafetyNet component a no-op (to see what the classifier alone predicts)."""
-    with mock.patch("bot.nlu.safety_component.detect", lambda text: None):
+    from bot.safety import Decision
+
+    with mock.patch("bot.nlu.safety_component.decide", lambda text, ranking=None: Decision(None)):
         yield
 
 
@@ -130,7 +132,7 @@ def predict(model: Path, rows: list[tuple[str, str, str]]) -> list[Prediction]:
     from rasa.utils.common import configure_logging_and_warnings
     from rasa.utils.log_utils import configure_structlog
 
-    from bot.safety import INTENT_FOR_CATEGORY, detect
+    from bot.safety import decide
 
     configure_logging_and_warnings(logging.WARNING)
     configure_structlog(logging.WARNING)  # no per-message debug lines
@@ -146,8 +148,10 @@ def predict(model: Path, rows: list[tuple[str, str, str]]) -> list[Prediction]:
         pred = Prediction(text, expected, file)
         pred.views["nlu"] = _top(parse)
         pred.views["top"] = _top_ignoring_fallback(parse)
-        hit = detect(text)  # the SafetyNet component runs last and does exactly this
-        pred.views["deployed"] = (INTENT_FOR_CATEGORY[hit.category], 1.0) if hit else pred.views["nlu"]
+        # the SafetyNet component runs last and does exactly this (bot.nlu.safety_component.apply_decision)
+        ranking = [(str(r["name"]), float(r.get("confidence") or 0.0)) for r in parse.get("intent_ranking") or []]
+        decision = decide(text, ranking)
+        pred.views["deployed"] = (decision.intent, 1.0) if decision.intent else pred.views["nlu"]
         predictions.append(pred)
     if _has_safety_component(agent):
         _check_component_agrees(agent, rows, predictions)

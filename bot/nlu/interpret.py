@@ -33,6 +33,7 @@ OFFERING_NAMES_FILE = ROOT / "data" / "lexicon" / "offerings.yml"
 SEVERAL_NEEDS = "several_needs"
 BARE_NUMBER = "bare_number"
 VAGUE = "vague"
+BABY_LOSS = "baby_loss"
 FALLBACK = "nlu_fallback"
 # Intents that ask how to get something: with one offering named, they ask about that offering.
 HOW_INTENTS = frozenset({"request_registration", "offering_how", "offering_for_whom"})
@@ -44,6 +45,11 @@ _HOW_RE = re.compile(
     r"waar\s+(?:kan|moet)\s+ik\s+(?:me|mij|het|dat|dit|die|heen|naartoe)|wat\s+moet\s+ik\s+doen\s+om|"
     r"hoe\s+(?:krijg|kom)\s+ik)",
 )
+_CLAUSE_BREAK_RE = re.compile(r"[,.;!?]|\s+en\s+")
+_WHAT_IS_RE = re.compile(r"\bwat\s+(?:is|zijn|betekent|houdt)\b|\bwat\s+doet\b|\bwie\s+(?:is|zijn)\b")
+# Names that are also the everyday word for the thing ("kraamzorg"): not a need on their own.
+GENERIC_NAMES = frozenset({"kraamzorg", "borstvoeding", "kinkhoest", "moeders_van_rotterdam"})
+MIN_WORDS_FOR_NAMED_NEEDS = 6
 _FOR_WHOM_RE = re.compile(
     r"\b(?:voor\s+wie|is\b.{0,40}\bvoor\s+mij\b|kom\s+ik\s+in\s+aanmerking|welke\s+leeftijd|hoe\s+oud\s+moet|"
     r"mag\s+ik\s+(?:mee\s*doen|meedoen|daar\s+heen)|heb\s+ik\s+recht\s+op|kan\s+ik\s+(?:daar|dat|het)\s+"
@@ -60,7 +66,7 @@ class Settings:
                               "thank", "goodbye")
     # A part that is one of these decides the whole message (never mixed with other answers).
     exclusive: tuple[str, ...] = ("safety_*",)
-    segment_threshold: float = 0.6
+    segment_threshold: float = 0.5
     message_threshold: float = 0.5
     max_needs: int = 3
     # When both are found, keep only the second (the one that acts on it).
@@ -134,6 +140,32 @@ def _named_positions(text: str, names: Mapping[str, str], known: set[str] | None
     return sorted((pos, card_id) for card_id, pos in found.items())
 
 
+def _clauses(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the clauses of a text: cut at punctuation and at ' en '."""
+    bounds, start = [], 0
+    for match in _CLAUSE_BREAK_RE.finditer(text):
+        bounds.append((start, match.start()))
+        start = match.end()
+    bounds.append((start, len(text)))
+    return [(s, e) for s, e in bounds if re.search(r"\w", text[s:e])]
+
+
+def _asked_about(text: str, named: list[tuple[int, str]], question_at: int) -> str | None:
+    """The offering a how/for-whom question is about: named in the question's own clause, or
+    in the clause just before it when that one asks what it is ("wat is X en hoe meld ik me aan")."""
+    lowered = (text or "").lower()
+    clauses = _clauses(lowered)
+    index = next((i for i, (s, e) in enumerate(clauses) if s <= question_at < max(e, s + 1)), len(clauses) - 1)
+    candidates = [clauses[index]]
+    if index > 0 and _WHAT_IS_RE.search(lowered[clauses[index - 1][0]:clauses[index - 1][1]]):
+        candidates.append(clauses[index - 1])
+    for start, end in candidates:
+        inside = [(pos, card_id) for pos, card_id in named if start <= pos < end + 1]
+        if inside:
+            return min(inside, key=lambda item: abs(item[0] - question_at))[1]
+    return None
+
+
 def several_needs(intent: str, confidence: float, segments: Sequence[Mapping[str, Any]],
                   settings: Settings = Settings()) -> tuple[list[str], str | None]:
     """(needs most relevant first, exclusive intent found in a part or None)."""
@@ -157,10 +189,16 @@ def several_needs(intent: str, confidence: float, segments: Sequence[Mapping[str
 
 def decide(raw_text: str, text: str, intent: str, confidence: float, segments: Sequence[Mapping[str, Any]],
            offering_names: Mapping[str, str], known_offerings: set[str] | None = None,
-           settings: Settings = Settings()) -> Decision | None:
-    """A new intent for the message, or None to keep the classifier's."""
+           settings: Settings = Settings(), baby_loss: bool = False) -> Decision | None:
+    """A new intent for the message, or None to keep the classifier's.
+
+    ``baby_loss``: the message plainly says a baby or pregnancy was lost
+    (:func:`bot.wellbeing.loss.loss_signal`); that need is then always part of the answer.
+    """
     if intent.startswith("safety_"):
         return None
+    if baby_loss:
+        segments = [*segments, {"intent": BABY_LOSS, "confidence": 1.0}]
     if is_bare_number(raw_text):
         return Decision(BARE_NUMBER, 1.0)
     if not any(ch.isalnum() for ch in raw_text or ""):
@@ -171,18 +209,23 @@ def decide(raw_text: str, text: str, intent: str, confidence: float, segments: S
     named = _named_positions(text, offering_names, known_offerings)
     found = _aspect_match(text)
     how: Decision | None = None
-    if named and found:
+    offering = _asked_about(text, named, found[1]) if named and found else None
+    if offering and found:
         aspect = found[0]
-        # The offering the question is about: the one named nearest to the question words.
-        offering = min(named, key=lambda item: abs(item[0] - found[1]))[1]
     # "hoe meld ik me aan bij moeders van rotterdam" is the registration itself.
-    if named and found and not (offering == "moeders_van_rotterdam" and found[0] == "how"):
+    if offering and found and not (offering == "moeders_van_rotterdam" and found[0] == "how"):
         target = f"info_{offering}"
         overridable = (intent in {FALLBACK, "request_registration", "offering_how", "offering_for_whom"}
                        or intent.startswith("info_") or confidence < settings.override_below)
         if intent == target or overridable:
             how = Decision(target, max(confidence, 0.9) if intent == target else 1.0, aspect=aspect,
                            offering=offering)
+    # An offering named by name in a longer message is one of its needs ("babymassage in een groep").
+    if len(text.split()) >= MIN_WORDS_FOR_NAMED_NEEDS:
+        for _, card_id in named:
+            need = f"info_{card_id}"
+            if card_id not in GENERIC_NAMES and need not in needs and settings.merge.get(need) not in needs:
+                needs.append(need)
     if how is not None:
         # "wat is X en hoe meld ik me aan": the registration asked for is X's, not a need of its own.
         others = [n for n in needs if n not in {how.intent, *HOW_INTENTS}]
@@ -191,4 +234,6 @@ def decide(raw_text: str, text: str, intent: str, confidence: float, segments: S
         needs = [how.intent, *others][: settings.max_needs]
     if len(needs) >= 2:
         return Decision(SEVERAL_NEEDS, 1.0, needs=needs)
+    if baby_loss and intent != BABY_LOSS:
+        return Decision(BABY_LOSS, 1.0)
     return how

@@ -15,6 +15,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.nlu.interpret import Settings, decide, load_offering_names
 from bot.nlu.normaliser import NORMALISED_TEXT, RAW_TEXT
 from bot.nlu.segments import SEGMENTS
+from bot.wellbeing.loss import loss_signal
 
 NEEDS = "needs"
 OFFERING_ASPECT = "offering_aspect"
@@ -23,12 +24,6 @@ OFFERING_ASPECT = "offering_aspect"
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class MessageInterpreter(GraphComponent):
     """Several needs, bare numbers and 'wat is X en hoe meld ik me aan' (see bot/nlu/interpret.py)."""
-
-    @staticmethod
-    def get_default_config() -> dict[str, Any]:
-        defaults = Settings()
-        return {"segment_threshold": defaults.segment_threshold, "message_threshold": defaults.message_threshold,
-                "max_needs": defaults.max_needs}
 
     def __init__(self, settings: Settings) -> None:
         from bot.content import cards
@@ -41,9 +36,8 @@ class MessageInterpreter(GraphComponent):
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
                execution_context: ExecutionContext) -> MessageInterpreter:
-        return cls(Settings(segment_threshold=float(config["segment_threshold"]),
-                            message_threshold=float(config["message_threshold"]),
-                            max_needs=int(config["max_needs"])))
+        # Thresholds live in code (bot/nlu/interpret.py) and act without retraining: nothing is learnt.
+        return cls(Settings())
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
@@ -55,7 +49,8 @@ class MessageInterpreter(GraphComponent):
         raw = message.get(RAW_TEXT) or message.get(TEXT) or ""
         text = message.get(NORMALISED_TEXT) or message.get(TEXT) or ""
         decision = decide(raw, text, str(intent.get(INTENT_NAME_KEY) or ""), float(intent.get("confidence") or 0.0),
-                          message.get(SEGMENTS) or [], self.offering_names, self.known_offerings, self.settings)
+                          message.get(SEGMENTS) or [], self.offering_names, self.known_offerings, self.settings,
+                          baby_loss=loss_signal(raw) is True)
         if decision is None:
             return
         new = {INTENT_NAME_KEY: decision.intent, "confidence": decision.confidence}

@@ -31,9 +31,9 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 SEGMENTS = "segments"
-MIN_TOKENS = 8  # shorter messages are one need
+MIN_TOKENS = 3  # shorter messages are one need
 MIN_SEGMENT_TOKENS = 2  # or one word of at least MIN_WORD_CHARS letters ("... en babyspullen")
-MIN_WORD_CHARS = 5
+MIN_WORD_CHARS = 4
 MAX_SEGMENTS = 6
 # Words that join two needs. Cut before them; they are not part of either side.
 JOINERS = frozenset({

@@ -22,13 +22,14 @@ FORM_SLOTS = (PREGNANT, ROTTERDAM, CONSENT, NAME, PHONE, POSTCODE, DUE, HELP, RE
 WEEKS = "reg_weeks"
 GEBIED = "reg_gebied"
 HELP_PICKED = "reg_help_picked"
+HELP_TEXT = "reg_help_text"  # what she typed at the help question in her own words
 CONSENT_AT = "reg_consent_at"
 CONSENT_VERSION = "reg_consent_version"
 INSTANCE = "reg_instance"
 OUTCOME = "reg_outcome"
 REFERENCE = "reg_reference"
 WITHDRAW_OK = "reg_withdraw_ok"
-STATE_SLOTS = (WEEKS, GEBIED, HELP_PICKED, CONSENT_AT, CONSENT_VERSION, INSTANCE, OUTCOME)
+STATE_SLOTS = (WEEKS, GEBIED, HELP_PICKED, HELP_TEXT, CONSENT_AT, CONSENT_VERSION, INSTANCE, OUTCOME)
 ALL_SLOTS = FORM_SLOTS + STATE_SLOTS + (REFERENCE, WITHDRAW_OK)
 
 # Personal data: slot -> kind of value (for redaction of the same value in free text).
@@ -41,6 +42,7 @@ PERSONAL_SLOTS: dict[str, str] = {
     GEBIED: "other",
     HELP: "other",
     HELP_PICKED: "other",
+    HELP_TEXT: "other",
     REACHABLE: "other",
 }
 # When the bot asked for one of these, the whole answer is personal data: it is not kept at all.

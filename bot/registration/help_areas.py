@@ -112,6 +112,31 @@ def parse_help(text: str | None) -> HelpAnswer | None:
     return HelpAnswer(areas=tuple(found), done=done)
 
 
+MAX_OWN_WORDS = 1000
+
+
+def own_words(text: str | None) -> str | None:
+    """Her help answer in her own words (the aanmeldpunt reads it as she wrote it), or None for a
+    button choice, 'klaar' or a single keyword."""
+    raw = re.sub(r"\s+", " ", text or "").strip()
+    if not raw or raw.startswith("/"):
+        return None
+    norm = normalise(raw).strip(" .!")
+    titles = {normalise(a.label) for a in HELP_AREAS} | {normalise(UNKNOWN_LABEL), normalise(DONE_LABEL)}
+    if norm in titles or len(norm.split()) < 3 or _DONE.match(norm):
+        return None
+    return raw[:MAX_OWN_WORDS]
+
+
+def add_own_words(earlier: str | None, text: str | None) -> str | None:
+    """``earlier`` own words plus those in ``text`` (one per line, at most MAX_OWN_WORDS characters)."""
+    words = own_words(text)
+    if not words:
+        return earlier
+    joined = f"{earlier}\n{words}" if earlier else words
+    return joined[:MAX_OWN_WORDS]
+
+
 def buttons(picked: list[str] | tuple[str, ...] = ()) -> list[dict[str, str]]:
     """The choices still open, then 'Klaar' (once something is picked) or 'Weet ik nog niet'.
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.registration import fields as f
-from bot.registration.consent import AANMELDPUNT_PHONE
+from bot.registration.consent import AANMELDPUNT_PHONE, consent_text, consent_version
 from bot.registration.help_areas import UNKNOWN, label
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,7 @@ def build_input(slots: Mapping[str, Any], sender_key: str, channel: str):
     if consent_at.tzinfo is None:
         consent_at = consent_at.replace(tzinfo=dt.timezone.utc)
     weeks = slots.get(f.WEEKS)
+    version = str(slots[f.CONSENT_VERSION])
     return RegistrationInput(
         name=str(slots[f.NAME]),
         phone=str(slots[f.PHONE]),
@@ -63,9 +64,12 @@ def build_input(slots: Mapping[str, Any], sender_key: str, channel: str):
         reachable=str(slots[f.REACHABLE]),
         channel=(channel or "onbekend")[:32],
         sender_key=sender_key,
-        consent_text_version=str(slots[f.CONSENT_VERSION]),
+        consent_text_version=version,
         consent_at=consent_at,
         idempotency_key=idempotency_key(sender_key, str(slots[f.INSTANCE])),
+        own_words=slots.get(f.HELP_TEXT) or None,
+        # The text she agreed to, kept once per version for the staff ("tekst van <datum>").
+        consent_text=consent_text() if consent_version() == version else None,
     )
 
 

@@ -59,6 +59,7 @@ def render_summary(slots: Mapping[str, Any]) -> str:
     if weeks is not None:
         due_text += f" (nu ongeveer {weeks} weken zwanger)"
     help_text = ", ".join(label(c) for c in slots.get(f.HELP) or []) or "-"
+    own = slots.get(f.HELP_TEXT)
     return "\n".join([
         "Dit stuur ik naar het aanmeldpunt Moeders van Rotterdam:",
         f"• Naam: {slots.get(f.NAME) or ''}",
@@ -66,6 +67,7 @@ def render_summary(slots: Mapping[str, Any]) -> str:
         f"• Postcode: {postcode_text}",
         f"• Uitgerekend: {due_text}",
         f"• Hulp bij: {help_text}",
+        *([f"• In je eigen woorden: {own}"] if own else []),
         f"• Bereikbaar: {slots.get(f.REACHABLE) or ''}",
         "Klopt dit? Kies 'Klopt, versturen'. Wil je iets veranderen? Kies wat je wilt aanpassen.",
     ])

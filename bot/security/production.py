@@ -30,10 +30,11 @@ REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
     "actions": (
         ("PSEUDONYM_SECRET",),
         ("APP_ENCRYPTION_KEYS",),
+        ("SEARCH_INDEX_KEY",),
         ("ACTION_SERVER_TOKEN",),
         ("DATABASE_URL",),
     ),
-    "staff": (("APP_ENCRYPTION_KEYS",), ("STAFF_SECRET_KEY",), ("DATABASE_URL",)),
+    "staff": (("APP_ENCRYPTION_KEYS",), ("SEARCH_INDEX_KEY",), ("STAFF_SECRET_KEY",), ("DATABASE_URL",)),
     "telegram": (("PSEUDONYM_SECRET",), ("RASA_REST_TOKEN",), ("DATABASE_URL",)),
 }
 FERNET_VARS = ("APP_ENCRYPTION_KEYS", "TRACKER_ENCRYPTION_KEYS", "TRACKER_ENCRYPTION_KEY")
@@ -54,7 +55,8 @@ def problems(role: str, environ: Mapping[str, str] | None = None) -> list[str]:
             except (ValueError, TypeError):
                 found.append(f"{name} contains a value that is not a Fernet key")
                 break
-    for name in ("PSEUDONYM_SECRET", "ACTION_SERVER_TOKEN", "RASA_AUTH_TOKEN", "RASA_REST_TOKEN", "STAFF_SECRET_KEY"):
+    for name in ("PSEUDONYM_SECRET", "ACTION_SERVER_TOKEN", "RASA_AUTH_TOKEN", "RASA_REST_TOKEN", "STAFF_SECRET_KEY",
+                 "SEARCH_INDEX_KEY"):
         if any(len(value) < MIN_SECRET_LENGTH for value in split_values(env.get(name, ""))):
             found.append(f"{name} is shorter than {MIN_SECRET_LENGTH} characters")
     return found

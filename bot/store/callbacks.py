@@ -23,7 +23,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import exc, select
 
-from bot.store import audit
+from bot.store import audit, derived
 from bot.store.db import store_session
 from bot.store.errors import NotFound, StoreError
 from bot.store.loop_models import ThreadMessage
@@ -122,7 +122,9 @@ def create_callback_request(inp: CallbackInput, url: str | None = None) -> str:
                     created_at=now,
                     updated_at=now,
                     status_changed_at=now,
+                    updated_by="client",
                 )
+                derived.apply(rec)  # phone search index and queue columns, as for a registration
                 session.add(rec)
                 if inp.message and inp.message.strip():
                     rec.messages.append(_client_message(inp.message, inp.channel, now))

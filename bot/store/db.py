@@ -199,6 +199,19 @@ def store_session(url: str | None = None) -> Iterator[Session]:
             yield session
 
 
+def insert_ignore(session: Session, model, values: dict) -> bool:
+    """INSERT ... ON CONFLICT DO NOTHING (SQLite and PostgreSQL); True when a row was inserted."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    else:  # pragma: no cover - other databases are not supported by the store
+        raise NotImplementedError(dialect)
+    stmt = dialect_insert(model).values(**values).on_conflict_do_nothing()
+    return session.execute(stmt).rowcount == 1
+
+
 def dispose_all() -> None:
     """Dispose every cached engine (tests, forked workers)."""
     with _lock:

@@ -29,7 +29,7 @@ from bot.store import audit
 from bot.store.db import store_session
 from bot.store.loop_models import ThreadMessage, VerificationAttempt
 from bot.store.models import RegistrationRecord, utcnow
-from bot.store.registrations import _wipe, normalize_reference, withdraw_by_reference
+from bot.store.registrations import mark_withdrawn_by_client, normalize_reference, wipe, withdraw_by_reference
 
 __all__ = [
     "FAILURE_WINDOW", "GRANT_MINUTES", "MAX_FAILED_PER_REFERENCE", "MAX_FAILED_PER_SENDER", "CaseData",
@@ -268,10 +268,9 @@ def erase_cases(references: list[str], url: str | None = None) -> list[str]:
         for rec in records:
             old = rec.status
             if rec.personal_data_deleted_at is None or rec.messages:
-                _wipe(rec, now)
+                wipe(rec, now)
             if old in OPEN_STATUSES:
-                rec.status = "withdrawn"
-                rec.status_changed_at = now
+                mark_withdrawn_by_client(session, rec, now)  # shown on the case; the owner is told
             audit.add(session, "client", "erased on request", rec.reference,
                       f"status {old} -> {rec.status}" if old != rec.status else None)
             erased.append(rec.reference)

@@ -124,14 +124,23 @@ class _LowMood:
 def test_a_conversation_of_its_own_goes_first(monkeypatch: pytest.MonkeyPatch) -> None:
     import actions.conversation as conversation
 
-    monkeypatch.setattr(conversation, "_action_named", lambda name: _LowMood() if name == "action_low_mood" else None)
+    monkeypatch.setitem(conversation.CONVERSATIONS, "low_mood", _LowMood)
     messages, events = run_action(ActionSeveralNeeds(), _needs_tracker(["find_group", "low_mood"]))
     assert [m.get("answer_id") for m in messages] == ["low_mood", "find_group"]
     assert events == []  # the conversation's own follow-up does not apply inside this answer
 
 
-def test_action_lookup_by_name() -> None:
-    from actions.conversation import _action_named
+def test_no_pregnancy_cards_next_to_a_baby_loss(monkeypatch: pytest.MonkeyPatch) -> None:
+    import actions.conversation as conversation
 
-    assert type(_action_named("action_clarify")).__name__ == "ActionClarify"
-    assert _action_named("action_does_not_exist") is None
+    class _Loss(_LowMood):
+        def run(self, dispatcher, tracker, domain):
+            dispatcher.utter_message(text="Wat verdrietig.", answer_id="baby_loss")
+            return [{"event": "slot", "name": "baby_loss", "value": True}]
+
+    monkeypatch.setitem(conversation.CONVERSATIONS, "baby_loss", _Loss)
+    messages, events = run_action(ActionSeveralNeeds(),
+                                  _needs_tracker(["baby_loss", "info_babystartpakket", "kraamzorg_check"]))
+    assert [m.get("answer_id") for m in messages] == ["baby_loss", "kraamzorg_check"]
+    assert "Babystartpakket" not in messages[1]["text"]
+    assert events == [{"event": "slot", "name": "baby_loss", "value": True}]

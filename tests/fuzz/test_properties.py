@@ -85,7 +85,7 @@ def test_safety_net_still_fires_through_hostile_noise(noise: str) -> None:
     from bot.safety import detect
 
     hit = detect(f"{noise} help ik bloed heel erg {noise}")
-    assert hit is not None and hit.category == "medical"
+    assert hit is not None and hit.category == "life"
 
 
 @FUZZ

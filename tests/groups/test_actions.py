@@ -101,7 +101,7 @@ def test_form_accepts_dont_know_and_outside() -> None:
 
 
 def test_form_does_not_read_stop_or_safety_messages() -> None:
-    for intent in ("stop", "safety_medical"):
+    for intent in ("stop", "safety_pregnancy_urgent", "safety_mental_crisis"):
         _, events = run_action(ValidateGrpForm(), form_tracker("stop, ik woon in charlois", intent=intent))
         assert "grp_location" not in slots(events)
 

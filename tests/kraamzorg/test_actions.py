@@ -10,6 +10,7 @@ import pytest
 from rasa_sdk import Tracker
 
 import actions.kraamzorg as kz_actions
+from bot.safety.tiers import FORM_NOT_INTENT
 from tests.helpers import domain, run_action
 
 TODAY = dt.date(2026, 11, 23)
@@ -110,7 +111,7 @@ def test_every_form_slot_has_a_validator_and_a_question() -> None:
         for mapping in d["slots"][slot]["mappings"]:
             assert mapping["conditions"] == [{"active_loop": "kraamzorg_form", "requested_slot": slot}]
             if mapping["type"] == "from_text":
-                assert set(mapping["not_intent"]) == {"safety_medical", "safety_violence", "safety_suicide", "stop"}
+                assert set(mapping["not_intent"]) == set(FORM_NOT_INTENT)
     for name, variants in responses.items():
         if name.startswith("utter_ask_kz_"):
             for variant in variants:

@@ -20,13 +20,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 import actions.kraamzorg as kz_actions
 from bot.kraamzorg.rules import Answers, relevant_questions
+from bot.safety.tiers import FORM_NOT_INTENT
 from tests.helpers import ROOT
 from tests.helpers import domain as load_domain
 
 STORY_FILE = ROOT / "tests" / "stories" / "test_kraamzorg.yml"
 STORY_DATE = dt.date(2026, 11, 23)
 YES_NO_SLOTS = {"kz_in_rotterdam", "kz_debt_arrangement", "kz_savings", "kz_used_this_year"}
-NOT_INTENT = {"safety_medical", "safety_violence", "safety_suicide", "stop"}
+NOT_INTENT = set(FORM_NOT_INTENT)
 
 
 @functools.lru_cache(maxsize=1)

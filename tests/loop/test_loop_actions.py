@@ -12,7 +12,8 @@ from bot.loop import slots as s
 from bot.privacy.pseudonym import sender_key
 from bot.store import parent_access
 from bot.store.callbacks import CallbackInput, create_callback_request
-from bot.store.registrations import create_registration, get_registration, list_registrations, set_status
+from bot.store.cases import close, set_status
+from bot.store.registrations import create_registration, get_registration, list_registrations
 from bot.store.testing import sample_registration_input
 from tests.helpers import make_tracker, run_action
 
@@ -233,7 +234,7 @@ def test_declined_withdrawal_keeps_it_and_says_the_truth():
                             make_tracker(slots={s.WITHDRAW_OK: "no", s.ARMED: "withdraw:1"}, sender_id=HER,
                                          events=_user_events(1)))[0])
     assert "blijft staan" in said
-    set_status(ref, "closed", "anna")
+    close(ref, "no_help_needed", "anna")
     said = _said(run_action(a.ActionRegistrationWithdraw(),
                             make_tracker(slots={s.WITHDRAW_OK: "no"}, sender_id=HER))[0])
     assert "blijft staan" not in said and "verander niets" in said

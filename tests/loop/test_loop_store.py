@@ -12,13 +12,13 @@ import sqlalchemy as sa
 
 from bot.store import audit, parent_access
 from bot.store.callbacks import CallbackInput, add_client_message, create_callback_request
+from bot.store.cases import close
 from bot.store.db import get_engine
 from bot.store.registrations import (
     create_registration,
     get_registration,
     list_registrations,
     purge_expired,
-    set_status,
 )
 from bot.store.testing import sample_registration_input
 
@@ -95,7 +95,7 @@ def test_message_added_to_her_registration_and_refused_after_deletion(db_url):
 
 def test_retention_purge_wipes_callback_and_its_messages(db_url):
     ref = create_callback_request(_callback(message="bel me aub", idempotency_key="p1"), url=db_url)
-    set_status(ref, "closed", "anna", url=db_url)
+    close(ref, "no_help_needed", "anna", url=db_url)
     assert purge_expired(30, now=datetime.now(timezone.utc) + timedelta(days=31), url=db_url) == 1
     reg = get_registration(ref, url=db_url)
     assert reg.phone is None and reg.reachable is None and reg.personal_data_deleted
@@ -177,7 +177,7 @@ def test_erase_deletes_personal_data_messages_and_verification_links(db_url):
     ref = create_registration(sample_registration_input(sender_key="her"), url=db_url)
     cb = create_callback_request(_callback(sender_key="her", message="bel me"), url=db_url)
     closed = create_registration(sample_registration_input(sender_key="her", idempotency_key="old"), url=db_url)
-    set_status(closed, "closed", "anna", url=db_url)
+    close(closed, "no_help_needed", "anna", url=db_url)
     assert parent_access.verify(ref, "78", "other", url=db_url).ok
     erased = parent_access.erase_cases([ref, cb, closed], url=db_url)
     assert sorted(erased) == sorted([ref, cb, closed])

@@ -116,3 +116,27 @@ def test_how_question_plus_another_need_is_several_needs() -> None:
 def test_no_words_is_vague(text: str) -> None:
     decision = decide(text, text, "affirm", 0.9, [], NAMES, KNOWN)
     assert decision is not None and decision.intent == "vague"
+
+
+def test_a_plainly_said_loss_is_always_answered() -> None:
+    decision = decide("x", "x", "info_kraamzorg", 0.4, [], NAMES, KNOWN, baby_loss=True)
+    assert decision is not None and decision.intent == "baby_loss"
+    both = decide("x", "x", "info_nu_niet_zwanger", 0.9, [], NAMES, KNOWN, baby_loss=True)
+    assert both is not None and both.intent == SEVERAL_NEEDS and both.needs[0] == "baby_loss"
+    assert decide("x", "x", "baby_loss", 0.9, [], NAMES, KNOWN, baby_loss=True) is None
+
+
+def test_a_registration_question_in_another_clause_is_not_about_the_named_offering() -> None:
+    text = "hoi! ik ben zwanger, kan ik me ergens aanmelden voor hulp en wat kost kraamzorg eigenlijk"
+    segments = [seg("request_registration", 0.9), seg("info_kraamzorg", 0.8)]
+    decision = decide(text, text, "request_registration", 0.6, segments, NAMES, KNOWN)
+    assert decision is not None and decision.intent == SEVERAL_NEEDS
+    assert set(decision.needs) == {"request_registration", "info_kraamzorg"}
+
+
+def test_an_offering_named_in_a_long_message_is_a_need() -> None:
+    text = "is er babymassage in een groep in de buurt van prins alexander"
+    decision = decide(text, text, "find_group", 0.9, [], NAMES, KNOWN)
+    assert decision is not None and decision.needs == ["find_group", "info_shantala"]
+    short = "babymassage groep"
+    assert decide(short, short, "find_group", 0.9, [], NAMES, KNOWN) is None

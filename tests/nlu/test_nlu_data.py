@@ -147,6 +147,12 @@ OLDER_THAN_THE_SET = {
     "wat is de sleutel van rotterdam", "hoe regel ik kraamzorg", "kan ik de eigen bijdrage van de kraamzorg terugkrijgen",
     "ik kan de kraamzorg niet betalen", "ik wil me aanmelden", "ik wil een mens spreken", "hallo", "goedemorgen",
     "hoi hoi", "dank je wel", "tot ziens", "wie ben jij", "ja", "nee", "help", "hulp", "kraamzorg",
+    # written by colleagues while the set was being written, without seeing it (common phrases;
+    # several are quoted in issue 12 itself)
+    "wat kost een kraamhotel", "wanneer krijg ik kinderbijslag", "hoe vraag ik zorgtoeslag aan",
+    "waar moet ik mijn baby aangeven", "wanneer begint mijn zwangerschapsverlof",
+    "hoe maak ik een afspraak bij het consultatiebureau", "wat is het cjg", "miskraam", "mijn baby is overleden",
+    "ik voel me zo somber sinds de bevalling",
 }
 
 

@@ -19,7 +19,7 @@ from bot.privacy.tracker_store import RedactingSQLTrackerStore, decrypt_value, e
 from bot.security.production import problems
 from bot.testing.stack import ROOT, base_env
 
-SECRET_VARS = ("PSEUDONYM_SECRET", "TRACKER_ENCRYPTION_KEY", "TRACKER_ENCRYPTION_KEYS", "APP_ENCRYPTION_KEYS",
+SECRET_VARS = ("SEARCH_INDEX_KEY", "PSEUDONYM_SECRET", "TRACKER_ENCRYPTION_KEY", "TRACKER_ENCRYPTION_KEYS", "APP_ENCRYPTION_KEYS",
                "ACTION_SERVER_TOKEN", "RASA_AUTH_TOKEN", "RASA_AUTH_TOKEN_FILE", "RASA_REST_TOKEN",
                "STAFF_SECRET_KEY", "DATABASE_URL")
 
@@ -51,7 +51,8 @@ def test_production_check_names_what_is_missing_or_malformed(production) -> None
     found = problems("actions", env)
     assert "APP_ENCRYPTION_KEYS contains a value that is not a Fernet key" in found
     assert "ACTION_SERVER_TOKEN is shorter than 16 characters" in found
-    good = {**env, "APP_ENCRYPTION_KEYS": Fernet.generate_key().decode(), "ACTION_SERVER_TOKEN": "t" * 32}
+    good = {**env, "APP_ENCRYPTION_KEYS": Fernet.generate_key().decode(), "ACTION_SERVER_TOKEN": "t" * 32,
+            "SEARCH_INDEX_KEY": "s" * 32}
     assert problems("actions", good) == []
 
 

@@ -134,6 +134,7 @@ def production_stack(trained_model: Path, tmp_path_factory: pytest.TempPathFacto
         "PSEUDONYM_SECRET": secrets.token_urlsafe(32),
         "TRACKER_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "APP_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "SEARCH_INDEX_KEY": secrets.token_urlsafe(32),
         "DATABASE_URL": f"sqlite:///{workdir / 'app.db'}",
         "RASA_REST_TOKEN": "gateway-" + secrets.token_urlsafe(24),
     })

@@ -15,6 +15,7 @@ from actions.offerings import ActionOfferingDetail, ActionShowOffering
 from actions.referrals import ActionExplainTerm, ActionHuman, ActionShowReferral
 from actions.registration import ActionRegistrationStart
 from actions.wellbeing import ActionBabyLoss, ActionLowMood, ActionRegistrationChoice
+from bot.content import cards, render_detail
 from bot.privacy.pseudonym import sender_key
 from bot.referrals import referrals, render_referral, render_referral_detail
 from bot.registration import fields as f
@@ -112,7 +113,9 @@ def test_human_gives_the_aanmeldpunt_number_and_the_cjg_route_with_buttons() -> 
     assert messages[0]["answer_id"] == "human"
     assert "zwanger" in text and "010 267 26 53" in text
     assert "geboren" in text and "cjgrijnmond.nl" in text and "14 010" in text
-    assert [b["payload"] for b in messages[0]["buttons"]] == ["/request_registration", "/info_cjg", "/ask_capabilities"]
+    assert [b["payload"] for b in messages[0]["buttons"]] == [
+        "/request_callback", "/leave_message", "/request_registration", "/info_cjg", "/ask_capabilities"]
+    assert "terugbelt" in text  # the aanmeldpunt's callback offer (issue 13)
     assert text.endswith(text_set("handoff").source_line) and len(text) <= 1024
 
 
@@ -150,7 +153,7 @@ def test_term_chosen_with_a_button() -> None:
     assert messages[0]["answer_id"] == "term:eigen_bijdrage"
     forged = _after("action_kraamzorg_result", "x", entities=[{"entity": "term", "value": "<script>"}])
     messages, _ = run_action(ActionExplainTerm(), forged)
-    assert "answer_id" not in messages[0]  # unknown id: ignored, she is asked which word
+    assert messages[0]["answer_id"] == "clarify"  # unknown id: ignored, she is asked which word
 
 
 def test_follow_up_after_a_card_without_a_matching_term_gives_the_cards_how_to() -> None:
@@ -159,7 +162,8 @@ def test_follow_up_after_a_card_without_a_matching_term_gives_the_cards_how_to()
     assert messages[0]["text"] == render_referral_detail(referrals()["kinderbijslag"], "how")[0]
     tracker = _after("action_show_offering", "waar vind ik dat", slots={"offering": "homestart"})
     messages, _ = run_action(ActionExplainTerm(), tracker)
-    assert "Home-Start: hoe krijg je het?" in messages[0]["text"]
+    assert messages[0]["text"] == render_detail(cards()["homestart"], "how")[0][0]
+    assert messages[-1]["answer_id"] == "offering:homestart"
 
 
 def test_term_in_a_card() -> None:

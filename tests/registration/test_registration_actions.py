@@ -168,6 +168,27 @@ def test_help_areas_multiple_choice_until_klaar() -> None:
     assert values[f.HELP] == ["weet_niet"]
 
 
+def test_help_in_her_own_words_is_kept_for_the_aanmeldpunt(store_env: str) -> None:
+    _, values = validate(f.HELP, "Ik heb schulden en mijn huis is te klein", {})
+    assert values[f.HELP_PICKED] == ["wonen", "geld"] or set(values[f.HELP_PICKED]) == {"wonen", "geld"}
+    assert values[f.HELP_TEXT] == "Ik heb schulden en mijn huis is te klein"
+    # not understood: still kept, and asked again
+    text, values = validate(f.HELP, "dat vertel ik liever aan de telefoon", {f.HELP_TEXT: "eerste zin hier"})
+    assert "begreep ik niet" in text and values[f.HELP_TEXT] == "eerste zin hier\ndat vertel ik liever aan de telefoon"
+    # a button or a single word is a choice, not her own words
+    for choice in ("Wonen", "Klaar", "Weet ik nog niet", "schulden"):
+        _, values = validate(f.HELP, choice, {f.HELP_PICKED: ["geld"]})
+        assert f.HELP_TEXT not in values, choice
+    own = "Ik heb schulden en weet niet waar ik moet beginnen."
+    messages, _ = run_action(ActionAskRegConfirm(), form_tracker(f.CONFIRM, "", filled(**{f.HELP_TEXT: own})))
+    assert f"In je eigen woorden: {own}" in messages[0]["text"]
+    _, values = validate(f.CONFIRM, "Hulp aanpassen", filled(**{f.HELP_TEXT: own}))
+    assert values[f.HELP_TEXT] is None  # corrected: asked again
+    _, values = validate(f.CONFIRM, "Klopt, versturen", filled(**{f.HELP_TEXT: own}), intent="affirm")
+    reg = get_registration(values[f.REFERENCE], url=store_env)
+    assert reg.own_words == own
+
+
 # ------------------------------------------------------------------ summary, correction, sending
 def test_summary_and_correction() -> None:
     messages, _ = run_action(ActionAskRegConfirm(), form_tracker(f.CONFIRM, "", filled()))

@@ -122,7 +122,7 @@ def test_staff_handle_it_in_the_browser(rasa_stack, registered, browser, monkeyp
             page.wait_for_url(re.compile(r".*/registrations$"))
             row = page.locator("table.list tr", has_text=reference)
             assert NAME in row.inner_text()
-            row.get_by_role("link", name=reference).click()
+            row.get_by_role("link", name=NAME).click()
             page.wait_for_url(re.compile(rf".*/registrations/{reference}$"))
             assert page.inner_text("#f-name") == NAME
             page.select_option("#new-status", "contacted")
@@ -133,7 +133,7 @@ def test_staff_handle_it_in_the_browser(rasa_stack, registered, browser, monkeyp
             page.wait_for_url(re.compile(r".*/audit$"))
             rows = page.locator("#audit tbody tr", has_text=reference).all_inner_texts()
             assert any("bekeken" in r and "beheer-e2e" in r for r in rows), rows
-            assert any("status gewijzigd" in r and "new -> contacted" in r for r in rows), rows
+            assert any("status gewijzigd" in r and "Nieuw → Contact gehad" in r for r in rows), rows
         finally:
             context.close()
     assert get_registration(reference, url=url).status == "contacted"

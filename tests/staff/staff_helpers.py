@@ -7,6 +7,8 @@ from datetime import datetime, timezone
 
 PASSWORD = "staff wachtwoord 123"
 ADMIN_PASSWORD = "admin wachtwoord 456"
+COORDINATOR_PASSWORD = "coordinator wachtwoord 789"
+BRAM_PASSWORD = "bram wachtwoord 321"
 
 
 class Clock:
@@ -29,3 +31,21 @@ def login(client, username: str = "anna", password: str = PASSWORD, follow: bool
     token = csrf_from(client.get("/login").get_data(as_text=True))
     return client.post("/login", data={"username": username, "password": password, "csrf_token": token},
                        follow_redirects=follow)
+
+
+def version_of(html: str, required: bool = True) -> str | None:
+    match = re.search(r'name="version" value="(\d+)"', html)
+    assert match or not required, "no version field in page"
+    return match.group(1) if match else None
+
+
+def form_data(client, reference: str, **fields) -> dict:
+    """CSRF token and version from the case page (a read-only page has no forms: then the
+    stored version, as a hand-made request would send), plus ``fields``."""
+    page = client.get(f"/registrations/{reference}").get_data(as_text=True)
+    version = version_of(page, required=False)
+    if version is None:
+        from bot.store.registrations import get_registration
+
+        version = str(get_registration(reference, url=client.application.config["DATABASE_URL"]).version)
+    return {"csrf_token": csrf_from(page), "version": version, **fields}

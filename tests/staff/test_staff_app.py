@@ -1,4 +1,6 @@
-"""Staff web app: authentication, lockout, CSRF, headers, session expiry, route crawl, actions, audit, escaping."""
+"""Staff web app: authentication, CSRF, headers, session expiry, route crawl, basic actions, audit, escaping.
+
+(Sessions and login throttling: test_staff_sessions.py; the workflow: test_staff_workflow.py.)"""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from staff_helpers import ADMIN_PASSWORD, PASSWORD, csrf_from, login
+from staff_helpers import ADMIN_PASSWORD, PASSWORD, csrf_from, form_data, login
 
 from bot.store import audit
 from bot.store.registrations import create_registration, get_registration
@@ -31,7 +33,9 @@ def _concrete(rule) -> str:
 
 
 def test_every_route_requires_login(app, client, ref):
-    public = {"login", "static"}
+    from bot.staff.app import PUBLIC_ENDPOINTS
+
+    public = PUBLIC_ENDPOINTS
     crawled = 0
     for rule in app.url_map.iter_rules():
         if rule.endpoint in public:
@@ -46,9 +50,13 @@ def test_every_route_requires_login(app, client, ref):
             assert resp.status_code in (302, 401, 403), (method, path, resp.status_code)
             if resp.status_code == 302:
                 assert urlsplit_path(resp.headers["Location"]) == "/login", (method, path)
+            else:
+                assert path.startswith("/session/"), (method, path)  # JSON answer for the keep-alive
             body = resp.get_data(as_text=True)
             assert "Fatima" not in body and "+316" not in body
-    assert crawled >= 9  # queue, detail, claim, status, notes, delete (GET+POST), audit, logout, index, find
+    # queue, search, detail, claim, release, status, close, reopen, notes, calls, withdraw and erase
+    # (GET+POST), notifications, audit, logout, index, keep-alive
+    assert crawled >= 18
     # and nothing was changed
     reg = get_registration(ref, url=app.config["DATABASE_URL"])
     assert reg.status == "new" and reg.notes == [] and reg.name
@@ -69,6 +77,7 @@ def test_login_page_is_public_and_static_css(client):
 def test_login_success_and_logout(client, db_url):
     resp = login(client)
     assert resp.status_code == 302 and resp.headers["Location"].endswith("/registrations")
+    assert client.get("/login").status_code == 302  # already logged in
     assert client.get("/registrations").status_code == 200
     resp = client.post("/logout", data={"csrf_token": token(client)})
     assert resp.status_code == 302
@@ -78,8 +87,16 @@ def test_login_success_and_logout(client, db_url):
 
 
 def test_wrong_password_and_unknown_user(client):
-    assert login(client, "anna", "fout wachtwoord").status_code == 401
-    assert login(client, "niemand", PASSWORD).status_code == 401
+    wrong = login(client, "anna", "fout wachtwoord")
+    unknown = login(client, "niemand", PASSWORD)
+    assert wrong.status_code == unknown.status_code == 401
+    # the same answer for both, shown as an error, and the username stays in the field
+    assert 'class="error" role="alert"' in wrong.get_data(as_text=True)
+    assert 'value="anna"' in wrong.get_data(as_text=True)
+    def comparable(resp, username):
+        return re.sub(r'name="csrf_token" value="[^"]+"', "", resp.get_data(as_text=True)).replace(username, "X")
+
+    assert comparable(wrong, "anna") == comparable(unknown, "niemand")
     assert client.get("/registrations").status_code == 302
 
 
@@ -113,10 +130,12 @@ def test_login_requires_csrf(client):
 
 # ------------------------------------------------------------------ CSRF on authenticated POSTs
 @pytest.mark.parametrize("action,data", [
-    ("claim", {}), ("status", {"status": "contacted"}), ("notes", {"text": "x"}), ("delete", {"confirm": "REF"}),
+    ("claim", {}), ("status", {"status": "contacted"}), ("notes", {"text": "x"}), ("erase", {"confirm": "REF"}),
+    ("withdraw", {"erase": "yes"}), ("calls", {"result": "spoken"}), ("close", {"reason": "duplicate"}),
 ])
 def test_post_without_or_with_wrong_csrf_token_is_rejected(staff_client, ref, db_url, action, data):
     data = {k: (ref if v == "REF" else v) for k, v in data.items()}
+    data["version"] = "1"
     assert staff_client.post(f"/registrations/{ref}/{action}", data=data).status_code == 400
     bad = dict(data, csrf_token="forged")
     assert staff_client.post(f"/registrations/{ref}/{action}", data=bad).status_code == 400
@@ -128,7 +147,7 @@ def test_csrf_token_of_another_session_is_rejected(app, staff_client, ref):
     other = app.test_client()
     login(other, "beheer", ADMIN_PASSWORD)
     foreign = token(other)
-    resp = staff_client.post(f"/registrations/{ref}/claim", data={"csrf_token": foreign})
+    resp = staff_client.post(f"/registrations/{ref}/claim", data={"csrf_token": foreign, "version": "1"})
     assert resp.status_code == 400
 
 
@@ -146,6 +165,23 @@ def test_security_headers_and_cookie_flags(client, staff_client, ref):
     assert "staff_session=" in cookie
     for flag in ("Secure", "HttpOnly", "SameSite=Strict"):
         assert flag in cookie, cookie
+
+
+def test_static_files_and_script_come_from_self(client):
+    js = client.get("/static/staff.js")
+    assert js.status_code == 200 and "session-warning" in js.get_data(as_text=True)
+    page = client.get("/login").get_data(as_text=True)
+    assert '<script src="/static/staff.js" defer></script>' in page and "<script>" not in page
+    assert "<title>Inloggen · Aanmeldpunt Moeders van Rotterdam</title>" in page  # one product name
+
+
+def test_endpoint_names_from_before_the_blueprints_still_build(app, ref):
+    from flask import url_for
+
+    with app.test_request_context():
+        assert url_for("queue") == "/registrations"
+        assert url_for("detail", reference=ref) == f"/registrations/{ref}"
+        assert url_for("audit_log") == "/audit" and url_for("login") == "/login"
 
 
 def test_insecure_cookies_only_when_configured(monkeypatch, db_url):
@@ -175,54 +211,58 @@ def test_idle_session_expires(staff_client, clock, db_url):
     clock.now += timedelta(minutes=29)
     assert staff_client.get("/registrations").status_code == 200
     clock.now += timedelta(minutes=31)
-    resp = staff_client.get("/registrations")
+    resp = staff_client.get("/registrations?view=mine")
     assert resp.status_code == 302 and "/login" in resp.headers["Location"]
+    assert "next=/registrations?view%3Dmine" in resp.headers["Location"]  # back to the same page afterwards
     assert staff_client.get("/registrations").status_code == 302  # really logged out
     assert "session expired" in [e.action for e in audit.entries(actor="anna", url=db_url)]
 
 
 # ------------------------------------------------------------------ queue, detail, actions
-def test_queue_shows_count_and_filters(staff_client, db_url, ref):
+def test_queue_shows_count_and_views(staff_client, db_url, ref):
     other = create_registration(sample_registration_input(idempotency_key="2", name="Sanne"), url=db_url)
     page = staff_client.get("/registrations").get_data(as_text=True)
     assert re.search(r'id="new-count"><strong>2</strong>', page)
     assert ref in page and other in page
-    staff_client.post(f"/registrations/{other}/status", data={"status": "closed", "csrf_token": token(staff_client)})
+    staff_client.post(f"/registrations/{other}/close", data=form_data(staff_client, other, reason="no_help_needed"))
     page = staff_client.get("/registrations").get_data(as_text=True)
     assert ref in page and other not in page and re.search(r'id="new-count"><strong>1</strong>', page)
-    page = staff_client.get("/registrations?status=closed").get_data(as_text=True)
+    page = staff_client.get("/registrations?view=closed").get_data(as_text=True)
     assert other in page and ref not in page
-    page = staff_client.get("/registrations?status=all").get_data(as_text=True)
+    assert 'href="/registrations?view=closed" aria-current="page"' in page
+    page = staff_client.get("/registrations?view=all").get_data(as_text=True)
     assert other in page and ref in page
-    assert staff_client.get("/registrations?status=bogus").status_code == 404
+    assert staff_client.get("/registrations?view=bogus").status_code == 404
 
 
 def test_detail_shows_all_fields_and_consent(staff_client, ref, db_url):
     inp = sample_registration_input()
     page = staff_client.get(f"/registrations/{ref}").get_data(as_text=True)
-    for value in (inp.name, inp.phone, inp.postcode, "01-05-2026", "22", *inp.help_areas, "telegram",
-                  "consent-v1", "03-11-2025 11:00"):  # consent time shown in Amsterdam time
+    for value in (inp.name, "06 12345678", 'href="tel:+31612345678"', inp.postcode, "01-05-2026", *inp.help_areas,
+                  "Telegram", "03-11-2025 11:00", "tekstversie consent-v1"):  # consent time in Amsterdam time
         assert value in page or value.replace("'", "&#39;") in page, value
+    assert "Kanaal: rest" not in page and ">telegram<" not in page
     assert ("anna", "viewed", ref) in [(e.actor, e.action, e.reference) for e in audit.entries(url=db_url)]
     assert staff_client.get("/registrations/MVR-AAAA-AA").status_code == 404
 
 
-def test_find_by_reference(staff_client, ref):
-    resp = staff_client.get("/registrations/find", query_string={"reference": ref.lower().replace("-", " ")})
+def test_search_by_reference_goes_to_the_case(staff_client, ref):
+    resp = staff_client.get("/registrations/search", query_string={"q": ref.lower().replace("-", " ")})
     assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/registrations/{ref}")
-    resp = staff_client.get("/registrations/find", query_string={"reference": "onzin"})
-    assert resp.headers["Location"].endswith("/registrations")
+    resp = staff_client.get("/registrations/search", query_string={"q": "onzin"})
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and "Geen aanmelding gevonden" in page
+    assert 'value="onzin"' in page  # the typed text stays
 
 
 def test_claim_status_note(staff_client, ref, db_url):
-    t = token(staff_client)
-    assert staff_client.post(f"/registrations/{ref}/claim", data={"csrf_token": t}).status_code == 302
+    assert staff_client.post(f"/registrations/{ref}/claim", data=form_data(staff_client, ref)).status_code == 302
     assert staff_client.post(f"/registrations/{ref}/status",
-                             data={"status": "contacted", "csrf_token": t}).status_code == 302
-    assert staff_client.post(f"/registrations/{ref}/status",
-                             data={"status": "bogus", "csrf_token": t}).status_code == 302
+                             data=form_data(staff_client, ref, status="contacted")).status_code == 302
+    bogus = staff_client.post(f"/registrations/{ref}/status", data=form_data(staff_client, ref, status="bogus"))
+    assert bogus.status_code == 409 and 'id="error-status"' in bogus.get_data(as_text=True)
     assert staff_client.post(f"/registrations/{ref}/notes",
-                             data={"text": "Huisbezoek dinsdag", "csrf_token": t}).status_code == 302
+                             data=form_data(staff_client, ref, text="Huisbezoek dinsdag")).status_code == 302
     reg = get_registration(ref, url=db_url)
     assert reg.claimed_by == "anna" and reg.status == "contacted"
     assert [(n.actor, n.text) for n in reg.notes] == [("anna", "Huisbezoek dinsdag")]
@@ -234,20 +274,21 @@ def test_claim_status_note(staff_client, ref, db_url):
     assert detail == [None]  # note text never in the audit log
 
 
-def test_delete_requires_confirmation(staff_client, ref, db_url):
-    page = staff_client.get(f"/registrations/{ref}/delete").get_data(as_text=True)
-    assert "Definitief verwijderen" in page
-    t = token(staff_client)
-    resp = staff_client.post(f"/registrations/{ref}/delete", data={"confirm": "ja", "csrf_token": t})
-    assert resp.status_code == 400
+def test_erase_requires_coordinator_and_confirmation(staff_client, coordinator_client, ref, db_url):
+    page = staff_client.get(f"/registrations/{ref}/erase").get_data(as_text=True)
+    assert "Definitief verwijderen" not in page and "Verwijderen aanvragen" in page
+    page = coordinator_client.get(f"/registrations/{ref}/erase").get_data(as_text=True)
+    assert "Definitief verwijderen" in page and "Fatima Zwanenburg" in page  # the name is shown
+    resp = coordinator_client.post(f"/registrations/{ref}/erase", data=form_data(coordinator_client, ref, confirm="ja"))
+    assert resp.status_code == 400 and 'class="error" role="alert"' in resp.get_data(as_text=True)
     assert get_registration(ref, url=db_url).name is not None
-    resp = staff_client.post(f"/registrations/{ref}/delete", data={"confirm": ref, "csrf_token": t})
+    resp = coordinator_client.post(f"/registrations/{ref}/erase", data=form_data(coordinator_client, ref, confirm=ref))
     assert resp.status_code == 302
     reg = get_registration(ref, url=db_url)
-    assert reg.personal_data_deleted and reg.name is None
-    page = staff_client.get(f"/registrations/{ref}").get_data(as_text=True)
+    assert reg.personal_data_deleted and reg.name is None and reg.status == "withdrawn"
+    page = coordinator_client.get(f"/registrations/{ref}").get_data(as_text=True)
     assert "persoonsgegevens zijn verwijderd" in page and "Fatima" not in page
-    assert ("anna", "personal data deleted") in [(e.actor, e.action) for e in audit.entries(url=db_url)]
+    assert ("carla", "personal data deleted") in [(e.actor, e.action) for e in audit.entries(url=db_url)]
 
 
 # ------------------------------------------------------------------ audit log page
@@ -259,7 +300,9 @@ def test_audit_log_admin_only(staff_client, admin_client, ref):
     assert ref in page and "bekeken" in page and "anna" in page
     assert "audit log refused" in page  # the refused attempt is itself audited
     filtered = admin_client.get("/audit", query_string={"reference": ref}).get_data(as_text=True)
-    assert "ingelogd" not in filtered and "bekeken" in filtered
+    assert "<td data-action=\"login\">" not in filtered and "bekeken" in filtered
+    by_person = admin_client.get("/audit", query_string={"wie": "anna", "actie": "viewed"}).get_data(as_text=True)
+    assert by_person.count("<tr>") - 1 == 1  # one row besides the header
     # staff do not see the audit link, admins do
     assert 'href="/audit"' not in staff_client.get("/registrations").get_data(as_text=True)
     assert 'href="/audit"' in admin_client.get("/registrations").get_data(as_text=True)
@@ -271,8 +314,7 @@ def test_personal_values_are_escaped(staff_client, db_url):
     ref = create_registration(
         sample_registration_input(idempotency_key="xss", name=evil, reachable='"><img src=x onerror=alert(2)>',
                                   help_areas=["<b>vet</b>"]), url=db_url)
-    t = token(staff_client)
-    staff_client.post(f"/registrations/{ref}/notes", data={"text": "<iframe src=//evil>", "csrf_token": t})
+    staff_client.post(f"/registrations/{ref}/notes", data=form_data(staff_client, ref, text="<iframe src=//evil>"))
     for page in (staff_client.get("/registrations").get_data(as_text=True),
                  staff_client.get(f"/registrations/{ref}").get_data(as_text=True)):
         assert evil not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page

@@ -15,8 +15,9 @@ import pytest
 import sqlalchemy as sa
 
 from bot.store import audit, cli, notify, staff_users
+from bot.store.cases import close
 from bot.store.db import get_engine
-from bot.store.registrations import create_registration, get_registration, set_status
+from bot.store.registrations import create_registration, get_registration
 from bot.store.testing import free_port
 from bot.store.testing import sample_registration_input as make_input
 
@@ -44,7 +45,7 @@ def test_cli_migrate_create_staff_and_login(db_url, monkeypatch, capsys):
 def test_cli_purge_uses_retention_days(db_url, monkeypatch, capsys):
     monkeypatch.setenv("DATABASE_URL", db_url)
     ref = create_registration(make_input(), url=db_url)
-    set_status(ref, "closed", "anna", url=db_url)
+    close(ref, "no_help_needed", "anna", url=db_url)
     with get_engine(db_url).begin() as conn:
         conn.execute(sa.text("UPDATE registrations SET status_changed_at = :t"),
                      {"t": (datetime.now(timezone.utc) - timedelta(days=40)).replace(tzinfo=None)})
@@ -146,3 +147,23 @@ def test_audit_detail_of_cli_has_no_password(db_url, monkeypatch):
     monkeypatch.setenv("STAFF_PASSWORD", "geheim-wachtwoord-123")
     assert cli.main(["create-staff", "anna"]) == 0
     assert all("geheim" not in (e.detail or "") for e in audit.entries(url=db_url))
+
+
+def test_cli_roles_deactivation_reindex_and_demo_seed(db_url, monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("SEARCH_INDEX_KEY", "cli-test-key")
+    monkeypatch.setenv("STAFF_PASSWORD", "een lang wachtwoord")
+    assert cli.main(["create-staff", "carla", "--role", "coordinator"]) == 0
+    assert cli.main(["set-role", "carla", "admin"]) == 0
+    assert {a.username: a.role for a in staff_users.list_accounts(url=db_url)} == {"carla": "admin"}
+    assert cli.main(["deactivate", "carla"]) == 0
+    assert not staff_users.authenticate("carla", "een lang wachtwoord", url=db_url, ip="10.0.0.1").ok
+    assert cli.main(["activate", "carla"]) == 0
+    assert staff_users.authenticate("carla", "een lang wachtwoord", url=db_url, ip="10.0.0.1").ok
+    assert cli.main(["seed-demo", "--count", "7"]) == 0
+    assert cli.main(["reindex"]) == 0
+    out = capsys.readouterr().out
+    assert "added 7 fictitious registration(s)" in out and "reindexed 7 registration(s)" in out
+    monkeypatch.setenv("APP_ENV", "production")
+    assert cli.main(["seed-demo", "--count", "1"]) == 1
+    assert "refused" in capsys.readouterr().err

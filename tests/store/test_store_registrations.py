@@ -9,19 +9,16 @@ import pytest
 import sqlalchemy as sa
 
 from bot.store import audit
+from bot.store.cases import add_note, claim, close, erase, set_status, withdraw
 from bot.store.db import get_engine
-from bot.store.errors import NotFound
+from bot.store.errors import AlreadyClaimed, NotFound
 from bot.store.registrations import (
-    add_note,
-    claim,
     count_by_status,
     create_registration,
-    delete_personal_data,
     get_registration,
     list_registrations,
     normalize_reference,
     purge_expired,
-    set_status,
     withdraw_by_sender,
 )
 from bot.store.testing import sample_registration_input as make_input
@@ -133,7 +130,10 @@ def test_staff_operations_and_audit(db_url):
     assert reg.claimed_by == "anna" and reg.status == "in_progress"
     add_note(ref, "anna", "Huisbezoek gepland", url=db_url)
     set_status(ref, "contacted", "anna", url=db_url)
-    claim(ref, "bram", url=db_url)
+    with pytest.raises(AlreadyClaimed) as held:
+        claim(ref, "bram", url=db_url)  # a colleague's case: only after the question
+    assert held.value.by == "anna"
+    claim(ref, "bram", takeover=True, url=db_url)
     reg = get_registration(ref, url=db_url)
     assert reg.status == "contacted" and reg.claimed_by == "bram"
     assert [n.text for n in reg.notes] == ["Huisbezoek gepland"]
@@ -155,16 +155,16 @@ def test_staff_operations_and_audit(db_url):
         ("bram", "claimed"),
     ]
     assert entries[4].detail == "in_progress -> contacted"
-    assert "anna" in entries[5].detail
+    assert entries[5].detail == "takeover from anna"
 
 
-def test_delete_personal_data_by_staff(db_url):
+def test_delete_personal_data_by_coordinator(db_url):
     ref = create_registration(make_input(), url=db_url)
     add_note(ref, "anna", "Belt terug", url=db_url)
-    delete_personal_data(ref, "anna", url=db_url)
+    erase(ref, "carla", "coordinator", url=db_url)
     reg = get_registration(ref, url=db_url)
     assert reg.personal_data_deleted and reg.name is None and reg.notes == []
-    assert reg.status == "new"
+    assert reg.status == "withdrawn"  # erasure closes the case: it is not counted as new
     # her chat can no longer be linked to it
     assert withdraw_by_sender("sender-abc", url=db_url) == []
     with pytest.raises(ValueError):
@@ -176,10 +176,10 @@ def test_purge_expired_only_old_closed_or_withdrawn(db_url):
     now = datetime.now(timezone.utc)
     refs = {s: create_registration(make_input(idempotency_key=s, sender_key=s), url=db_url)
             for s in ("closed", "withdrawn", "contacted", "closed-recent")}
-    set_status(refs["closed"], "closed", "anna", url=db_url)
-    set_status(refs["withdrawn"], "withdrawn", "anna", url=db_url)
+    close(refs["closed"], "no_help_needed", "anna", url=db_url)
+    withdraw(refs["withdrawn"], "anna", erase=False, url=db_url)  # she asked to keep her data for now
     set_status(refs["contacted"], "contacted", "anna", url=db_url)
-    set_status(refs["closed-recent"], "closed", "anna", url=db_url)
+    close(refs["closed-recent"], "referred", "anna", url=db_url)
     add_note(refs["closed"], "anna", "afgerond", url=db_url)
 
     assert purge_expired(30, now, url=db_url) == 0  # nothing is 30 days old yet

@@ -2,7 +2,7 @@
 case, message threads, verification attempts.
 
 Revision ID: 0003_parent_loop
-Revises: 0002_staff_workflow (0001_initial until 0002 reaches main)
+Revises: 0002_staff_workflow
 Create Date: 2026-12-01
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_parent_loop"
-down_revision = "0001_initial"  # rechain to 0002_staff_workflow at merge
+down_revision = "0002_staff_workflow"
 branch_labels = None
 depends_on = None
 

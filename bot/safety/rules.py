@@ -1,0 +1,358 @@
+"""Warning signs and their rules: one content file per tier (``content/safety/signs/<tier>.yml``).
+
+A sign is one thing a parent can describe ("waters breaking", "a baby that does not drink"),
+with its sources, the context in which it is urgent, and rules. A rule says which concepts
+(see :mod:`bot.safety.lexicon`) must occur together, and carries a ``catches`` comment that
+says in plain words what it is for::
+
+    - catches: water or fluid running out ("er loopt water uit", "ik lek vocht")
+      all: [FLUID, LEAK]          # every term must occur ...
+      within: 6                   # ... within 6 words of each other, in one sentence
+      unless: [URINE]             # not when one of these is in the same sentence
+      if: ["weeks < 37"]          # numbers read from the message (temp, weeks, baby_months,
+                                  #   interval, days); a missing number fails the rule, unless
+                                  #   the condition ends in "?" ("baby_months < 3?": age unknown is ok)
+      mild: maybe                 # "een beetje ..." demotes the hit to this tier
+      ordered: true               # the terms must come in this order
+
+Terms: ``A|B`` is either concept; ``@A|B`` may stand anywhere in the message (context, not
+part of the span, never negated: "geen natte luier" still tells it is about a baby); ``~A`` is a negated occurrence ("beweegt niet", "geen leven gevoeld");
+``A-B`` is a word with concept A but not B ("niet" but not "niet goed"); ``A&B`` is a word with
+both concepts. A term is never
+matched by a negated word ("geen koorts", "bloed niet"), unless the rule is about a negation
+(a ``~`` term, or a term with ``NEG`` or ``LESS``). Terms of a rule with ``within`` <= 4
+must also stand in one clause (a comma or "maar" ends a clause). ``END`` is the last word
+of a clause. ``unless`` ignores negated words ("het ruikt niet naar plas").
+"""
+
+from __future__ import annotations
+
+import itertools
+import operator
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.safety.lexicon import LEXICON_DIR, Tagged, lexicon
+from bot.safety.text import Numbers
+from bot.safety.tiers import EMERGENCY_TIERS, MAYBE, TIERS
+
+SIGNS_DIR = LEXICON_DIR / "signs"
+SIGN_FILES = (*EMERGENCY_TIERS, MAYBE)
+NEGATION_CONCEPTS = frozenset({"NEG", "LESS"})
+# Who and what a message is about: a person or a baby is never "negated" ("als ik de baby niet afgeef, hij ...").
+ENTITIES = frozenset({"I", "ME", "HE", "PERSON", "SELF", "BABY", "KID", "KIDS", "HIM", "BABY_THING", "FETUS", "HOME",
+                      "PREGNANT", "POSTPARTUM", "BELLY", "HEAD", "LIPS", "FACE_HANDS", "HANDS_FEET", "OF"})
+_MODIFIERS = frozenset({"NEG", "LESS", "MILD", "END", "HEAVY", "SEVERE", "CONSTANT", "BAD", "GOOD", "DURATION"})
+DEFAULT_WITHIN = 8
+_COND_RE = re.compile(r"^(temp|weeks|baby_months|interval|days)\s*(<=|>=|<|>)\s*(\d+(?:\.\d+)?)(\??)$")
+_OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+_RULE_KEYS = {"catches", "all", "within", "unless", "if", "mild", "tier", "ordered"}
+_SIGN_KEYS = {"id", "what", "urgent_when", "sources", "rules", "examples", "not_examples"}
+
+
+class SignError(ValueError):
+    """A sign file is invalid (the message names the file and the sign)."""
+
+
+@dataclass(frozen=True)
+class Term:
+    concepts: frozenset[str]
+    anywhere: bool = False
+    negated: bool = False
+    excluded: frozenset[str] = frozenset()
+
+    def fits(self, concepts: dict[str, str], negated: bool) -> bool:
+        found = concepts.keys()
+        if not any(all(part in found for part in alternative.split("&")) for alternative in self.concepts):
+            return False
+        return not (self.excluded & found) and (negated or not self.negated)
+
+
+@dataclass(frozen=True)
+class Rule:
+    catches: str
+    terms: tuple[Term, ...]
+    within: int = DEFAULT_WITHIN
+    unless: frozenset[str] = frozenset()
+    conditions: tuple[tuple[str, str, float, bool], ...] = ()  # (name, op, bound, missing is ok)
+    mild: str | None = None
+    tier: str | None = None
+    ordered: bool = False
+
+    @property
+    def about_negation(self) -> bool:
+        return any(t.negated or t.concepts & NEGATION_CONCEPTS for t in self.terms)
+
+
+@dataclass(frozen=True)
+class Sign:
+    id: str
+    tier: str
+    what: str
+    urgent_when: str
+    sources: tuple[dict[str, str], ...]
+    rules: tuple[Rule, ...]
+    examples: tuple[str, ...] = ()
+    not_examples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RuleHit:
+    sign: Sign
+    rule: Rule
+    tier: str
+    positions: tuple[int, ...]
+    demoted_by: str = ""
+
+
+def _terms(raw: list[Any], where: str, known: set[str]) -> tuple[Term, ...]:
+    terms = []
+    for item in raw:
+        text = str(item).strip()
+        anywhere = text.startswith("@")
+        negated = text.lstrip("@").startswith("~")
+        body, _, excluded = text.lstrip("@~").partition("-")
+        concepts = frozenset(c.strip() for c in body.split("|"))
+        minus = frozenset(c.strip() for c in excluded.split("|") if c.strip())
+        unknown = ({p for c in concepts for p in c.split("&")} | minus) - known
+        if unknown:
+            raise SignError(f"{where}: unknown concept(s) {sorted(unknown)}")
+        terms.append(Term(concepts, anywhere, negated, minus))
+    if not terms:
+        raise SignError(f"{where}: a rule needs at least one term under all:")
+    return tuple(terms)
+
+
+def _rule(raw: dict[str, Any], where: str, known: set[str]) -> Rule:
+    if not isinstance(raw, dict) or set(raw) - _RULE_KEYS:
+        raise SignError(f"{where}: unknown keys {sorted(set(raw) - _RULE_KEYS) if isinstance(raw, dict) else raw}")
+    if not str(raw.get("catches") or "").strip():
+        raise SignError(f"{where}: every rule says what it catches (catches:)")
+    conditions = []
+    for cond in raw.get("if") or []:
+        match = _COND_RE.match(str(cond).strip())
+        if not match:
+            raise SignError(f"{where}: cannot read condition {cond!r}")
+        conditions.append((match[1], match[2], float(match[3]), match[4] == "?"))
+    unless = frozenset(raw.get("unless") or [])
+    if unless - known:
+        raise SignError(f"{where}: unknown concept(s) in unless: {sorted(unless - known)}")
+    for key in ("mild", "tier"):
+        if raw.get(key) is not None and raw[key] not in TIERS:
+            raise SignError(f"{where}: {key} must be a tier, not {raw[key]!r}")
+    return Rule(
+        catches=str(raw["catches"]).strip(),
+        terms=_terms(raw.get("all") or [], where, known),
+        within=int(raw.get("within") or DEFAULT_WITHIN),
+        unless=unless,
+        conditions=tuple(conditions),
+        mild=raw.get("mild"),
+        tier=raw.get("tier"),
+        ordered=bool(raw.get("ordered", False)),
+    )
+
+
+def load_signs(path: Path, known: set[str]) -> list[Sign]:
+    """The signs of one tier file (validated against the lexicon's concepts)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    tier = data.get("tier")
+    if tier != path.stem:
+        raise SignError(f"{path.name}: tier must be {path.stem!r} (the file name)")
+    signs = []
+    for raw in data.get("signs") or []:
+        where = f"{path.name}: {raw.get('id') if isinstance(raw, dict) else raw}"
+        if not isinstance(raw, dict) or set(raw) - _SIGN_KEYS:
+            raise SignError(f"{where}: unknown keys")
+        for key in ("id", "what", "urgent_when", "sources", "rules"):
+            if not raw.get(key):
+                raise SignError(f"{where}: {key} is required")
+        for source in raw["sources"]:
+            if not isinstance(source, dict) or not str(source.get("url", "")).startswith("https://") or not source.get(
+                    "says"):
+                raise SignError(f"{where}: every source has an https url and says: what it says")
+        signs.append(Sign(
+            id=str(raw["id"]), tier=tier, what=str(raw["what"]), urgent_when=str(raw["urgent_when"]),
+            sources=tuple(raw["sources"]),
+            rules=tuple(_rule(r, f"{where} rule {n + 1}", known) for n, r in enumerate(raw["rules"])),
+            examples=tuple(str(e) for e in raw.get("examples") or []),
+            not_examples=tuple(str(e) for e in raw.get("not_examples") or []),
+        ))
+    return signs
+
+
+@lru_cache(maxsize=1)
+def signs() -> tuple[Sign, ...]:
+    """Every sign of every tier file (cached)."""
+    known = set(lexicon().concepts) | {"END", "TEMP"}
+    found: list[Sign] = []
+    for name in SIGN_FILES:
+        found.extend(load_signs(SIGNS_DIR / f"{name}.yml", known))
+    ids = [s.id for s in found]
+    dupes = {i for i in ids if ids.count(i) > 1}
+    if dupes:
+        raise SignError(f"sign ids must be unique: {sorted(dupes)}")
+    return tuple(found)
+
+
+# --------------------------------------------------------------------------- evaluation
+
+@dataclass
+class Message:
+    """A tagged message, ready for the rules."""
+
+    tagged: list[Tagged]
+    numbers: Numbers
+    negated: list[bool] = field(default_factory=list)
+    present: set[str] = field(default_factory=set)
+    synthetic: set[str] = field(default_factory=set)  # context from numbers: PREGNANT (weeks), BABY (age)
+
+    def __post_init__(self) -> None:
+        if any("NOT_PREGNANT" in t.concepts for t in self.tagged):  # "ik ben niet zwanger"
+            for tok in self.tagged:
+                tok.concepts.pop("PREGNANT", None)
+        self.negated = [_is_negated(self.tagged, i) for i in range(len(self.tagged))]
+        for i, tok in enumerate(self.tagged):  # the last word of every clause
+            if i + 1 == len(self.tagged) or self.tagged[i + 1].token.clause != tok.token.clause:
+                tok.concepts.setdefault("END", "")
+        self.present = {c for t in self.tagged for c in t.concepts}
+        for tok in self.tagged:  # a temperature written as a number: "38,5", "39 graden"
+            if _looks_like_temperature(tok.text, self.tagged, tok.token.index):
+                tok.concepts.setdefault("TEMP", "")
+        if self.numbers.weeks is not None:
+            self.synthetic.add("PREGNANT")
+        if self.numbers.baby_months is not None:
+            self.synthetic.add("BABY")
+        self.present |= self.synthetic
+
+
+# Words that may stand between a word and the "niet" after it: "beweegt al de hele dag niet".
+_FILLERS = frozenset({"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10",
+    "al", "nog", "meer", "echt", "wel", "ook", "helemaal", "zo", "heel", "erg", "even", "gewoon", "eigenlijk",
+    "nu", "vandaag", "bijna", "haast", "really", "still", "anymore", "at", "all", "today",
+})
+_FILLER_CONCEPTS = frozenset({"DURATION", "DAYS", "MILD", "CONSTANT"})
+
+
+def _looks_like_temperature(word: str, tagged: list[Tagged], i: int) -> bool:
+    if not re.fullmatch(r"\d+(\.\d+)?", word):
+        return False
+    value = float(word)
+    after = tagged[i + 1].text if i + 1 < len(tagged) else ""
+    return (34 <= value <= 43.5 and after in {"graden", "graad", "c", "celsius", "degrees"}) or (
+        "." in word and 37.5 <= value <= 42.9) or (37.5 <= value <= 42.9 and any(
+            "FEVER" in t.concepts for t in tagged[max(0, i - 3):i + 3]))
+
+
+def _negates(tagged: list[Tagged], j: int, own: dict[str, str], clause: int) -> bool:
+    concepts = tagged[j].concepts
+    if tagged[j].token.clause != clause or "NEG" not in concepts or "BAD" in concepts:
+        return False
+    # a NEG that belongs to the same phrase ("niet veilig", "wil niet meer leven") does not negate it
+    return not (set(concepts) - _MODIFIERS) & set(own)
+
+
+def _is_negated(tagged: list[Tagged], i: int) -> bool:
+    """Negated by a NEG word in the same clause: up to 3 words before ("geen koorts"), or after it
+    with only small words in between ("bloed niet", "beweegt al de hele dag niet").
+
+    "niet goed" / "niet lekker" (concept BAD) is a judgement, not a negation of its neighbour; and a
+    NEG inside a phrase of the same concept ("niet veilig" is UNSAFE) does not negate that phrase.
+    """
+    own = tagged[i].concepts
+    if "NEG" in own:
+        return False
+    clause = tagged[i].token.clause
+    if any(_negates(tagged, j, own, clause) for j in range(max(0, i - 3), i)):
+        return True
+    for j in range(i + 1, min(len(tagged), i + 7)):
+        # a NEG after the word that starts a phrase of its own ("niet meer wakker worden") negates that phrase
+        if _negates(tagged, j, own, clause) and not set(tagged[j].concepts) - _MODIFIERS:
+            return True
+        if tagged[j].text not in _FILLERS and not tagged[j].concepts.keys() & _FILLER_CONCEPTS:
+            return False
+    return False
+
+
+def _conditions_hold(rule: Rule, numbers: Numbers) -> bool:
+    for name, op, bound, missing_ok in rule.conditions:
+        value = getattr(numbers, name)
+        if value is None:
+            if not missing_ok:
+                return False
+            continue
+        if not _OPS[op](value, bound):
+            return False
+    return True
+
+
+def _is_mild(message: Message, positions: tuple[int, ...]) -> bool:
+    for p in positions:
+        clause = message.tagged[p].token.clause
+        for j in range(max(0, p - 3), p):
+            if "MILD" in message.tagged[j].concepts and message.tagged[j].token.clause == clause:
+                return True
+    return False
+
+
+def match_rule(rule: Rule, message: Message) -> tuple[int, ...] | None:
+    """Token positions of the best match of ``rule`` in ``message`` (``None``: no match)."""
+    if not _conditions_hold(rule, message.numbers):
+        return None
+    for term in rule.terms:
+        if term.anywhere and not any(
+                term.fits(tok.concepts, message.negated[i]) for i, tok in enumerate(message.tagged)) and not (
+                term.concepts & message.synthetic):
+            return None
+    local = [t for t in rule.terms if not t.anywhere]
+    if not local:
+        return ()
+    allow_negated = rule.about_negation
+    candidates: list[list[int]] = []
+    for term in local:
+        spots = [
+            i for i, tok in enumerate(message.tagged)
+            if term.fits(tok.concepts, message.negated[i])
+            and (allow_negated or not message.negated[i] or term.concepts <= ENTITIES)
+        ]
+        if not spots:
+            return None
+        candidates.append(spots[:12])
+    best: tuple[int, ...] | None = None
+    for combo in itertools.islice(itertools.product(*candidates), 5000):
+        sentence = message.tagged[combo[0]].token.sentence
+        if any(message.tagged[p].token.sentence != sentence for p in combo):
+            continue
+        if max(combo) - min(combo) > rule.within:
+            continue
+        if rule.ordered and list(combo) != sorted(combo):
+            continue
+        if rule.within <= 4 and len({message.tagged[p].token.clause for p in combo}) > 1:
+            continue
+        if rule.unless and any(
+                rule.unless & tok.concepts.keys() for i, tok in enumerate(message.tagged)
+                if tok.token.sentence == sentence and not message.negated[i]):
+            continue
+        if best is None or max(combo) - min(combo) < max(best) - min(best):
+            best = combo
+    return best
+
+
+def evaluate(message: Message) -> list[RuleHit]:
+    """Every rule of every sign that matches ``message``."""
+    hits = []
+    for sign in signs():
+        for rule in sign.rules:
+            positions = match_rule(rule, message)
+            if positions is None:
+                continue
+            tier = rule.tier or sign.tier
+            demoted = ""
+            if rule.mild and positions and _is_mild(message, positions):
+                tier, demoted = rule.mild, "mild"
+            hits.append(RuleHit(sign, rule, tier, positions, demoted))
+    return hits

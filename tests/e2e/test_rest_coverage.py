@@ -1,0 +1,68 @@
+"""End to end over REST (issue 12, NLU side): typed button titles, clarify as the last resort,
+several needs in one answer, bare numbers, slang. Answer ids are read from the tracker."""
+
+from __future__ import annotations
+
+import uuid
+
+from bot.testing.stack import payloads, texts
+
+PHONE_AANMELDPUNT = "010 267 26 53"
+
+
+def _sender() -> str:
+    return f"e2e-cov-{uuid.uuid4().hex[:10]}"
+
+
+def _answer_ids(rasa_stack, sender: str) -> list[str]:
+    """Answer ids of the bot's messages after the last user message."""
+    events = rasa_stack.tracker(sender)["events"]
+    last_user = max(i for i, e in enumerate(events) if e.get("event") == "user")
+    ids = []
+    for event in events[last_user + 1:]:
+        if event.get("event") == "bot":
+            meta = event.get("metadata") or {}
+            ids.append(meta.get("answer_id") or meta.get("utter_action"))
+    return ids
+
+
+def test_a_typed_button_title_does_what_the_button_does(rasa_stack) -> None:
+    sender = _sender()
+    menu = rasa_stack.rest(sender, "wat kun je allemaal")
+    assert "/info_homestart" in payloads(menu)
+    card = rasa_stack.rest(sender, "hulp thuiss")  # the title "Hulp thuis", with a typo
+    assert "Home-Start" in texts(card)
+    assert _answer_ids(rasa_stack, sender)[-1] == "offering:homestart"
+    how = rasa_stack.rest(sender, "hoe krijg ik dit")  # the card's own button, typed
+    assert "offering:homestart" in _answer_ids(rasa_stack, sender), how
+
+
+def test_a_bare_number_is_asked_about_not_read_as_a_postcode(rasa_stack) -> None:
+    sender = _sender()
+    replies = rasa_stack.rest(sender, "24")
+    assert _answer_ids(rasa_stack, sender) == ["clarify"]
+    assert "/request_human" in payloads(replies)
+    assert rasa_stack.tracker(sender).get("active_loop", {}).get("name") in (None, "")
+
+
+def test_several_needs_get_one_short_answer_with_a_button_each(rasa_stack) -> None:
+    sender = _sender()
+    replies = rasa_stack.rest(sender, "ik ben 30 weken zwanger, ik kan de kraamzorg niet betalen en ik zoek een "
+                                      "groep met andere moeders bij mij in de buurt")
+    ids = _answer_ids(rasa_stack, sender)
+    assert any(i.startswith("multi:") for i in ids), (ids, replies)
+    assert {"/kraamzorg_check", "/find_group"} <= set(payloads(replies))
+
+
+def test_unclear_message_offers_the_human_route_in_the_same_message(rasa_stack) -> None:
+    sender = _sender()
+    replies = rasa_stack.rest(sender, "zwq plofmiep grtz")
+    assert len(replies) == 1 and PHONE_AANMELDPUNT in replies[0]["text"]
+    assert "/request_human" in payloads(replies)
+
+
+def test_what_is_x_and_how_do_i_register_explains_x(rasa_stack) -> None:
+    sender = _sender()
+    replies = rasa_stack.rest(sender, "wat is voorzorg en hoe meld ik me aan")
+    assert set(_answer_ids(rasa_stack, sender)) == {"offering:voorzorg"}
+    assert "VoorZorg" in texts(replies)
