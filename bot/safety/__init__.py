@@ -15,6 +15,8 @@ Public API:
 
 from __future__ import annotations
 
+import logging
+import threading
 from dataclasses import dataclass
 
 from bot.safety.detector import Assessment, assess
@@ -117,3 +119,16 @@ def _withdrawn(ranking: list[tuple[str, float]] | None) -> str | None:
     """``nlu_fallback`` when the classifier's best intent is a safety intent (it must not take over)."""
     top = _classifier_top(ranking or [])
     return FALLBACK_INTENT if top and tier_for_intent(top[0]) else None
+
+
+def warm_up() -> None:
+    """Load the lexicon, lemma tables and signs now, so the first parent does not wait for them."""
+    try:
+        assess("warm up: ik bloed, my baby")
+        emergency_text("life")
+    except Exception:  # noqa: BLE001 - a broken content file shows up in the first real call and in the tests
+        logging.getLogger(__name__).exception("safety net warm-up failed")
+
+
+# Loading takes a few seconds: start it in the background as soon as the package is imported.
+threading.Thread(target=warm_up, name="safety-warm-up", daemon=True).start()

@@ -39,7 +39,8 @@ RESOLVED = "RESOLVED"
 # Words that tell English from Dutch (for the reply language); ties go to Dutch.
 _EN_WORDS = frozenset("""i i'm im my me the a is am are was and it he she his her him has have had not
     can can't cant don't dont doesn't isnt isn't won't wont with from what why how please help baby's
-    been very really since of to in on at this that there they we you your our its it's getting""".split())
+    been very really since of to in on at this that there they we you your our its it's getting would be
+    will should could off without everyone nobody anyone feel feeling keep keeps want think just all""".split())
 _NL_WORDS = frozenset("""ik mijn mn m'n me mij de het een is ben zijn was en hij zij ze heeft heb had niet
     kan kun wil met van wat waarom hoe alsjeblieft help sinds al erg heel er die dat dit daar we je jij
     jouw ons onze nu nog ook maar wel geen""".split())

@@ -21,6 +21,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -77,6 +78,9 @@ class Lexicon:
     exact: dict[str, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))
     wild: list[Entry] = field(default_factory=list)
     phrases: list[Entry] = field(default_factory=list)
+    # phrases by their first word (most start with a plain word), and the others
+    phrase_index: dict[str, list[Entry]] = field(default_factory=lambda: defaultdict(list))
+    phrase_other: list[Entry] = field(default_factory=list)
     blocked: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     fuzzy_words: dict[str, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))
     fuzzy_stems: dict[str, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))
@@ -85,6 +89,11 @@ class Lexicon:
     def add(self, entry: Entry) -> None:
         if entry.is_phrase:
             self.phrases.append(entry)
+            first = entry.parts[0]
+            if "*" in first or first == "_":
+                self.phrase_other.append(entry)
+            else:
+                self.phrase_index[first].append(entry)
             return
         part = entry.parts[0]
         if "*" in part:
@@ -138,9 +147,14 @@ def load_file(path: Path, lexicon: Lexicon) -> None:
             lexicon.blocked[concept].append(" ".join(_normalise_entry(raw, where)))
 
 
-@lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
     """The lexicon of every language in content/safety/ (cached)."""
+    with _LOAD_LOCK:
+        return _lexicon()
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> Lexicon:
     lex = Lexicon()
     for lang in LANGUAGES:
         load_file(LEXICON_DIR / f"lexicon.{lang}.yml", lex)
@@ -149,15 +163,26 @@ def lexicon() -> Lexicon:
 
 # --------------------------------------------------------------------------- lemmas and known words
 
+_LOAD_LOCK = threading.RLock()  # the tables load once, also when a warm-up thread is still busy
+
+
 @lru_cache(maxsize=1)
 def _lemma_tables() -> dict[str, dict[str, str]]:
     """spaCy's lookup lemma tables for Dutch and English (shipped in spacy-lookups-data)."""
+    with _LOAD_LOCK:
+        return _load_lemma_tables()
+
+
+def _load_lemma_tables() -> dict[str, dict[str, str]]:
     tables: dict[str, dict[str, str]] = {}
     base = resources.files("spacy_lookups_data") / "data"
     for lang in LANGUAGES:
         with (base / f"{lang}_lemma_lookup.json.gz").open("rb") as handle:
-            raw = json.loads(gzip.decompress(handle.read()))
-        tables[lang] = {_plain(k): _plain(v) for k, v in raw.items() if isinstance(v, str)}
+            raw: dict[str, str] = json.loads(gzip.decompress(handle.read()))
+        # Most entries are plain lower-case ASCII already: only the others are normalised (fast start).
+        extra = {_plain(k): _plain(v) for k, v in raw.items() if not (k.isascii() and v.isascii())}
+        raw.update(extra)
+        tables[lang] = raw
     return tables
 
 
@@ -179,8 +204,14 @@ def lemmas(word: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-@lru_cache(maxsize=4)
 def known_words(lang: str | None = None) -> frozenset[str]:
+    """Dutch and/or English word forms (see :func:`_known_words`)."""
+    with _LOAD_LOCK:
+        return _known_words(lang)
+
+
+@lru_cache(maxsize=4)
+def _known_words(lang: str | None = None) -> frozenset[str]:
     """Dutch and/or English word forms the lemma tables and spaCy's stop word lists know.
 
     The typo matcher never bends a known word into another one ("bloem" stays no "bloed"),
@@ -277,12 +308,13 @@ def tag(tokens: list[Token], lex: Lexicon | None = None, lang: str = "nl") -> li
             found = {(c, lg) for c, lg in found if lg == lang or c in own}
         for concept, word_lang in found:
             tagged[i].concepts.setdefault(concept, word_lang)
-    for entry in lex.phrases:
-        n = len(entry.parts)
-        for start in range(len(words) - n + 1):
-            span = range(start, start + n)
-            if tokens[start].sentence != tokens[start + n - 1].sentence:
+    for start, word in enumerate(words):
+        candidates = [e for form in dict.fromkeys((word, *token_lemmas[start])) for e in lex.phrase_index.get(form, ())]
+        for entry in (*candidates, *lex.phrase_other):
+            n = len(entry.parts)
+            if start + n > len(words) or tokens[start].sentence != tokens[start + n - 1].sentence:
                 continue
+            span = range(start, start + n)
             if all(_part_matches(p, words[j], token_lemmas[j]) for p, j in zip(entry.parts, span, strict=True)):
                 for j in span:
                     if entry.parts[j - start] != "_":
