@@ -29,6 +29,7 @@ from importlib import resources
 from pathlib import Path
 
 import yaml
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.content import CONTENT_DIR
@@ -105,6 +106,13 @@ class Lexicon:
             self.exact[part].add((entry.concept, entry.lang))
             if len(part) >= 5 and not part.isdigit():
                 self.fuzzy_words[part].add((entry.concept, entry.lang))
+
+    def fuzzy_targets(self) -> list[str]:
+        """The words the typo matcher compares with (only words of concepts it may bend towards)."""
+        if not hasattr(self, "_fuzzy_targets"):
+            self._fuzzy_targets = sorted(
+                w for w, cs in self.fuzzy_words.items() if any(c in FUZZY_CONCEPTS for c, _ in cs))
+        return self._fuzzy_targets
 
     def is_blocked(self, concept: str, word: str) -> bool:
         return any(_part_matches(p, word, ()) for p in self.blocked.get(concept, ()))
@@ -261,9 +269,11 @@ def _fuzzy_concepts(word: str, lex: Lexicon) -> set[tuple[str, str]]:
         return set()
     limit = 1 if len(word) < 9 else 2
     found: set[tuple[str, str]] = set()
-    for target, concepts in lex.fuzzy_words.items():
-        if abs(len(target) - len(word)) <= limit and OSA.distance(word, target, score_cutoff=limit) <= limit:
-            found |= {c for c in concepts if c[0] in FUZZY_CONCEPTS}
+    targets = lex.fuzzy_targets()
+    for target, _distance, _index in process.extract(word, targets, scorer=OSA.distance, score_cutoff=limit,
+                                                     limit=None):
+        if abs(len(target) - len(word)) <= limit:
+            found |= {c for c in lex.fuzzy_words[target] if c[0] in FUZZY_CONCEPTS}
     for stem, concepts in lex.fuzzy_stems.items():
         if len(word) < len(stem) - 1:
             continue
