@@ -67,7 +67,7 @@ def privacy_answer() -> tuple[str, list[Button]]:
     from bot.registration.consent import retention_days
 
     chat_days = chat_retention_days()
-    chat = text("chat_retention", days=chat_days) if chat_days else ""
+    chat = " " + text("chat_retention", days=chat_days) if chat_days else ""
     body = text("privacy", days=retention_days(), chat_retention=chat, phone=aanmeldpunt_phone())
     return body, [MY_DATA_BUTTON, ERASE_BUTTON]
 

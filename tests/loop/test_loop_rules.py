@@ -163,10 +163,12 @@ def test_status_answer_mentions_an_open_callback_request_beside_the_registration
     assert only_callback.startswith("Je terugbelverzoek MVR-9GV4-Z6")
 
 
-def test_privacy_answer_uses_the_retention_setting(monkeypatch):
+def test_privacy_answer_uses_the_retention_settings(monkeypatch):
     monkeypatch.setenv("RETENTION_DAYS", "180")
+    monkeypatch.setenv("TRACKER_RETENTION_DAYS", "60")
     body, buttons = render.privacy_answer()
     assert "180 dagen" in body and "Moeders van Rotterdam" in body and "010 267 26 53" in body
+    assert "gegevens. Deze chat verwijderen we na 60 dagen." in body
     assert "verwijder mijn gegevens" in body and [b["payload"] for b in buttons] == ["/ask_my_data", "/delete_my_data"]
 
 
