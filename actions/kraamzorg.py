@@ -16,20 +16,30 @@ from rasa_sdk.types import DomainDict
 from bot.kraamzorg import answers as kz
 from bot.kraamzorg.render import render_outcome
 from bot.kraamzorg.rules import evaluate, relevant_questions
-from bot.kraamzorg.tables import tables
+from bot.kraamzorg.tables import tables, tables_in, text_in
+from bot.languages.conversation import lang_of
 from bot.parsing.money import format_eur
 from bot.wellbeing.loss import in_loss_conversation
 
-YES_NO_BUTTONS = [
-    {"title": "Ja", "payload": "/affirm"},
-    {"title": "Nee", "payload": "/deny"},
-    {"title": "Weet ik niet", "payload": "weet ik niet"},
-]
-RESULT_BUTTONS = [
-    {"title": "Opnieuw doen", "payload": "/kraamzorg_check"},
-    {"title": "Aanmelden voor hulp", "payload": "/request_registration"},
-    {"title": "Iets anders vragen", "payload": "/ask_capabilities"},
-]
+
+def _ui(lang: str, key: str, **values: Any) -> str:
+    return text_in(lang, "ui", key, **values)
+
+
+def yes_no_buttons(lang: str = "nl") -> list[dict[str, str]]:
+    """Ja / Nee / Weet ik niet in ``lang``; the payloads are the same in every language."""
+    return [{"title": _ui(lang, "yes_button"), "payload": "/affirm"}, {"title": _ui(lang, "no_button"), "payload": "/deny"},
+            {"title": _ui(lang, "dont_know"), "payload": "weet ik niet"}]
+
+
+def result_buttons(lang: str = "nl") -> list[dict[str, str]]:
+    return [{"title": _ui(lang, "again"), "payload": "/kraamzorg_check"},
+            {"title": _ui(lang, "register"), "payload": "/request_registration"},
+            {"title": _ui(lang, "something_else"), "payload": "/ask_capabilities"}]
+
+
+YES_NO_BUTTONS = yes_no_buttons()
+RESULT_BUTTONS = result_buttons()
 
 
 def today() -> dt.date:
@@ -59,9 +69,9 @@ def _answers(tracker: Tracker) -> kz.Answers:
     return kz.answers_from_slots(slots)
 
 
-def _reask(dispatcher: CollectingDispatcher, slot: str, parsed: kz.Parsed) -> dict[str, Any]:
+def _reask(dispatcher: CollectingDispatcher, slot: str, parsed: kz.Parsed, lang: str = "nl") -> dict[str, Any]:
     if parsed.value is None:
-        dispatcher.utter_message(text=parsed.problem or "Dat begrijp ik niet goed.")
+        dispatcher.utter_message(text=parsed.problem or text_in(lang, "problems", "not_understood"))
     return {slot: parsed.value}
 
 
@@ -78,34 +88,45 @@ class ValidateKraamzorgForm(FormValidationAction):
         return [kz.SLOTS[q] for q in relevant_questions(_answers(tracker), today()) if q not in skip]
 
     def validate_kz_in_rotterdam(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
-        return _reask(dispatcher, "kz_in_rotterdam", kz.parse_in_rotterdam(_said(value, tracker), _intent(tracker)))
+        lang = lang_of(tracker)
+        return _reask(dispatcher, "kz_in_rotterdam", kz.parse_in_rotterdam(_said(value, tracker), _intent(tracker), lang),
+                      lang)
 
     def validate_kz_insurance(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
-        return _reask(dispatcher, "kz_insurance", kz.parse_insurance(value, _intent(tracker)))
+        lang = lang_of(tracker)
+        return _reask(dispatcher, "kz_insurance", kz.parse_insurance(value, _intent(tracker), lang), lang)
 
     def validate_kz_household(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
-        return _reask(dispatcher, "kz_household", kz.parse_household(value, _intent(tracker)))
+        lang = lang_of(tracker)
+        return _reask(dispatcher, "kz_household", kz.parse_household(value, _intent(tracker), lang), lang)
 
     def validate_kz_income(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
-        return _reask(dispatcher, "kz_income", kz.parse_income(value, _intent(tracker)))
+        lang = lang_of(tracker)
+        return _reask(dispatcher, "kz_income", kz.parse_income(value, _intent(tracker), lang), lang)
 
     def validate_kz_debt_arrangement(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
-        parsed = kz.parse_yes_no_unknown(_said(value, tracker), _intent(tracker), "nee, ik zit niet in een schuldregeling")
-        return _reask(dispatcher, "kz_debt_arrangement", parsed)
+        lang = lang_of(tracker)
+        parsed = kz.parse_yes_no_unknown(_said(value, tracker), _intent(tracker), "example_debt", lang)
+        return _reask(dispatcher, "kz_debt_arrangement", parsed, lang)
 
     def validate_kz_savings(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
-        parsed = kz.parse_yes_no_unknown(_said(value, tracker), _intent(tracker), "nee, zoveel spaargeld heb ik niet")
-        return _reask(dispatcher, "kz_savings", parsed)
+        lang = lang_of(tracker)
+        parsed = kz.parse_yes_no_unknown(_said(value, tracker), _intent(tracker), "example_savings", lang)
+        return _reask(dispatcher, "kz_savings", parsed, lang)
 
     def validate_kz_pregnancy(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
-        return _reask(dispatcher, "kz_pregnancy", kz.parse_pregnancy_answer(value, _intent(tracker), today()))
+        lang = lang_of(tracker)
+        return _reask(dispatcher, "kz_pregnancy", kz.parse_pregnancy_answer(value, _intent(tracker), today(), lang),
+                      lang)
 
     def validate_kz_used_this_year(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
-        parsed = kz.parse_yes_no_unknown(_said(value, tracker), _intent(tracker), "nee, dit jaar nog niet")
-        return _reask(dispatcher, "kz_used_this_year", parsed)
+        lang = lang_of(tracker)
+        parsed = kz.parse_yes_no_unknown(_said(value, tracker), _intent(tracker), "example_used", lang)
+        return _reask(dispatcher, "kz_used_this_year", parsed, lang)
 
     def validate_kz_hours(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
-        return _reask(dispatcher, "kz_hours", kz.parse_hours(value, _intent(tracker)))
+        lang = lang_of(tracker)
+        return _reask(dispatcher, "kz_hours", kz.parse_hours(value, _intent(tracker), lang=lang), lang)
 
 
 class ActionAskKzSavings(Action):
@@ -117,12 +138,13 @@ class ActionAskKzSavings(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
         answers = kz.answers_from_slots(tracker.slots)
         limit = tables().asset_limit_for(answers.household, today()) if answers.household else None
-        who = "samen met je partner " if answers.household and answers.household.value == "couple" else ""
+        lang = lang_of(tracker)
+        who = _ui(lang, "with_partner") if answers.household and answers.household.value == "couple" else ""
         if limit is not None:
-            text = f"Heb je {who}meer dan {format_eur(limit.amount)} aan spaargeld of ander vermogen?"
+            text = _ui(lang, "savings_limit", who=who, asset_limit=format_eur(limit.amount))
         else:
-            text = f"Heb je {who}meer spaargeld of ander vermogen dan de grens van de bijstand?"
-        dispatcher.utter_message(text=text, buttons=YES_NO_BUTTONS)
+            text = _ui(lang, "savings_no_limit", who=who)
+        dispatcher.utter_message(text=text, buttons=yes_no_buttons(lang))
         return []
 
 
@@ -133,10 +155,12 @@ class ActionKraamzorgResult(Action):
         return "action_kraamzorg_result"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
-        outcome = evaluate(_answers(tracker), today())
-        messages = render_outcome(outcome)
+        lang = lang_of(tracker)
+        t = tables_in(lang)
+        outcome = evaluate(_answers(tracker), today(), t)
+        messages = render_outcome(outcome, t)
         for text in messages[:-1]:
             dispatcher.utter_message(text=text, answer_id="kraamzorg_check")
-        dispatcher.utter_message(text=messages[-1] + "\n\nWat wil je nu doen?", buttons=RESULT_BUTTONS,
+        dispatcher.utter_message(text=messages[-1] + "\n\n" + _ui(lang, "what_now"), buttons=result_buttons(lang),
                                  answer_id="kraamzorg_check")
         return [SlotSet(slot, None) for slot in kz.SLOTS.values()]

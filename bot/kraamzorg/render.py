@@ -1,4 +1,7 @@
-"""Render an :class:`~bot.kraamzorg.rules.Outcome` as short Dutch chat messages (texts.yml)."""
+"""Render an :class:`~bot.kraamzorg.rules.Outcome` as short chat messages (texts.yml).
+
+Dutch by default; pass ``tables_in("en")`` (texts.yml with its ``en:`` block laid over) for English.
+"""
 
 from __future__ import annotations
 
@@ -94,4 +97,5 @@ def render_outcome(outcome: Outcome, t: Tables | None = None) -> list[str]:
 def source_line(t: Tables | None = None) -> str:
     """'Bron: ...' with the date the texts and tables were last checked (the oldest of them)."""
     t = t or tables()
-    return f"{t.texts['sources'].rstrip('.')} (gecontroleerd op {t.checked:%d-%m-%Y})."
+    checked_on = t.texts.get("checked_on") or "gecontroleerd op"
+    return f"{t.texts['sources'].rstrip('.')} ({checked_on} {t.checked:%d-%m-%Y})."

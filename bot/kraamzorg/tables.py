@@ -7,6 +7,7 @@ non-positive amount, with a message that names the file and the row.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import string
 from dataclasses import dataclass
@@ -207,6 +208,8 @@ KNOWN_PLACEHOLDERS = {
     "income", "limit_110", "limit_150", "capacity", "max_reimbursement", "min_own_contribution", "own_contribution",
     "due_year", "this_year", "asset_limit", "hours", "rate", "rate_year", "wanted_year", "reimbursement",
     "form_category", "decision_weeks", "weeks", "late_indication_week",
+    # the check's own texts (ui, problems)
+    "who", "example", "min_hours", "max_hours",
 }
 
 
@@ -255,3 +258,17 @@ def load_tables(directory: Path = KRAAMZORG_DIR) -> Tables:
 def tables() -> Tables:
     """The shipped tables, loaded once per process."""
     return load_tables()
+
+
+@lru_cache(maxsize=4)
+def tables_in(lang: str = "nl") -> Tables:
+    """The shipped tables with the texts as read in ``lang`` (the ``en:`` block of texts.yml laid over)."""
+    from bot.languages.localize import language, localized
+
+    t = tables()
+    return dataclasses.replace(t, texts=localized(t.texts, language(lang)))
+
+
+def text_in(lang: str, section: str, key: str, **values: Any) -> str:
+    """One text of texts.yml (``section.key``) in ``lang``, with its placeholders filled."""
+    return str(tables_in(lang).texts[section][key]).format(**values)

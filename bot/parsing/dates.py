@@ -46,12 +46,12 @@ _IN_TIME = re.compile(
     rf"\b(?:over|nog|binnen|in)\s+(?:ongeveer\s+|zo'?n\s+|pakweg\s+)?(\d{{1,3}}|{_NUMBER_WORD}(?:\s+{_NUMBER_WORD})?)\s*"
     r"(weken|week|wk|maanden|maand|dagen|dag)\b"
 )
-_WEEKS = re.compile(r"(?<![\d,.])(-\s*)?(\d{1,3})(?:\s*\+\s*\d)?\s*(?:weken|week|wkn|wk|w)\b")
+_WEEKS = re.compile(r"(?<![\d,.])(-\s*)?(\d{1,3})(?:\s*\+\s*\d)?\s*(?:weken|weeks|week|wkn|wks|wk|w)\b")
 _WEEKS_PLUS_DAYS = re.compile(r"(?<![\d,.])(\d{1,2})\s*\+\s*[0-6]\b")
-_WEEKS_WORD = re.compile(rf"\b({_NUMBER_WORD}(?:\s+{_NUMBER_WORD}){{0,2}})\s+(?:weken|week)\b")
+_WEEKS_WORD = re.compile(rf"\b({_NUMBER_WORD}(?:\s+{_NUMBER_WORD}){{0,2}})\s+(?:weken|weeks|week)\b")
 _WEEK_PREFIX = re.compile(r"\b(?:week|wk)\s*(\d{1,3})\b")
 _MONTHS_PREG = re.compile(
-    rf"(?<![\d,.])(\d{{1,2}}|{_NUMBER_WORD})(\s*(?:,5|\.5|en een halve?|en half|½))?\s*(?:maanden|maand|mnd)\b"
+    rf"(?<![\d,.])(\d{{1,2}}|{_NUMBER_WORD})(\s*(?:,5|\.5|en een halve?|en half|½))?\s*(?:maanden|maand|mnd|months|month)\b"
 )
 
 
