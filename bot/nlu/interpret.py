@@ -66,6 +66,9 @@ class Settings:
                               "thank", "goodbye")
     # A part that is one of these decides the whole message (never mixed with other answers).
     exclusive: tuple[str, ...] = ("safety_*",)
+    # Needs that count only when nothing more concrete is asked: "..., kun je helpen?" /
+    # "..., can you help?" after a need asks for help with that need, not what the assistant can do.
+    generic: tuple[str, ...] = ("ask_capabilities",)
     segment_threshold: float = 0.5
     message_threshold: float = 0.5
     max_needs: int = 3
@@ -183,6 +186,8 @@ def several_needs(intent: str, confidence: float, segments: Sequence[Mapping[str
     for weaker, stronger in settings.merge.items():
         if weaker in scored and stronger in scored:
             scored[stronger] = max(scored[stronger], scored.pop(weaker))
+    if any(not _matches(n, settings.generic) for n in scored):
+        scored = {n: c for n, c in scored.items() if not _matches(n, settings.generic)}
     needs = sorted(scored, key=lambda n: -scored[n])
     return needs[: settings.max_needs], None
 

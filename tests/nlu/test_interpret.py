@@ -50,6 +50,18 @@ def test_several_needs_from_parts() -> None:
     assert decision is not None and decision.intent == SEVERAL_NEEDS and decision.needs == needs
 
 
+def test_can_you_help_after_a_need_is_not_a_need_of_its_own() -> None:
+    """"I'm pregnant and I have no money for baby things, can you help?" (issue 11): the card, not
+    the capabilities text; "wat kun je allemaal?" alone stays a question about the assistant."""
+    segments = [seg("info_babystartpakket", 0.87), seg("ask_capabilities", 0.9)]
+    assert several_needs("info_babystartpakket", 0.87, segments)[0] == ["info_babystartpakket"]
+    assert decide("x", "x", "info_babystartpakket", 0.87, segments, NAMES, KNOWN) is None
+    two = [seg("info_babystartpakket", 0.87), seg("find_group", 0.8), seg("ask_capabilities", 0.9)]
+    assert several_needs("info_babystartpakket", 0.87, two)[0] == ["info_babystartpakket", "find_group"]
+    alone = [seg("ask_capabilities", 0.9), seg("greet", 0.9)]
+    assert several_needs("ask_capabilities", 0.8, alone)[0] == ["ask_capabilities"]
+
+
 def test_one_need_in_several_parts_is_one_need() -> None:
     segments = [seg("kraamzorg_check", 0.9), seg("kraamzorg_check", 0.8), seg("info_kraamzorg", 0.7)]
     assert several_needs("kraamzorg_check", 0.9, segments)[0] == ["kraamzorg_check"]  # info_kraamzorg merged
