@@ -10,6 +10,11 @@ and reports the false-foreign rate per set (messages detected as another languag
 included) with the messages themselves, and the English detection rate on the English held-out
 set (``tests/nlu/holdout_en.yml``) when it is there. Nothing is trained or tuned here.
 Target (issue 11): at most 0.5% false foreign on the Dutch sets.
+
+With ``--model PATH`` (a trained Rasa model, e.g. models/stevige-start.tar.gz) it also parses the
+English held-out set with that model and reports per-intent F1 and macro-F1 (the views of
+:mod:`bot.devtools.eval_nlu`; "deployed" = classifier + fallback + interpretation + safety net).
+Target (issue 11): English macro-F1 >= 0.9.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ NLU_TESTS = ROOT / "tests" / "nlu"
 ENGLISH_SET = NLU_TESTS / "holdout_en.yml"
 INDEPENDENT_SET = NLU_TESTS / "independent.yml"
 TARGET = 0.005
+TARGET_EN_MACRO_F1 = 0.9
 
 
 def messages(path: Path) -> list[str]:
@@ -82,6 +88,22 @@ def score_english(texts: list[str]) -> dict[str, Any]:
     }
 
 
+def english_nlu(model: Path) -> dict[str, Any]:
+    """Macro-F1 of ``model`` on the English held-out set (all three views of eval_nlu)."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    from bot.devtools.eval_nlu import VIEWS, predict, score, trained_intents
+
+    data = load_data(str(ENGLISH_SET))
+    rows = [(m.get("text"), m.get("intent"), ENGLISH_SET.name) for m in data.intent_examples]
+    predictions = predict(model, rows)
+    trained = trained_intents()
+    result: dict[str, Any] = {view: score(predictions, view, trained) for view in VIEWS}
+    result["model"] = str(model)
+    result["target_macro_f1"] = TARGET_EN_MACRO_F1
+    return result
+
+
 def evaluate() -> dict[str, Any]:
     report: dict[str, Any] = {"target_false_foreign": TARGET, "dutch": {}}
     total = wrong = 0
@@ -111,20 +133,37 @@ def render(report: dict[str, Any]) -> str:
         lines += ["", f"English held-out set: {en['detected_english']}/{en['messages']} detected as English "
                       f"({en['rate']:.1%})."]
         lines += [f"- not English: {m['text']!r} -> {m['lang']} ({m['reason']})" for m in en["not_detected"]]
+    if "english_nlu" in report:
+        nlu = report["english_nlu"]
+        dep = nlu["deployed"]
+        lines += ["", "# English NLU (held-out set, tests/nlu/holdout_en.yml)", "",
+                  f"Model: {nlu['model']}. Messages: {dep['n']}, intents: {len(dep['per_intent'])}.", "",
+                  "| view | macro-F1 | accuracy | fallbacks |", "|---|---|---|---|"]
+        lines += [f"| {view} | {nlu[view]['macro_f1']:.3f} | {nlu[view]['accuracy']:.3f} | {nlu[view]['fallbacks']} |"
+                  for view in ("deployed", "nlu", "top")]
+        lines += ["", f"Target: macro-F1 (deployed) at least {nlu['target_macro_f1']}.", "", "Confusions (deployed):"]
+        lines += [f"- {c['text']!r}: expected {c['expected']}, got {c['predicted']} ({c['confidence']})"
+                  for c in dep["confusions"]]
     return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "reports" / "languages")
+    parser.add_argument("--model", type=Path, help="also score this Rasa model on the English held-out set")
     args = parser.parse_args(argv)
     report = evaluate()
+    if args.model:
+        report["english_nlu"] = english_nlu(args.model)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "report.json").write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
     text = render(report)
     (args.out / "report.md").write_text(text, encoding="utf-8")
     print(text)
-    return 0 if report["dutch_total"]["rate"] <= TARGET else 1
+    ok = report["dutch_total"]["rate"] <= TARGET
+    if "english_nlu" in report:
+        ok = ok and report["english_nlu"]["deployed"]["macro_f1"] >= TARGET_EN_MACRO_F1
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

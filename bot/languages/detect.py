@@ -209,12 +209,18 @@ def foreign_function_words() -> dict[str, frozenset[str]]:
     }
 
 
-def _foreign(top: str, confidence: float, tokens: list[str], dutch: int) -> bool:
-    """Whether lingua's best guess ``top`` (not Dutch, not English) is believable."""
+def _foreign(top: str, confidence: float, tokens: list[str], dutch: int, english: int = 0) -> bool:
+    """Whether lingua's best guess ``top`` (not Dutch, not English) is believable.
+
+    Not when the message has more English function words than words of ``top`` (and at least
+    two): "how do I arrange a kraamzorg organisation" is English, whatever lingua's trigrams say.
+    """
     s = settings()
     if confidence < s.min_confidence:
         return False
     own = sum(t in foreign_function_words().get(top, ()) for t in tokens)
+    if english >= ENGLISH_LEAD and english > own:
+        return False
     if own > dutch:
         return True
     share = dutch_word_share(tokens)
@@ -244,7 +250,7 @@ def detect(text: str) -> Detection:
         return Detection(PAPIAMENTO, 1.0, "markers")
     scores = lingua_scores(" ".join(tokens))
     top = max(scores, key=scores.__getitem__)
-    if top not in (DUTCH, ENGLISH) and _foreign(top, scores[top], tokens, dutch):
+    if top not in (DUTCH, ENGLISH) and _foreign(top, scores[top], tokens, dutch, english):
         return Detection(top, scores[top], "lingua")
     if english > dutch and (english - dutch >= ENGLISH_LEAD or (
             scores.get(DUTCH, 0.0) < MAX_DUTCH_CONFIDENCE_ENGLISH
