@@ -17,6 +17,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from bot.languages.conversation import lang_of
 from bot.privacy.pseudonym import sender_key
 from bot.privacy.texts import nothing_kept_text
 from bot.registration import fields as f
@@ -32,15 +33,16 @@ from bot.registration.conditions import (
     parse_rotterdam,
 )
 from bot.registration.consent import (
-    AANMELDPUNT_PHONE,
-    CONSENT_BUTTONS,
+    consent_buttons,
     consent_text,
     consent_version,
     is_clear_no,
     is_clear_yes,
 )
+from bot.registration.preferred_language import parse_preferred_language
 from bot.registration.submit import done_text, missing_fields, submit, unavailable_text
 from bot.registration.summary import CONFIRM, parse_confirmation, render_summary, summary_buttons
+from bot.registration.texts import button, text
 from bot.registration.validators import check_due, check_name, check_phone, check_postcode, check_reachable
 from bot.wellbeing.loss import in_loss_conversation
 from bot.wellbeing.texts import text_set
@@ -48,11 +50,20 @@ from bot.wellbeing.texts import text_set
 TZ = ZoneInfo("Europe/Amsterdam")
 RESTART_BUTTON = {"title": "Toch aanmelden", "payload": "/request_registration"}
 HUMAN_BUTTON = {"title": "Praten met iemand", "payload": "/request_human"}
+
+
+def _restart_button(lang: str) -> dict[str, str]:
+    return button("restart", lang, payload="/request_registration")
+
+
+def _human_button(lang: str) -> dict[str, str]:
+    return button("human", lang, payload="/request_human")
 # What has to be asked again when a field is corrected.
 _CORRECTION_RESETS = {
     f.POSTCODE: (f.POSTCODE, f.GEBIED),
     f.DUE: (f.DUE, f.WEEKS),
     f.HELP: (f.HELP, f.HELP_PICKED, f.HELP_TEXT),
+    f.LANGUAGE: (f.LANGUAGE, f.INTERPRETER),
 }
 
 
@@ -118,29 +129,31 @@ class ValidateRegistrationForm(FormValidationAction):
                               domain: DomainDict) -> dict[str, Any]:
         if not _answered(tracker, "reg_pregnant", value):
             return {}
+        lang = lang_of(tracker)
         answer = parse_pregnant(_text(tracker))
         if answer == PREGNANT:
             return {f.PREGNANT: True}
         if answer == BORN:
-            dispatcher.utter_message(text=born_text(), buttons=[HUMAN_BUTTON])
+            dispatcher.utter_message(text=born_text(lang), buttons=[_human_button(lang)])
             return {f.PREGNANT: False, f.OUTCOME: "born"}
         if answer == NOT_PREGNANT:
-            dispatcher.utter_message(text=not_pregnant_text(), buttons=[HUMAN_BUTTON])
+            dispatcher.utter_message(text=not_pregnant_text(lang), buttons=[_human_button(lang)])
             return {f.PREGNANT: False, f.OUTCOME: "not_pregnant"}
-        dispatcher.utter_message(text="Dat begreep ik niet goed. Kies een van de knoppen, of typ 'ja' of 'nee'.")
+        dispatcher.utter_message(text=text("conditions.pregnant_unclear", lang))
         return {f.PREGNANT: None}
 
     def validate_reg_rotterdam(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                domain: DomainDict) -> dict[str, Any]:
         if not _answered(tracker, "reg_rotterdam", value):
             return {}
+        lang = lang_of(tracker)
         answer = parse_rotterdam(_text(tracker))
         if answer is True:
             return {f.ROTTERDAM: True}
         if answer is False:
-            dispatcher.utter_message(text=outside_rotterdam_text())
+            dispatcher.utter_message(text=outside_rotterdam_text(lang))
             return {f.ROTTERDAM: False, f.OUTCOME: "outside_rotterdam"}
-        dispatcher.utter_message(text="Dat begreep ik niet goed. Woon of verblijf je in Rotterdam? Typ 'ja' of 'nee'.")
+        dispatcher.utter_message(text=text("conditions.rotterdam_unclear", lang))
         return {f.ROTTERDAM: None}
 
     # ------------------------------------------------------------------ consent
@@ -148,24 +161,20 @@ class ValidateRegistrationForm(FormValidationAction):
                              domain: DomainDict) -> dict[str, Any]:
         if not _answered(tracker, "reg_consent", value):
             return {}
-        text, intent = _text(tracker), _intent(tracker)
-        if is_clear_yes(text, intent):
+        said, intent = _text(tracker), _intent(tracker)
+        lang = lang_of(tracker)
+        if is_clear_yes(said, intent):
+            # The version names the text (and its language) she saw: the question was asked in ``lang``.
             return {
                 f.CONSENT: True,
                 f.CONSENT_AT: dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                f.CONSENT_VERSION: consent_version(),
+                f.CONSENT_VERSION: consent_version(lang=lang),
                 f.INSTANCE: secrets.token_hex(8),
             }
-        if is_clear_no(text, intent):
-            opening = f"Oké, dan meld ik je niet aan. {nothing_kept_text()}"
-        else:
-            opening = f"Ik weet niet zeker of je toestemming geeft, dus ik meld je niet aan. {nothing_kept_text()}"
+        opening = text("conditions.consent_no" if is_clear_no(said, intent) else "conditions.consent_unclear", lang)
         dispatcher.utter_message(
-            text=(
-                f"{opening} Wil je toch hulp? Bel het aanmeldpunt Moeders van Rotterdam: {AANMELDPUNT_PHONE}. "
-                "Je kunt je ook hier opnieuw aanmelden."
-            ),
-            buttons=[RESTART_BUTTON, HUMAN_BUTTON],
+            text=f"{opening} {nothing_kept_text(lang)} {text('conditions.consent_way_back', lang)}",
+            buttons=[_restart_button(lang), _human_button(lang)],
         )
         return {f.CONSENT: False, f.OUTCOME: "no_consent"}
 
@@ -174,7 +183,7 @@ class ValidateRegistrationForm(FormValidationAction):
                           domain: DomainDict) -> dict[str, Any]:
         if not _answered(tracker, "reg_name", value):
             return {}
-        checked = check_name(_text(tracker))
+        checked = check_name(_text(tracker), lang_of(tracker))
         if not checked.ok:
             dispatcher.utter_message(text=checked.problem)
         return {f.NAME: checked.value}
@@ -183,7 +192,7 @@ class ValidateRegistrationForm(FormValidationAction):
                            domain: DomainDict) -> dict[str, Any]:
         if not _answered(tracker, "reg_phone", value):
             return {}
-        checked = check_phone(_text(tracker))
+        checked = check_phone(_text(tracker), lang_of(tracker))
         if not checked.ok:
             dispatcher.utter_message(text=checked.problem)
         return {f.PHONE: checked.value}
@@ -192,7 +201,7 @@ class ValidateRegistrationForm(FormValidationAction):
                               domain: DomainDict) -> dict[str, Any]:
         if not _answered(tracker, "reg_postcode", value):
             return {}
-        checked = check_postcode(_text(tracker))
+        checked = check_postcode(_text(tracker), lang_of(tracker))
         if not checked.ok:
             dispatcher.utter_message(text=checked.problem)
             return {f.POSTCODE: None, f.GEBIED: None}
@@ -202,7 +211,7 @@ class ValidateRegistrationForm(FormValidationAction):
                          domain: DomainDict) -> dict[str, Any]:
         if not _answered(tracker, "reg_due", value):
             return {}
-        checked = check_due(_text(tracker), today())
+        checked = check_due(_text(tracker), today(), lang_of(tracker))
         if not checked.ok:
             dispatcher.utter_message(text=checked.problem)
             return {f.DUE: None, f.WEEKS: None}
@@ -218,7 +227,7 @@ class ValidateRegistrationForm(FormValidationAction):
         kept = {f.HELP_TEXT: words} if words != tracker.get_slot(f.HELP_TEXT) else {}
         answer = help_areas.parse_help(_text(tracker))
         if answer is None:
-            dispatcher.utter_message(text="Dat begreep ik niet. Kies een onderwerp uit de lijst, of typ het in je eigen woorden.")
+            dispatcher.utter_message(text=text("problems.help_not_understood", lang_of(tracker)))
             return {f.HELP: None, **kept}
         if answer.unknown and not answer.areas:
             chosen = picked or [help_areas.UNKNOWN]
@@ -226,7 +235,7 @@ class ValidateRegistrationForm(FormValidationAction):
         picked += [c for c in answer.areas if c not in picked]
         if answer.done or len(picked) == len(help_areas.HELP_AREAS):
             if not picked:
-                dispatcher.utter_message(text="Kies minstens één onderwerp. Weet je het nog niet? Kies dan 'Weet ik nog niet'.")
+                dispatcher.utter_message(text=text("problems.help_pick_one", lang_of(tracker)))
                 return {f.HELP: None, **kept}
             return {f.HELP: picked, f.HELP_PICKED: picked, **kept}
         return {f.HELP: None, f.HELP_PICKED: picked, **kept}
@@ -235,10 +244,26 @@ class ValidateRegistrationForm(FormValidationAction):
                                domain: DomainDict) -> dict[str, Any]:
         if not _answered(tracker, "reg_reachable", value):
             return {}
-        checked = check_reachable(_text(tracker))
+        checked = check_reachable(_text(tracker), lang_of(tracker))
         if not checked.ok:
             dispatcher.utter_message(text=checked.problem)
         return {f.REACHABLE: checked.value}
+
+    def validate_reg_language(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                              domain: DomainDict) -> dict[str, Any]:
+        """The language she wants to be called in and whether she needs an interpreter (issue 14).
+
+        Not a condition: an answer that names no language is kept as she typed it, and "weet ik
+        niet" is recorded as not known, so the question never blocks her registration.
+        """
+        if not _answered(tracker, f.LANGUAGE, value):
+            return {}
+        said = _text(tracker)
+        answer = parse_preferred_language(said)
+        if answer.language is None and not said.strip():
+            dispatcher.utter_message(text=text("problems.language_ask", lang_of(tracker)))
+            return {f.LANGUAGE: None}
+        return {f.LANGUAGE: answer.language or "unknown", f.INTERPRETER: answer.interpreter}
 
     # ------------------------------------------------------------------ summary and sending
     def validate_reg_confirm(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -246,24 +271,25 @@ class ValidateRegistrationForm(FormValidationAction):
         if not _answered(tracker, "reg_confirm", value):
             return {}
         choice = parse_confirmation(_text(tracker))
+        lang = lang_of(tracker)
         if choice == CONFIRM:
             slots = dict(tracker.slots)
             missing = missing_fields(slots)
             if f.CONSENT in missing:  # cannot happen through the form; never store without consent
-                dispatcher.utter_message(text=f"Er ging iets mis. Bel het aanmeldpunt: {AANMELDPUNT_PHONE}.")
+                dispatcher.utter_message(text=text("summary.failed", lang))
                 return {f.CONFIRM: "failed", f.OUTCOME: "no_consent"}
             if missing:
                 return {f.CONFIRM: None, **{slot: None for slot in missing}}
             result = submit(slots, sender_key(tracker.sender_id), _channel(tracker))
             if not result.ok:
-                dispatcher.utter_message(text=unavailable_text())
+                dispatcher.utter_message(text=unavailable_text(lang))
                 return {f.CONFIRM: None}
-            dispatcher.utter_message(text=done_text(slots.get(f.NAME), result.reference))
+            dispatcher.utter_message(text=done_text(slots.get(f.NAME), result.reference, lang))
             return {f.CONFIRM: "sent", f.REFERENCE: result.reference, f.OUTCOME: "registered"}
         if choice in _CORRECTION_RESETS or choice in (f.NAME, f.PHONE, f.REACHABLE):
-            dispatcher.utter_message(text="Oké, dat pas ik aan.")
+            dispatcher.utter_message(text=text("summary.fixing", lang))
             return {f.CONFIRM: None, **{slot: None for slot in _CORRECTION_RESETS.get(choice, (choice,))}}
-        dispatcher.utter_message(text="Wat wil je doen? Kies 'Klopt, versturen', of kies wat je wilt aanpassen.")
+        dispatcher.utter_message(text=text("summary.what_now", lang))
         return {f.CONFIRM: None}
 
 
@@ -272,7 +298,8 @@ class ActionAskRegConsent(Action):
         return "action_ask_reg_consent"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        dispatcher.utter_message(text=consent_text(), buttons=CONSENT_BUTTONS)
+        lang = lang_of(tracker)
+        dispatcher.utter_message(text=consent_text(lang=lang), buttons=consent_buttons(lang))
         return []
 
 
@@ -282,13 +309,13 @@ class ActionAskRegHelp(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         picked = [c for c in tracker.get_slot(f.HELP_PICKED) or [] if c in help_areas.BY_CODE]
+        lang = lang_of(tracker)
         if picked:
-            chosen = ", ".join(help_areas.label(c) for c in picked)
-            text = f"Gekozen: {chosen}. Wil je nog iets kiezen? Kies 'Klaar' als je klaar bent."
+            chosen = ", ".join(help_areas.label(c, lang) for c in picked)
+            question = text("help.picked", lang, chosen=chosen)
         else:
-            text = ("Waarbij wil je hulp? Je mag meer dingen kiezen, één voor één. "
-                    "Je kunt het ook in je eigen woorden typen.")
-        dispatcher.utter_message(text=text, buttons=help_areas.buttons(picked))
+            question = text("help.ask", lang)
+        dispatcher.utter_message(text=question, buttons=help_areas.buttons(picked, lang))
         return []
 
 
@@ -297,7 +324,8 @@ class ActionAskRegConfirm(Action):
         return "action_ask_reg_confirm"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        dispatcher.utter_message(text=render_summary(tracker.slots), buttons=summary_buttons())
+        lang = lang_of(tracker)
+        dispatcher.utter_message(text=render_summary(tracker.slots, lang), buttons=summary_buttons(lang))
         return []
 
 

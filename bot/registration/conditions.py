@@ -10,7 +10,7 @@ import re
 
 from bot.parsing.common import is_dont_know, normalise, yes_no
 from bot.privacy.texts import nothing_kept_text
-from bot.registration.consent import AANMELDPUNT_PHONE
+from bot.registration.texts import text
 
 PREGNANT = "pregnant"
 BORN = "born"
@@ -28,9 +28,11 @@ ROTTERDAM_BUTTONS = [
 
 _BORN = re.compile(
     r"\b(bevallen|geboren|gekregen|al een baby|baby is er|kindje is er|kraamtijd|kraamweek|bevalling was|"
-    r"net moeder|pas moeder|(is|zijn) (\d+ )?(dagen|weken|maanden) oud)\b"
+    r"net moeder|pas moeder|(is|zijn) (\d+ )?(dagen|weken|maanden) oud|"
+    r"born|gave birth|given birth|had (my|the|our) baby|(is|are) (\d+ )?(days|weeks|months) old)\b"
 )
-_PREGNANT = re.compile(r"\b(zwanger|in verwachting|uitgerekend|baby komt|verwacht (een|ons|mijn))\b")
+_PREGNANT = re.compile(r"\b(zwanger|in verwachting|uitgerekend|baby komt|verwacht (een|ons|mijn)|pregnant|expecting|"
+                       r"due in|due on)\b")
 _NOT_ROTTERDAM = re.compile(
     r"\b(schiedam|vlaardingen|capelle|barendrecht|ridderkerk|spijkenisse|maassluis|krimpen|lansingerland|"
     r"albrandswaard|nissewaard|den haag|delft|dordrecht|gouda|zoetermeer|amsterdam|utrecht|buiten rotterdam)\b"
@@ -50,9 +52,9 @@ def parse_pregnant(text: str | None) -> str | None:
     norm = normalise(text)
     if not norm or norm.startswith("/") or is_dont_know(norm):
         return None
-    if _BORN.search(norm) and not re.search(r"\b(nog niet|niet) (bevallen|geboren)\b", norm):
+    if _BORN.search(norm) and not re.search(r"\b(nog niet|niet) (bevallen|geboren)\b|\bnot (yet )?born\b", norm):
         return BORN
-    if re.search(r"\b(niet|geen|nog niet) zwanger\b", norm):
+    if re.search(r"\b(niet|geen|nog niet) zwanger\b|\bnot pregnant\b", norm):
         return NOT_PREGNANT
     if _PREGNANT.search(norm):
         return PREGNANT
@@ -77,25 +79,13 @@ def parse_rotterdam(text: str | None) -> bool | None:
     return None
 
 
-def born_text() -> str:
-    return (
-        "Gefeliciteerd met je baby! Het aanmeldpunt is er voor vrouwen die nog zwanger zijn. "
-        "Nu je baby er is, kun je met je vragen terecht bij het Centrum voor Jeugd en Gezin (CJG) bij jou in de buurt. "
-        f"Weet je niet waar je heen moet? Bel het aanmeldpunt: {AANMELDPUNT_PHONE}. {nothing_kept_text()}"
-    )
+def born_text(lang: str = "nl") -> str:
+    return f"{text('conditions.born', lang)} {nothing_kept_text(lang)}"
 
 
-def not_pregnant_text() -> str:
-    return (
-        "Het aanmeldpunt Moeders van Rotterdam is er voor vrouwen die zwanger zijn. "
-        "Heb je een vraag over je kind? Ga dan naar het Centrum voor Jeugd en Gezin (CJG) bij jou in de buurt. "
-        f"Wil je overleggen? Bel het aanmeldpunt: {AANMELDPUNT_PHONE}. {nothing_kept_text()}"
-    )
+def not_pregnant_text(lang: str = "nl") -> str:
+    return f"{text('conditions.not_pregnant', lang)} {nothing_kept_text(lang)}"
 
 
-def outside_rotterdam_text() -> str:
-    return (
-        "Het aanmeldpunt Moeders van Rotterdam helpt alleen vrouwen die in Rotterdam verblijven. "
-        "Woon je in een andere gemeente? Vraag dan bij je eigen gemeente welke hulp er is voor zwangeren. "
-        f"Je verloskundige of huisarts kan je ook helpen. {nothing_kept_text()}"
-    )
+def outside_rotterdam_text(lang: str = "nl") -> str:
+    return f"{text('conditions.outside_rotterdam', lang)} {nothing_kept_text(lang)}"

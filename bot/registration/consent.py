@@ -12,36 +12,34 @@ import hashlib
 import os
 import re
 
+from bot.languages.localize import language
 from bot.parsing.common import normalise
+from bot.registration.texts import button, text
 
 AANMELDPUNT_PHONE = "010 267 26 53"  # seed 001 (2022)
 DEFAULT_RETENTION_DAYS = 365
 TEXT_NUMBER = "1"
 
-_TEMPLATE = (
-    "Voordat je je aanmeldt, vraag ik je toestemming.\n"
-    "• Wat bewaren we? Je naam, telefoonnummer, postcode, wanneer je bent uitgerekend, "
-    "waarbij je hulp wilt en wanneer je bereikbaar bent.\n"
-    "• Wie krijgt het? Alleen het aanmeldpunt Moeders van Rotterdam.\n"
-    "• Waarom? Zodat zij contact met je opnemen voor een huisbezoek en hulp die bij je past.\n"
-    "• Hoe lang? Tot {days} dagen nadat je aanmelding is afgesloten. Daarna verwijderen we je gegevens.\n"
-    "• Wil je stoppen? Typ hier 'trek mijn aanmelding in' of bel {phone}. Dan verwijderen we je gegevens.\n"
-    "Geef je toestemming?"
-)
 
-CONSENT_BUTTONS = [
-    {"title": "Ja, ik geef toestemming", "payload": "Ja, ik geef toestemming"},
-    {"title": "Nee", "payload": "Nee, ik geef geen toestemming"},
-]
+def consent_buttons(lang: str = "nl") -> list[dict[str, str]]:
+    """Yes / No in ``lang``; the payloads are the Dutch answers (a tap reads the same in both languages)."""
+    return [button("consent_yes", lang), button("consent_no", lang, payload="Nee, ik geef geen toestemming")]
+
+
+CONSENT_BUTTONS = consent_buttons()
 
 # A clear yes: nothing but these words (in any order), at least one of them a 'yes' word.
-_YES_CORE = {"ja", "jazeker", "jawel", "akkoord", "toestemming"}
+_YES_CORE = {"ja", "jazeker", "jawel", "akkoord", "toestemming", "yes", "agree", "consent"}
 _YES_FILLER = {
     "ik", "geef", "je", "jullie", "u", "de", "daar", "hierbij", "graag", "hoor", "is", "dat", "goed", "prima",
     "mag", "ga", "gaat", "mee", "ermee", "daarmee", "ok", "oke", "okay", "zeker", "natuurlijk", "helemaal",
     "toestemming", "akkoord", "ja", "jazeker", "jawel", "voor", "mijn", "gegevens", "bewaren", "doorgeven",
+    # English (issue 11): "yes, I consent", "I agree", "yes I give my consent"
+    "yes", "i", "agree", "consent", "give", "my", "that's", "thats", "fine", "sure", "of", "course", "it", "to",
+    "this", "that", "please", "permission",
 }
-_NO_WORDS = re.compile(r"\b(nee|neen|niet|geen|nooit|liever|misschien|twijfel|weet|eerst|maar|waarom|wat|wie|hoe)\b")
+_NO_WORDS = re.compile(r"\b(nee|neen|niet|geen|nooit|liever|misschien|twijfel|weet|eerst|maar|waarom|wat|wie|hoe"
+                       r"|no|not|don't|dont|never|maybe|perhaps|but|why|what|who|how|later)\b")
 
 
 def retention_days() -> int:
@@ -53,15 +51,23 @@ def retention_days() -> int:
     return days if days > 0 else DEFAULT_RETENTION_DAYS
 
 
-def consent_text(days: int | None = None) -> str:
-    return _TEMPLATE.format(days=days or retention_days(), phone=AANMELDPUNT_PHONE)
+def consent_text(days: int | None = None, lang: str = "nl") -> str:
+    """The consent question in ``lang`` (content/registration/texts.yml)."""
+    return text("consent", lang, days=days or retention_days())
 
 
-def consent_version(days: int | None = None) -> str:
-    """E.g. ``1-365d-3fa9c1b2``: changes whenever the text or the retention period changes."""
+def consent_version(days: int | None = None, lang: str = "nl") -> str:
+    """E.g. ``1-365d-3fa9c1b2`` (Dutch) or ``1-365d-5c0e11aa-en`` (English): changes whenever the
+    text or the retention period changes; the staff app reads the language from the ``-en``."""
     days = days or retention_days()
-    digest = hashlib.sha256(consent_text(days).encode("utf-8")).hexdigest()[:8]
-    return f"{TEXT_NUMBER}-{days}d-{digest}"
+    digest = hashlib.sha256(consent_text(days, lang).encode("utf-8")).hexdigest()[:8]
+    suffix = "-en" if language(lang) == "en" else ""
+    return f"{TEXT_NUMBER}-{days}d-{digest}{suffix}"
+
+
+def consent_language(version: str | None) -> str:
+    """The language of the consent text a version names: 'en' or 'nl'."""
+    return "en" if str(version or "").endswith("-en") else "nl"
 
 
 def is_clear_yes(text: str | None, intent: str | None = None) -> bool:
@@ -79,8 +85,8 @@ def is_clear_yes(text: str | None, intent: str | None = None) -> bool:
     norm = re.sub(r"\bja+\b", "ja", normalise(text)).strip(" .!,")
     if not norm or len(norm) > 80 or _NO_WORDS.search(norm):
         return False
-    words = re.findall(r"[a-z]+", norm)
-    if not words or re.sub(r"[a-z\s.,!👍]", "", norm):
+    words = re.findall(r"[a-z]+(?:'[a-z]+)?", norm)
+    if not words or re.sub(r"[a-z'\s.,!👍]", "", norm):
         return False
     return any(w in _YES_CORE for w in words) and all(w in _YES_FILLER for w in words)
 
@@ -90,4 +96,5 @@ def is_clear_no(text: str | None, intent: str | None = None) -> bool:
     if not text or text.lstrip().startswith("/"):
         return intent == "deny"
     norm = normalise(text)
-    return intent == "deny" or bool(re.match(r"^(nee|neen|nope|liever niet|ik geef geen|geen toestemming)", norm))
+    return intent == "deny" or bool(re.match(
+        r"^(nee|neen|nope|liever niet|ik geef geen|geen toestemming|no\b|i do not|i don't|i dont|not now)", norm))

@@ -15,8 +15,9 @@ POSTCODE = "reg_postcode"
 DUE = "reg_due"
 HELP = "reg_help"
 REACHABLE = "reg_reachable"
+LANGUAGE = "reg_language"  # the language she wants to be called in (issue 14 item 5)
 CONFIRM = "reg_confirm"
-FORM_SLOTS = (PREGNANT, ROTTERDAM, CONSENT, NAME, PHONE, POSTCODE, DUE, HELP, REACHABLE, CONFIRM)
+FORM_SLOTS = (PREGNANT, ROTTERDAM, CONSENT, NAME, PHONE, POSTCODE, DUE, HELP, REACHABLE, LANGUAGE, CONFIRM)
 
 # Bookkeeping slots (set by the actions only, never from user input).
 WEEKS = "reg_weeks"
@@ -26,10 +27,11 @@ HELP_TEXT = "reg_help_text"  # what she typed at the help question in her own wo
 CONSENT_AT = "reg_consent_at"
 CONSENT_VERSION = "reg_consent_version"
 INSTANCE = "reg_instance"
+INTERPRETER = "reg_interpreter"  # True / False / None (not said), set with LANGUAGE
 OUTCOME = "reg_outcome"
 REFERENCE = "reg_reference"
 WITHDRAW_OK = "reg_withdraw_ok"
-STATE_SLOTS = (WEEKS, GEBIED, HELP_PICKED, HELP_TEXT, CONSENT_AT, CONSENT_VERSION, INSTANCE, OUTCOME)
+STATE_SLOTS = (WEEKS, GEBIED, HELP_PICKED, HELP_TEXT, CONSENT_AT, CONSENT_VERSION, INSTANCE, OUTCOME, INTERPRETER)
 ALL_SLOTS = FORM_SLOTS + STATE_SLOTS + (REFERENCE, WITHDRAW_OK)
 
 # Personal data: slot -> kind of value (for redaction of the same value in free text).

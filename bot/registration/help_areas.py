@@ -25,32 +25,42 @@ HELP_AREAS: tuple[HelpArea, ...] = (
     HelpArea("zwangerschap", "Zwangerschap en baby", (
         "zwangerschap", "zwanger", "bevalling", "bevallen", "baby", "babyspullen", "spullen", "kinderwagen",
         "wieg", "luiers", "kleertjes", "uitzet", "kraamzorg", "verloskundige",
+        "pregnancy", "pregnant", "birth", "baby things", "pram", "stroller", "cot", "crib", "nappies", "diapers",
+        "clothes", "midwife",
     )),
     HelpArea("wonen", "Wonen", (
         "wonen", "woning", "huis", "huisvesting", "dak", "onderdak", "slaapplek", "dakloos", "daklozen",
         "kamer", "huur", "huurschuld", "verhuizen", "veilig wonen", "uitzetting", "opvang",
+        "housing", "house", "home", "homeless", "rent", "shelter", "room", "eviction", "place to live",
     )),
     HelpArea("ouderschap", "Ouderschap", (
         "ouderschap", "opvoeding", "opvoeden", "moeder worden", "ouder worden", "ontwikkeling", "kind",
         "hechting", "vader", "moederschap",
+        "parenting", "parent", "raising", "upbringing", "development", "father", "motherhood",
     )),
     HelpArea("school_werk", "School en werk", (
         "school", "werk", "baan", "opleiding", "studie", "studeren", "stage", "werkloos", "solliciteren", "inburgering",
+        "work", "job", "study", "education", "course", "unemployed", "integration",
     )),
     HelpArea("netwerk", "Mensen om me heen", (
         "netwerk", "sociaal", "eenzaam", "familie", "vrienden", "steun", "niemand", "mensen om me heen",
+        "network", "lonely", "family", "friends", "support", "nobody", "alone", "people around me",
     )),
     HelpArea("instanties", "Instanties", (
         "instanties", "instantie", "gemeente", "ind", "verblijfsvergunning", "uwv", "belastingdienst", "zorgverzekering",
         "verzekering", "papieren", "formulieren", "loket",
+        "agencies", "agency", "residence permit", "tax office", "insurance", "papers", "forms", "letters from",
     )),
     HelpArea("geld", "Geld en administratie", (
         "geld", "geldzaken", "administratie", "schulden", "schuld", "rekeningen", "post", "brieven", "uitkering",
         "toeslag", "toeslagen", "inkomen", "bijstand", "budget", "armoede",
+        "money", "paperwork", "debts", "debt", "bills", "mail", "benefit", "benefits", "allowance", "income",
+        "poverty",
     )),
     HelpArea("gezondheid", "Gezondheid", (
         "gezondheid", "gezond", "ziek", "psychisch", "depressie", "stress", "angst", "verslaving", "drugs", "alcohol",
         "roken", "huisarts", "zorg",
+        "health", "healthy", "sick", "ill", "mental", "depression", "anxiety", "addiction", "smoking", "doctor",
     )),
 )
 BY_CODE = {a.code: a for a in HELP_AREAS}
@@ -59,8 +69,9 @@ UNKNOWN_LABEL = "Weet ik nog niet"
 DONE_LABEL = "Klaar"
 
 _DONE = re.compile(r"^(klaar|dat was het|dat is het|dat is alles|verder niks|verder niets|niks meer|niets meer|"
-                   r"nee( dank je| hoor| dat was het)?|ok(e)? klaar|ben klaar|ik ben klaar|gereed|done|dat is genoeg)\W*$")
-_ALL = re.compile(r"^(alles|allemaal|alle(s)? (hierboven|van deze|drie)|overal( mee)?)\W*$")
+                   r"nee( dank je| hoor| dat was het)?|ok(e)? klaar|ben klaar|ik ben klaar|gereed|done|dat is genoeg|"
+                   r"i'?m done|that'?s (it|all)|nothing (else|more)|no( thanks| thank you)?|finished)\W*$")
+_ALL = re.compile(r"^(alles|allemaal|alle(s)? (hierboven|van deze|drie)|overal( mee)?|everything|all of (it|them))\W*$")
 
 
 @dataclass(frozen=True)
@@ -70,7 +81,14 @@ class HelpAnswer:
     unknown: bool = False  # 'weet ik nog niet'
 
 
-def label(code: str) -> str:
+def label(code: str, lang: str = "nl") -> str:
+    """The area's label in ``lang`` (Dutch: the label stored for the aanmeldpunt)."""
+    if lang == "en":
+        from bot.registration.texts import text
+
+        if code == UNKNOWN:
+            return text("buttons.unknown", "en")
+        return text(f"areas.{code}", "en") if code in BY_CODE else code
     if code == UNKNOWN:
         return UNKNOWN_LABEL
     area = BY_CODE.get(code)
@@ -89,10 +107,10 @@ def parse_help(text: str | None) -> HelpAnswer | None:
         return HelpAnswer(done=True)
     if _ALL.match(norm):
         return HelpAnswer(areas=tuple(a.code for a in HELP_AREAS))
-    if is_dont_know(norm) or normalise(UNKNOWN_LABEL) in norm:
+    if is_dont_know(norm) or normalise(UNKNOWN_LABEL) in norm or "don't know yet" in norm:
         return HelpAnswer(unknown=True)
     found: list[str] = []
-    done = bool(re.search(r"\b(klaar|dat was het|dat is alles)\b", norm))
+    done = bool(re.search(r"\b(klaar|dat was het|dat is alles|that's all|i'm done)\b", norm))
     words = re.findall(r"[a-z]+", norm)
     for area in HELP_AREAS:
         if normalise(area.label) in norm or area.code in words:
@@ -123,6 +141,7 @@ def own_words(text: str | None) -> str | None:
         return None
     norm = normalise(raw).strip(" .!")
     titles = {normalise(a.label) for a in HELP_AREAS} | {normalise(UNKNOWN_LABEL), normalise(DONE_LABEL)}
+    titles |= {normalise(label(a.code, "en")) for a in HELP_AREAS}
     if norm in titles or len(norm.split()) < 3 or _DONE.match(norm):
         return None
     return raw[:MAX_OWN_WORDS]
@@ -137,14 +156,16 @@ def add_own_words(earlier: str | None, text: str | None) -> str | None:
     return joined[:MAX_OWN_WORDS]
 
 
-def buttons(picked: list[str] | tuple[str, ...] = ()) -> list[dict[str, str]]:
+def buttons(picked: list[str] | tuple[str, ...] = (), lang: str = "nl") -> list[dict[str, str]]:
     """The choices still open, then 'Klaar' (once something is picked) or 'Weet ik nog niet'.
 
-    At most 10 rows (a WhatsApp list). Payloads are the labels: the form reads them as text.
+    At most 10 rows (a WhatsApp list). Payloads are the Dutch labels: the form reads them as text,
+    so a tap means the same in both languages; the titles are in ``lang``.
     """
-    rows = [{"title": a.label, "payload": a.label} for a in HELP_AREAS if a.code not in picked]
+    rows = [{"title": label(a.code, lang), "payload": a.label} for a in HELP_AREAS if a.code not in picked]
     if picked:
-        rows.append({"title": DONE_LABEL, "payload": DONE_LABEL})
+        done = "Done" if lang == "en" else DONE_LABEL
+        rows.append({"title": done, "payload": DONE_LABEL})
     else:
-        rows.append({"title": UNKNOWN_LABEL, "payload": UNKNOWN_LABEL})
+        rows.append({"title": label(UNKNOWN, lang), "payload": UNKNOWN_LABEL})
     return rows[:10]

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.registration import fields as f
-from bot.registration.consent import AANMELDPUNT_PHONE, consent_text, consent_version
+from bot.registration.consent import consent_language, consent_text, consent_version
 from bot.registration.help_areas import UNKNOWN, label
+from bot.registration.texts import text
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,10 @@ def build_input(slots: Mapping[str, Any], sender_key: str, channel: str):
         consent_at = consent_at.replace(tzinfo=dt.timezone.utc)
     weeks = slots.get(f.WEEKS)
     version = str(slots[f.CONSENT_VERSION])
+    # The language of the consent text she agreed to (its version says it), which is the chat's.
+    lang = consent_language(version)
+    preferred = slots.get(f.LANGUAGE)
+    interpreter = slots.get(f.INTERPRETER)
     return RegistrationInput(
         name=str(slots[f.NAME]),
         phone=str(slots[f.PHONE]),
@@ -69,7 +74,10 @@ def build_input(slots: Mapping[str, Any], sender_key: str, channel: str):
         idempotency_key=idempotency_key(sender_key, str(slots[f.INSTANCE])),
         own_words=slots.get(f.HELP_TEXT) or None,
         # The text she agreed to, kept once per version for the staff ("tekst van <datum>").
-        consent_text=consent_text() if consent_version() == version else None,
+        consent_text=consent_text(lang=lang) if consent_version(lang=lang) == version else None,
+        chat_language=lang,
+        language=str(preferred) if preferred and preferred != "unknown" else None,
+        interpreter=interpreter if isinstance(interpreter, bool) else None,
     )
 
 
@@ -95,21 +103,10 @@ def submit(slots: Mapping[str, Any], sender_key: str, channel: str) -> SubmitRes
     return SubmitResult(reference=reference)
 
 
-def done_text(name: str | None, reference: str) -> str:
-    greeting = f"Dank je wel, {name}!" if name else "Dank je wel!"
-    return (
-        f"{greeting} Je aanmelding is verstuurd naar het aanmeldpunt Moeders van Rotterdam.\n"
-        f"Je referentiecode is {reference}. Bewaar deze code.\n"
-        "Wat gebeurt er nu? Het aanmeldpunt belt je zo snel mogelijk. Daarna komt er iemand bij je thuis "
-        "voor een kennismaking (de intake). Diegene helpt je daarna ook verder.\n"
-        f"Vragen? Bel het aanmeldpunt: {AANMELDPUNT_PHONE}. Wil je je aanmelding intrekken? "
-        "Typ dan hier 'trek mijn aanmelding in'."
-    )
+def done_text(name: str | None, reference: str, lang: str = "nl") -> str:
+    greeting = text("done.thanks_name", lang, name=name) if name else text("done.thanks", lang)
+    return text("done.sent", lang, greeting=greeting, reference=reference)
 
 
-def unavailable_text() -> str:
-    return (
-        "Sorry, het versturen lukt nu niet door een storing. Er is nog niets opgeslagen. "
-        "Probeer het over een paar minuten nog een keer: kies dan 'Klopt, versturen'. "
-        f"Of bel het aanmeldpunt Moeders van Rotterdam: {AANMELDPUNT_PHONE}."
-    )
+def unavailable_text(lang: str = "nl") -> str:
+    return text("done.unavailable", lang)

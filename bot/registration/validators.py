@@ -1,5 +1,6 @@
 """Validate the answers of the registration form. Each validator returns a :class:`Checked`:
-the normalised value, or a Dutch re-ask that says what was wrong and gives an example."""
+the normalised value, or a re-ask in the conversation language (``lang``, texts in
+content/registration/texts.yml) that says what was wrong and gives an example."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import phonenumbers
 from bot.parsing.common import is_dont_know, normalise
 from bot.parsing.dates import parse_pregnancy, pregnancy_problem
 from bot.places.postcode import gebied_for_pc4, parse_postcode, pc4_entry
-from bot.registration.consent import AANMELDPUNT_PHONE
+from bot.registration.texts import text
 
 UNKNOWN_POSTCODE = "onbekend"
 _ALLOWED_PHONE_TYPES = {
@@ -26,7 +27,7 @@ _ALLOWED_PHONE_TYPES = {
 @dataclass(frozen=True)
 class Checked:
     value: Any = None
-    problem: str | None = None  # Dutch re-ask; None when the value is fine
+    problem: str | None = None  # re-ask in her language; None when the value is fine
     extra: dict[str, Any] | None = None  # derived values (gebied, weeks)
 
     @property
@@ -37,36 +38,41 @@ class Checked:
 # ------------------------------------------------------------------------------ name
 _NAME_PREFIX = re.compile(
     r"^(hoi|hallo|hey|dag)?[\s,!]*(ik heet|mijn naam is|m'?n naam is|noem me maar|noem me|noem mij|je mag me|"
-    r"je kunt me|zeg maar|ik ben|naam:?)\s+",
+    r"je kunt me|zeg maar|ik ben|naam:?|my name is|my name's|call me|i am|i'm|name:?)\s+",
     re.IGNORECASE,
 )
-_NAME_SUFFIX = re.compile(r"\s+(noemen|graag|alsjeblieft|alstublieft)\W*$", re.IGNORECASE)
+_NAME_SUFFIX = re.compile(r"\s+(noemen|graag|alsjeblieft|alstublieft|please)\W*$", re.IGNORECASE)
 _NAME_OK = re.compile(r"^[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’.\- ]*$")
 _NOT_A_NAME = {
     "ja", "nee", "hoi", "hallo", "stop", "ok", "oke", "klaar", "zwanger", "weet ik niet", "geen", "niks",
-    "niets", "anoniem", "waarom", "help", "hulp",
+    "niets", "anoniem", "waarom", "help", "hulp", "yes", "no", "hi", "hello", "pregnant", "don't know", "nothing",
 }
 # Words that do not occur in a name: the answer is a sentence or a request, not a name.
 _NOT_NAME_WORDS = {
     "mijn", "aanmelding", "aanmelden", "gegevens", "trek", "intrekken", "verwijder", "verwijderen", "wil", "ik",
     "je", "niet", "wat", "hoe", "waarom", "wanneer", "help", "hulp", "geen", "zwanger", "baby", "stop", "weet",
     "bellen", "nummer", "postcode", "is", "ben", "heb", "kan", "mag", "moet", "wordt", "een", "het",
+    "my", "registration", "want", "what", "how", "why", "when", "not", "the", "number", "can", "do", "have",
 }
-NAME_EXAMPLE = "Typ alleen je naam, bijvoorbeeld: Fatima."
 
 
-def check_name(text: str | None) -> Checked:
+def _say(key: str, lang: str, **values: Any) -> str:
+    return text(f"problems.{key}", lang, **values)
+
+
+def check_name(answer: str | None, lang: str = "nl") -> Checked:
     """How she wants to be addressed: 1-60 characters, letters (no digits), at most 5 words."""
-    raw = (text or "").strip()
+    raw = (answer or "").strip()
+    example = _say("name_example", lang)
     if raw.startswith("/"):
-        return Checked(problem=f"Ik heb je naam niet goed ontvangen. {NAME_EXAMPLE}")
+        return Checked(problem=f"{_say('name_not_received', lang)} {example}")
     name = _NAME_SUFFIX.sub("", _NAME_PREFIX.sub("", raw)).strip(" .!,")
     name = re.sub(r"\s+", " ", name)
     if not name or normalise(name) in _NOT_A_NAME or is_dont_know(name):
-        return Checked(problem=f"Hoe mag het aanmeldpunt je noemen? Je voornaam is genoeg. {NAME_EXAMPLE}")
+        return Checked(problem=f"{_say('name_ask', lang)} {example}")
     words = {w.lower() for w in name.split()}
     if "?" in raw or len(name) > 60 or len(words) > 5 or not _NAME_OK.match(name) or words & _NOT_NAME_WORDS:
-        return Checked(problem=f"Dat lijkt niet op een naam. {NAME_EXAMPLE}")
+        return Checked(problem=f"{_say('name_not_a_name', lang)} {example}")
     if name.islower() or name.isupper():
         name = " ".join(w[:1].upper() + w[1:].lower() if len(w) > 3 or i == 0 else w.lower()
                         for i, w in enumerate(name.split()))
@@ -74,14 +80,14 @@ def check_name(text: str | None) -> Checked:
 
 
 # ------------------------------------------------------------------------------ phone
-PHONE_EXAMPLE = "bijvoorbeeld 06 12345678 of 010 1234567"
 
 
-def check_phone(text: str | None) -> Checked:
+def check_phone(answer: str | None, lang: str = "nl") -> Checked:
     """A Dutch mobile or landline number (06..., 010..., +31..., 0031...), as E.164."""
-    raw = (text or "").strip()
+    raw = (answer or "").strip()
+    example = _say("phone_example", lang)
     if not raw or raw.startswith("/") or not re.search(r"\d", raw):
-        return Checked(problem=f"Ik zie geen telefoonnummer. Typ je nummer, {PHONE_EXAMPLE}.")
+        return Checked(problem=_say("phone_none", lang, example=example))
     candidates = [m.number for m in phonenumbers.PhoneNumberMatcher(raw, "NL", leniency=phonenumbers.Leniency.POSSIBLE)]
     if not candidates:
         try:
@@ -90,21 +96,13 @@ def check_phone(text: str | None) -> Checked:
             candidates = []
     for number in candidates:
         if phonenumbers.region_code_for_number(number) != "NL" or number.country_code != 31:
-            return Checked(problem=(
-                "Ik kan alleen een Nederlands telefoonnummer doorgeven. "
-                f"Typ een nummer dat begint met 06, 0 + netnummer of +31, {PHONE_EXAMPLE}."
-            ))
+            return Checked(problem=_say("phone_not_dutch", lang, example=example))
         if not phonenumbers.is_valid_number(number):
             continue
         if phonenumbers.number_type(number) not in _ALLOWED_PHONE_TYPES:
-            return Checked(problem=(
-                "Dit nummer kan het aanmeldpunt niet gebruiken (geen mobiel of vast nummer). "
-                f"Typ je eigen mobiele of vaste nummer, {PHONE_EXAMPLE}."
-            ))
+            return Checked(problem=_say("phone_wrong_type", lang, example=example))
         return Checked(value=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
-    return Checked(problem=(
-        f"Dit nummer klopt niet: er missen cijfers of er staan er te veel. Typ je hele nummer, {PHONE_EXAMPLE}."
-    ))
+    return Checked(problem=_say("phone_invalid", lang, example=example))
 
 
 def display_phone(e164: str | None) -> str:
@@ -118,60 +116,50 @@ def display_phone(e164: str | None) -> str:
 
 
 # ------------------------------------------------------------------------------ postcode
-POSTCODE_EXAMPLE = "bijvoorbeeld 3072 AB"
-_NO_ADDRESS = re.compile(r"\b(geen (vast )?(adres|huis|woning|postcode)|dakloos|slaap (bij|op)|opvang|zwerf)")
+_NO_ADDRESS = re.compile(r"\b(geen (vast )?(adres|huis|woning|postcode)|dakloos|slaap (bij|op)|opvang|zwerf"
+                         r"|no (fixed )?(address|home|house|postcode)|homeless|shelter|sleep (at|on))")
 
 
-def check_postcode(text: str | None) -> Checked:
+def check_postcode(answer: str | None, lang: str = "nl") -> Checked:
     """A full Dutch postcode in Rotterdam (or 'onbekend' when she has no fixed address)."""
-    raw = (text or "").strip()
+    raw = (answer or "").strip()
+    example = _say("postcode_example", lang)
     if raw.startswith("/"):
-        return Checked(problem=f"Typ de postcode van het adres waar je nu verblijft, {POSTCODE_EXAMPLE}.")
+        return Checked(problem=_say("postcode_ask", lang, example=example))
     norm = normalise(raw)
     found = parse_postcode(raw)
     if found is None and (is_dont_know(norm) or _NO_ADDRESS.search(norm)):
         return Checked(value=UNKNOWN_POSTCODE, extra={"gebied": None})
     if found is None:
-        return Checked(problem=f"Dat is geen postcode. Een postcode heeft 4 cijfers en 2 letters, {POSTCODE_EXAMPLE}.")
+        return Checked(problem=_say("postcode_invalid", lang, example=example))
     if len(found) == 4:
-        return Checked(problem=f"Typ ook de 2 letters van je postcode, {POSTCODE_EXAMPLE}.")
+        return Checked(problem=_say("postcode_letters", lang, example=example))
     entry = pc4_entry(found[:4])
     gebied = gebied_for_pc4(found[:4])
     if entry is not None and entry.residential == "yes" and entry.split:
         # A postcode on the border of two gebieden: never guess one (the aanmeldpunt asks).
         return Checked(value=found, extra={"gebied": " of ".join(entry.gebieden)})
     if entry is not None and gebied is None:
-        return Checked(problem=(
-            "Dat is een postcode voor postbussen of bedrijven. "
-            f"Typ de postcode van het adres waar je nu verblijft, {POSTCODE_EXAMPLE}."
-        ))
+        return Checked(problem=_say("postcode_business", lang, example=example))
     if gebied is None:
-        return Checked(problem=(
-            f"Postcode {found} ligt niet in Rotterdam. Het aanmeldpunt helpt alleen vrouwen die in Rotterdam verblijven. "
-            "Woon je in een andere gemeente? Vraag dan bij je eigen gemeente welke hulp er is voor zwangeren. "
-            "Heb je je vergist? Typ je postcode dan opnieuw. Wil je stoppen? Typ 'stop'."
-        ))
+        return Checked(problem=_say("postcode_outside", lang, postcode=found))
     return Checked(value=found, extra={"gebied": gebied})
 
 
 # ------------------------------------------------------------------------------ due date
-DUE_EXAMPLE = "Typ je uitgerekende datum, bijvoorbeeld 15 maart. Of typ hoeveel weken je zwanger bent, bijvoorbeeld 20 weken."
 
 
-def check_due(text: str | None, today: dt.date) -> Checked:
+def check_due(answer: str | None, today: dt.date, lang: str = "nl") -> Checked:
     """Due date or weeks pregnant: value = ISO due date, extra = {'weeks': int}."""
-    raw = (text or "").strip()
+    raw = (answer or "").strip()
+    example = _say("due_example", lang)
     if raw.startswith("/"):
-        return Checked(problem=DUE_EXAMPLE)
+        return Checked(problem=example)
     if is_dont_know(raw):
-        return Checked(problem=(
-            "Een schatting is ook goed. Weet je ongeveer hoeveel maanden je zwanger bent? "
-            "Typ dat dan, bijvoorbeeld 5 maanden. Weet je het echt niet? Vraag het aan je verloskundige "
-            f"of bel het aanmeldpunt: {AANMELDPUNT_PHONE}."
-        ))
+        return Checked(problem=_say("due_estimate", lang))
     timing = parse_pregnancy(raw, today)
     if timing is None:
-        return Checked(problem=f"Dat begrijp ik niet. {DUE_EXAMPLE}")
+        return Checked(problem=f"{_say('due_not_understood', lang)} {example}")
     problem = pregnancy_problem(timing, today)
     if problem:
         return Checked(problem=problem)
@@ -187,16 +175,23 @@ REACHABLE_BUTTONS = [
 ]
 
 
-def check_reachable(text: str | None) -> Checked:
+_REACHABLE_EN = {"morning": "ochtend", "in the morning": "ochtend", "afternoon": "middag", "in the afternoon": "middag",
+                 "evening": "avond", "in the evening": "avond"}
+_ANY_TIME = {"altijd", "maakt niet uit", "maakt niks uit", "wanneer dan ook", "hele dag", "any time", "anytime",
+             "always", "doesn't matter", "does not matter", "whenever", "all day"}
+
+
+def check_reachable(answer: str | None, lang: str = "nl") -> Checked:
     """When she can be reached: a button (ochtend/middag/avond) or her own words (max 120 characters)."""
-    raw = re.sub(r"\s+", " ", (text or "").strip())
+    raw = re.sub(r"\s+", " ", (answer or "").strip())
     if not raw or raw.startswith("/"):
-        return Checked(problem="Wanneer kan het aanmeldpunt je het best bellen? Kies ochtend, middag of avond, of typ het zelf.")
+        return Checked(problem=_say("reachable_ask", lang))
     norm = normalise(raw).strip(" .!")
+    norm = _REACHABLE_EN.get(norm, norm)
     if norm in REACHABLE_CHOICES:
         return Checked(value=REACHABLE_CHOICES[norm])
-    if is_dont_know(norm) or norm in {"altijd", "maakt niet uit", "maakt niks uit", "wanneer dan ook", "hele dag"}:
+    if is_dont_know(norm) or norm in _ANY_TIME:
         return Checked(value="maakt niet uit")
     if len(raw) > 120:
-        return Checked(problem="Dat is te lang. Typ kort wanneer je bereikbaar bent, bijvoorbeeld: maandag en dinsdag na 13 uur.")
+        return Checked(problem=_say("reachable_too_long", lang))
     return Checked(value=raw)

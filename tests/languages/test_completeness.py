@@ -36,7 +36,6 @@ NOT_TEXT = {
 PENDING: dict[str, str] = {
     "channels/texts.yml": "to translate",
     "handoff.yml": "to translate",
-    "kraamzorg/texts.yml": "to translate",
     "loop/texts.yml": "to translate",
     "terms.yml": "to translate",
     "wellbeing/baby_loss.yml": "to translate",
