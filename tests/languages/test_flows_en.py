@@ -131,7 +131,7 @@ def test_summary_in_english_with_the_language_line() -> None:
     assert values[f.PHONE] is None
 
 
-def test_english_registration_is_stored_with_language_consent_text_and_interpreter(store_env: str) -> None:
+def test_english_registration_is_stored_with_language_consent_text_and_interpreter(store_env: str) -> None:  # noqa: F811
     version = consent_version(lang="en")
     slots = filled(**{f.CONSENT_VERSION: version, f.LANGUAGE: "Arabisch", f.INTERPRETER: True, **EN})
     inp = build_input(slots, "sender-key", "rest")
