@@ -16,8 +16,23 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.buttons import shown_buttons, simplify
 from bot.languages.conversation import PARSE_KEY, lang_of, next_state, state_from_slots
 from bot.languages.texts import CHOICE_BUTTONS, first_answer, offer_text, switch_text
+
+
+def tapped_button(tracker: Tracker) -> bool:
+    """Whether her message is the text payload of a button the bot showed in this session.
+
+    Button payloads are the Dutch answers in both languages ("Ja, ik geef toestemming",
+    "andere aanvullende verzekering"), so a tap in an English conversation must not switch it
+    back to Dutch.
+    """
+    said = simplify(str((tracker.latest_message or {}).get("text") or ""))
+    if not said:
+        return False
+    return any(simplify(str(b.get("payload"))) == said for b in shown_buttons(tracker.events)
+               if not str(b.get("payload")).startswith("/"))
 
 
 def _verdict(tracker: Tracker) -> dict[str, Any]:
@@ -29,7 +44,10 @@ class ActionTrackLanguage(Action):
         return "action_track_language"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
-        change = next_state(state_from_slots(tracker.current_slot_values()), _verdict(tracker))
+        verdict = _verdict(tracker)
+        if verdict.get("reason") != "choice" and tapped_button(tracker):
+            verdict = {}  # a tapped button's payload is Dutch in both languages: it says nothing about hers
+        change = next_state(state_from_slots(tracker.current_slot_values()), verdict)
         if change.offer:
             dispatcher.utter_message(text=offer_text(), buttons=list(CHOICE_BUTTONS), answer_id="language_offer")
         return [SlotSet(k, v) for k, v in change.slots.items()]

@@ -142,3 +142,23 @@ def test_english_registration_is_stored_with_language_consent_text_and_interpret
     reg = get_registration(values[f.REFERENCE], url=store_env)
     assert reg.chat_language == "en" and reg.consent_text_version == version
     assert reg.language == "Arabisch" and reg.interpreter is True
+
+
+def test_a_tapped_dutch_payload_keeps_the_conversation_in_english() -> None:
+    from rasa_sdk import Tracker
+
+    from actions.languages import ActionTrackLanguage
+
+    buttons = [{"title": "Yes, I consent", "payload": "Ja, ik geef toestemming"}]
+    def tracker(said: str) -> Tracker:
+        latest = {"text": said, "intent": {"name": "affirm"}, "language": {"lang": "nl", "reason": "default"}}
+        events = [{"event": "bot", "text": "Do you give your consent?", "data": {"buttons": buttons}},
+                  {"event": "user", "text": said, "parse_data": latest}]
+        return Tracker("s", {"language": "en", "language_offered": True}, latest, events, False, None, None,
+                       "action_listen")
+
+    _, events = run_action(ActionTrackLanguage(), tracker("Ja, ik geef toestemming"))
+    assert events == []
+    _, events = run_action(ActionTrackLanguage(), tracker("ik wil toch liever verder in het Nederlands praten"))
+    assert {"event": "slot", "name": "language", "value": "nl", "timestamp": None} in events or any(
+        e.get("name") == "language" and e.get("value") == "nl" for e in events)

@@ -59,12 +59,13 @@ def registered(rasa_stack):
         ("Wonen", r"Gekozen: Wonen"),
         ("Geld en administratie", r"Gekozen: Wonen, Geld"),
         ("Klaar", r"bellen"),
-        ("Ochtend", r"Klopt dit"),
+        ("Ochtend", r"welke taal.*tolk"),
+        ("Bellen in het Nederlands", r"Klopt dit.*Bellen in: Nederlands, zonder tolk"),
         ("mijn nummer klopt niet", r"telefoonnummer"),
         (PHONE_TYPED, r"Klopt dit"),
         ("Klopt, versturen", r"referentiecode"),
     ])
-    assert NAME in said[12] and "06 87654321" in said[12] and "3072 AB" in said[12]
+    assert NAME in said[13] and "06 87654321" in said[13] and "3072 AB" in said[13]
     reference = re.search(r"MVR-[A-Z0-9]{4}-[A-Z0-9]{2}", said[-1]).group(0)
     assert "010 267 26 53" in said[-1]
     return sender, reference
