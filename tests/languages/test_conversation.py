@@ -47,13 +47,33 @@ def test_verdict_intents() -> None:
 
 
 def test_track_language_action_offers_before_the_answer() -> None:
+    """action_track_language sets the slots; Rasa drops a slot mapping action's messages, so the
+    offer is sent by action_validate_slot_mappings in the same turn, before the answer."""
+    from rasa_sdk import Tracker
+
+    from actions.languages import ActionValidateSlotMappings, offer_due
+
     tracker = make_tracker("info_babystartpakket", "I have no money for baby things")
     tracker.latest_message["language"] = EN
     messages, events = run_action(ActionTrackLanguage(), tracker)
-    assert [m["text"] for m in messages] == [offer_text()]
-    assert [b["title"] for b in messages[0]["buttons"]] == ["Nederlands", "English"]
+    assert messages == []
     assert {e["name"]: e["value"] for e in events} == {"language": "en", "language_offered": True}
-    # the second English message: no offer again
+
+    def after_extraction(before: list[dict], extracted: list[dict]) -> Tracker:
+        latest = {"text": "I have no money for baby things", "language": EN}
+        evts = [*before, {"event": "user", "text": latest["text"], "parse_data": latest}, *extracted]
+        return Tracker("s", {}, latest, evts, False, None, None, "action_listen")
+
+    turn = [{"event": "slot", "name": "language", "value": "en"},
+            {"event": "slot", "name": "language_offered", "value": True}]
+    messages, events = run_action(ActionValidateSlotMappings(), after_extraction([], turn))
+    assert [m["text"] for m in messages] == [offer_text()] and events == []
+    assert [b["title"] for b in messages[0]["buttons"]] == ["Nederlands", "English"]
+    # offered in an earlier turn: not again; nothing set this turn: no offer
+    earlier = [{"event": "user", "text": "hello there friend"}, *turn]
+    assert not offer_due(after_extraction(earlier, turn).events)
+    assert not offer_due(after_extraction([], []).events)
+    # the second English message: the tracking action changes nothing
     tracker = make_tracker("thank", "thanks a lot for this", slots={"language": "en", "language_offered": True})
     tracker.latest_message["language"] = EN
     messages, events = run_action(ActionTrackLanguage(), tracker)
