@@ -36,3 +36,11 @@ def test_staff_see_the_chat_language(staff_client, db_url) -> None:
     assert 'id="f-chat-language">Engels' in page
     assert labels.consent_version_label("2-365d-abcdef12-en") == "tekstversie 2, bewaartermijn 365 dagen, Engelse tekst"
     assert labels.chat_language_label(None).startswith("Nederlands")
+
+
+def test_staff_see_the_preferred_language_and_interpreter_need(staff_client, db_url) -> None:
+    """Asked in the chat's registration (issue 14 item 5): the language to call her in, and a tolk."""
+    ref = create_registration(sample_registration_input(
+        chat_language="en", language="Arabisch", interpreter=True, idempotency_key="idem-lang"), url=db_url)
+    page = staff_client.get(f"/registrations/{ref}").get_data(as_text=True)
+    assert 'id="f-language">Arabisch · tolk nodig: ja' in page
