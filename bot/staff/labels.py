@@ -116,6 +116,7 @@ NOTIFICATION_TEXTS = {
     "client_withdrew": "De cliënt heeft haar aanmelding {reference} via de chat ingetrokken. "
                        "Haar gegevens zijn verwijderd.",
     "taken_over": "Een collega heeft aanmelding {reference} van je overgenomen.",
+    "client_message": "De cliënt van {reference} heeft een bericht gestuurd. Lees het bij Berichten.",
 }
 
 _ARROW = re.compile(r"\b([a-z_]+) -> ([a-z_]+)\b")
