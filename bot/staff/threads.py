@@ -80,9 +80,10 @@ def send(reference: str):
     return _back(reference)
 
 
-@bp.route("/registrations/<reference>/berichten/<int:message_id>/opnieuw", methods=["POST"])
-def retry(reference: str, message_id: int):
+@bp.route("/registrations/<reference>/berichten/<message>/opnieuw", methods=["POST"])
+def retry(reference: str, message: str):
     view = threads.get_thread(reference, url=_db())
+    message_id = int(message) if message.isdigit() else -1
     if view is None or not any(m.id == message_id and m.direction == "out" for m in view.messages):
         abort(404)
     status = _deliver(message_id)
