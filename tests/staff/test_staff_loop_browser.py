@@ -117,3 +117,33 @@ def test_overview_in_the_browser(browser, server, db_url):
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     finally:
         context.close()
+
+
+def test_callback_request_in_the_queue_has_a_thread_with_her_message(browser, server, db_url, telegram):
+    from datetime import datetime, timezone
+
+    from bot.store.callbacks import CallbackInput, create_callback_request
+
+    key = "cb-" + uuid.uuid4().hex
+    ref = create_callback_request(CallbackInput(
+        channel="telegram", sender_key=key, consent_text_version="msg1-365d-abc", consent_at=datetime.now(timezone.utc),
+        idempotency_key=uuid.uuid4().hex, message="Kan iemand me helpen met de huurtoeslag?"), url=db_url)
+    threads.record_inbound("telegram", "777000222", [key], "dank je", url=db_url)  # she chats on
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    try:
+        login(page, server, "anna", PASSWORD)
+        row = page.locator("table tr", has_text=ref)
+        assert "Terugbelverzoek" in row.inner_text()
+        row.get_by_role("link", name="Terugbelverzoek").click()
+        page.wait_for_url(re.compile(rf".*/registrations/{ref}$"))
+        page.click("#thread-link")
+        first = page.locator("#thread li").first
+        assert "Cliënt" in first.inner_text() and "huurtoeslag" in first.inner_text()
+        page.fill("#bericht", "Ja hoor, ik bel je morgen.")
+        page.click("#send")
+        page.wait_for_load_state()
+        assert page.locator("#thread li").last.locator(".delivery").inner_text() == "verstuurd"
+        assert telegram.sent(777000222)[-1]["text"] == "Ja hoor, ik bel je morgen."
+    finally:
+        context.close()
