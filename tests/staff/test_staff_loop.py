@@ -75,3 +75,26 @@ def test_overview_page_and_csv_hold_counts_only(admin_client, db_url):
     assert rows[-1][1] == "3" and rows[-1][2] == "telegram=1;whatsapp=2"
     assert "Zoë" not in resp.get_data(as_text=True) and "MVR-" not in resp.get_data(as_text=True)
     assert ("beheer", "exported overview") in [(e.actor, e.action) for e in audit.entries(url=db_url)]
+
+
+def test_overview_counts_conversations_per_topic_from_the_tracker_store(app, admin_client, tmp_path):
+    import sqlalchemy as sa
+
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, type_name TEXT, "
+                             "timestamp REAL, intent_name TEXT, action_name TEXT, data TEXT)"))
+        rows = [("a", "user", "ask_kraamzorg"), ("a", "user", "ask_kraamzorg"), ("b", "user", "ask_kraamzorg"),
+                ("b", "user", "greet"), ("c", "user", "request_human"), ("c", "bot", None)]
+        for sender, kind, intent in rows:
+            conn.execute(sa.text("INSERT INTO events (sender_id, type_name, timestamp, intent_name, data) "
+                                 "VALUES (:s, :k, 1e9, :i, '{\"text\": \"geheim\"}')"), {"s": sender, "k": kind, "i": intent})
+    engine.dispose()
+    app.config["TRACKER_DB_URL"] = url
+    html = admin_client.get("/overzicht").get_data(as_text=True)
+    table = html.split('id="topics"')[1].split("</table>")[0]
+    assert "<th scope=\"row\">ask_kraamzorg</th><td>2</td>" in table  # two conversations, not three messages
+    assert "request_human</th><td>1</td>" in table and "greet" not in table and "geheim" not in html
+    app.config["TRACKER_DB_URL"] = ""
+    assert "Niet beschikbaar" in admin_client.get("/overzicht").get_data(as_text=True)
