@@ -256,18 +256,26 @@ def record_inbound(channel: str, address: str, sender_keys: Iterable[str], text:
         for rec in cases:
             _remember(rec, channel, address, now)
         handoff_case = next((rec for rec in cases if _active(rec) is not None), None)
+        by_id = {rec.id: rec for rec in cases}
+        # Only the columns needed (the texts are not decrypted on every message she sends).
+        outgoing = session.execute(
+            select(ThreadMessage.id, ThreadMessage.registration_id, ThreadMessage.actor, ThreadMessage.created_at,
+                   ThreadMessage.status)
+            .where(ThreadMessage.registration_id.in_(list(by_id)), ThreadMessage.direction == "out")
+        ).all()
         target = handoff_case
         if target is None:
             since = now - timedelta(days=reply_days())
-            recent = [(m.created_at, rec) for rec in cases for m in rec.messages
-                      if m.direction == "out" and m.actor != BOT and m.created_at >= since]
+            recent = [(at, by_id[reg]) for _, reg, actor, at, _ in outgoing if actor != BOT and at >= since]
             target = max(recent, key=lambda pair: pair[0])[1] if recent else None
-        held = [m.id for rec in cases for m in rec.messages if m.direction == "out" and m.status == "held"]
+        held = [mid for mid, _, _, _, status in outgoing if status == "held"]
         stored = None
         clean = (text or "").strip()[:MAX_STAFF_MESSAGE]
+        if clean.startswith("/"):  # a button payload or a command, not something she wrote to staff
+            clean = ""
         if target is not None and clean:
-            target.messages.append(ThreadMessage(direction="in", actor=CLIENT, channel=channel[:32], created_at=now,
-                                                 text=clean, status="received"))
+            session.add(ThreadMessage(registration_id=target.id, direction="in", actor=CLIENT, channel=channel[:32],
+                                      created_at=now, text=clean, status="received"))
             target.updated_at = now
             stored = target.reference
             audit.add(session, CLIENT, "message received", target.reference, f"channel={channel[:32]}")
