@@ -160,3 +160,15 @@ def test_overview_counts_per_month_and_week_with_contact_times(db_url):
     assert [r.period for r in weeks.rows][0] == "2026-W45"
     assert overview.percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 90) == 9
     assert overview.hours(None) == "-" and overview.hours(5) == "5 uur" and overview.hours(84) == "3,5 dagen"
+
+
+def test_her_own_data_lists_staff_and_bot_messages(db_url):
+    from bot.loop.render import my_data_answer
+    from bot.store import parent_access
+
+    ref, key = _case(db_url)
+    threads.add_staff_message(ref, "sanne", "Hoi, met Sanne", now=NOW, url=db_url)
+    threads.add_staff_message(ref, threads.BOT, "Je praat weer met mij", now=NOW, url=db_url)
+    answer = my_data_answer(parent_access.export_cases([ref], url=db_url))
+    assert "Het aanmeldpunt (" in answer and "Hoi, met Sanne" in answer
+    assert "De chatbot (" in answer and "Je praat weer met mij" in answer
