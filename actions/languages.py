@@ -18,7 +18,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.buttons import shown_buttons, simplify
-from bot.languages.conversation import OFFERED_SLOT, PARSE_KEY, lang_of, next_state, state_from_slots
+from bot.languages.conversation import CHOSEN_SLOT, OFFERED_SLOT, PARSE_KEY, lang_of, next_state, state_from_slots
 from bot.languages.texts import CHOICE_BUTTONS, first_answer, offer_text, switch_text
 
 
@@ -69,7 +69,10 @@ def offer_due(events: list[dict[str, Any]]) -> bool:
 
     before = offered(events[:last_user])
     now = offered(events[last_user + 1:])
-    return bool(now) and now[-1] is True and (not before or before[-1] is not True)
+    chosen = any(e.get("event") == "slot" and e.get("name") == CHOSEN_SLOT and e.get("value") is True
+                 for e in events[last_user + 1:])
+    # a typed or tapped "English" / "Nederlands" is answered by action_choose_language, not offered
+    return bool(now) and now[-1] is True and (not before or before[-1] is not True) and not chosen
 
 
 class ActionValidateSlotMappings(Action):

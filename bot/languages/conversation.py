@@ -14,7 +14,8 @@ NLU component put on the message:
 * a language choice sets the language and marks it chosen;
 * a message in English, when she has not chosen: the conversation goes on in English, and the
   first time the switch is offered (one line with the buttons, before the answer);
-* a message that is clearly Dutch, after an automatic switch to English: back to Dutch;
+* a message that is clearly Dutch (not only Dutch by default: "Yes, I consent" is Dutch for
+  lingua at 6%), after an automatic switch to English: back to Dutch;
 * too short to tell ("ok", an emoji), another language, or she chose: nothing changes.
 """
 
@@ -66,6 +67,6 @@ def next_state(state: State, verdict: dict[str, Any] | None) -> Change:
         return Change()
     if lang == "en" and state.language != "en":
         return Change({SLOT: "en", OFFERED_SLOT: True}, offer=not state.offered)
-    if lang == "nl" and state.language == "en":
+    if lang == "nl" and state.language == "en" and reason != "default":
         return Change({SLOT: "nl"})
     return Change()

@@ -258,6 +258,12 @@ def detect(text: str) -> Detection:
         return Detection(ENGLISH, scores.get(ENGLISH, 0.0), "function_words")
     if top == ENGLISH and dutch == 0 and scores[top] >= s.strong_confidence:
         return Detection(ENGLISH, scores[top], "lingua")
+    # Dutch is the default; "clearly Dutch" (which may switch an English conversation back) needs
+    # more Dutch than English function words and two of them, or lingua firmly Dutch without English.
+    if dutch > english and dutch >= 2:
+        return Detection(DUTCH, scores.get(DUTCH, 0.0), "function_words")
+    if english == 0 and scores.get(DUTCH, 0.0) >= s.strong_confidence:
+        return Detection(DUTCH, scores[DUTCH], "lingua")
     return Detection(DUTCH, scores.get(DUTCH, 0.0), "default")
 
 

@@ -12,7 +12,8 @@ from bot.nlu.language_component import CHOOSE_INTENT, OTHER_INTENT, verdict_inte
 from tests.helpers import make_tracker, run_action
 
 EN = {"lang": "en", "reason": "function_words"}
-NL = {"lang": "nl", "reason": "default"}
+NL = {"lang": "nl", "reason": "function_words"}
+NL_BY_DEFAULT = {"lang": "nl", "reason": "default"}
 SHORT = {"lang": None, "reason": "short"}
 
 
@@ -23,6 +24,8 @@ def test_first_english_message_switches_and_offers_once() -> None:
     assert next_state(State("en", offered=True), NL) == Change({"language": "nl"})
     again = next_state(State("nl", offered=True), EN)
     assert again.slots == {"language": "en", "language_offered": True} and not again.offer
+    # Dutch only by default ("Yes, I consent", "yes, I live in Charlois"): English stays
+    assert next_state(State("en", offered=True), NL_BY_DEFAULT) == Change()
 
 
 @pytest.mark.parametrize("verdict", [None, {}, SHORT, {"lang": "tr", "reason": "lingua"}])
@@ -73,6 +76,8 @@ def test_track_language_action_offers_before_the_answer() -> None:
     earlier = [{"event": "user", "text": "hello there friend"}, *turn]
     assert not offer_due(after_extraction(earlier, turn).events)
     assert not offer_due(after_extraction([], []).events)
+    chose = [*turn, {"event": "slot", "name": "language_chosen", "value": True}]
+    assert not offer_due(after_extraction([], chose).events)  # "English" typed: the choice answers
     # the second English message: the tracking action changes nothing
     tracker = make_tracker("thank", "thanks a lot for this", slots={"language": "en", "language_offered": True})
     tracker.latest_message["language"] = EN
