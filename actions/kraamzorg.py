@@ -62,7 +62,7 @@ def _answers(tracker: Tracker) -> kz.Answers:
 def _reask(dispatcher: CollectingDispatcher, slot: str, parsed: kz.Parsed) -> dict[str, Any]:
     if parsed.value is None:
         dispatcher.utter_message(text=parsed.problem or "Dat begrijp ik niet goed.")
-    return {slot: parsed.value}
+    return {slot: parsed.value, **parsed.also}
 
 
 class ValidateKraamzorgForm(FormValidationAction):
@@ -93,9 +93,20 @@ class ValidateKraamzorgForm(FormValidationAction):
         parsed = kz.parse_yes_no_unknown(_said(value, tracker), _intent(tracker), "nee, ik zit niet in een schuldregeling")
         return _reask(dispatcher, "kz_debt_arrangement", parsed)
 
+    def validate_kz_other_adults(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
+        return _reask(dispatcher, "kz_other_adults", kz.parse_other_adults(_said(value, tracker), _intent(tracker)))
+
+    def validate_kz_under_21(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
+        return _reask(dispatcher, "kz_under_21", kz.parse_under_21(_said(value, tracker), _intent(tracker)))
+
     def validate_kz_savings(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
-        parsed = kz.parse_yes_no_unknown(_said(value, tracker), _intent(tracker), "nee, zoveel spaargeld heb ik niet")
+        household = kz.answers_from_slots(tracker.slots).household
+        limit = tables().asset_limit_for(household, today()) if household else None
+        parsed = kz.parse_savings(_said(value, tracker), _intent(tracker), limit.amount if limit else None)
         return _reask(dispatcher, "kz_savings", parsed)
+
+    def validate_kz_savings_amount(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
+        return _reask(dispatcher, "kz_savings_amount", kz.parse_savings_amount(value, _intent(tracker)))
 
     def validate_kz_pregnancy(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
         return _reask(dispatcher, "kz_pregnancy", kz.parse_pregnancy_answer(value, _intent(tracker), today()))
@@ -119,7 +130,8 @@ class ActionAskKzSavings(Action):
         limit = tables().asset_limit_for(answers.household, today()) if answers.household else None
         who = "samen met je partner " if answers.household and answers.household.value == "couple" else ""
         if limit is not None:
-            text = f"Heb je {who}meer dan {format_eur(limit.amount)} aan spaargeld of ander vermogen?"
+            text = (f"Heb je {who}meer dan {format_eur(limit.amount)} aan spaargeld of ander vermogen? "
+                    "Je mag ook het bedrag typen.")
         else:
             text = f"Heb je {who}meer spaargeld of ander vermogen dan de grens van de bijstand?"
         dispatcher.utter_message(text=text, buttons=YES_NO_BUTTONS)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -26,6 +26,7 @@ SLOTS = {
     "in_rotterdam": "kz_in_rotterdam", "insurance": "kz_insurance", "household": "kz_household",
     "income": "kz_income", "debt_arrangement": "kz_debt_arrangement", "savings": "kz_savings",
     "pregnancy": "kz_pregnancy", "used_this_year": "kz_used_this_year", "hours": "kz_hours",
+    "other_adults": "kz_other_adults", "under_21": "kz_under_21", "savings_amount": "kz_savings_amount",
 }
 UNKNOWN = "unknown"
 BIJSTAND = "bijstand"
@@ -39,6 +40,8 @@ class Parsed:
 
     value: str | None
     problem: str | None = None
+    # Other slots the same answer fills (e.g. the savings amount typed at the savings question).
+    also: dict[str, str] = field(default_factory=dict)
 
 
 def _text(value: Any) -> str:
@@ -101,10 +104,16 @@ def parse_insurance(value: Any, intent: str | None) -> Parsed:
     text = normalise(_text(value))
     if isinstance(value, str) and value in {i.value for i in Insurance}:
         return Parsed(str(value))
+    if re.search(r"rotterdam\s*-?\s*pakket|rdam\s*pakket|rotterdampakket", text):
+        if re.search(r"compact|\bweet\b|\bwelk|\bniet zeker|\bof\b", text):
+            return Parsed(Insurance.ROTTERDAMPAKKET_COMPACT.value)
+        if re.fullmatch(r"(vgz )?rotterdampakket \(gewoon\)|(vgz )?rotterdampakket,? (het )?gewone?|"
+                        r"(het )?gewone? (vgz )?rotterdampakket|(vgz )?rotterdampakket,? niet compact", text):
+            return Parsed(Insurance.ROTTERDAMPAKKET.value)
+        return Parsed(None, "Er zijn 2 soorten: het Rotterdampakket en het Rotterdampakket Compact. Compact "
+                            "vergoedt minder. Welke heb je? Kijk in je polis, of kies 'Weet ik niet'.")
     if is_dont_know(text):
         return Parsed(Insurance.UNKNOWN.value)
-    if re.search(r"rotterdam\s*-?\s*pakket|rdam\s*pakket|rotterdampakket", text):
-        return Parsed(Insurance.ROTTERDAMPAKKET.value)
     if re.search(r"\b(alleen|enkel|gewoon|maar)\b.{0,20}\bbasis|\bgeen\b.{0,15}\b(aanvullend|extra)|^basis|basisverz", text):
         return Parsed(Insurance.BASIC_ONLY.value)
     if re.search(r"aanvullend|extra verzekering|aanvulling|andere|\bandere? pakket", text):
@@ -162,6 +171,54 @@ def parse_income(value: Any, intent: str | None) -> Parsed:
         return Parsed(None, "Dat is heel veel per maand. Is dat je inkomen per jaar? Deel het dan door 12. "
                             + _INCOME_EXAMPLE)
     return Parsed(str(amount.quantize(Decimal("0.01"))))
+
+
+def parse_savings(value: Any, intent: str | None, limit: Decimal | None) -> Parsed:
+    """'yes' / 'no' / 'unknown' for 'more than the asset limit?', or an amount (then both slots)."""
+    text = normalise(_text(value))
+    money = parse_money(text) if text and not text.startswith("/") else None
+    if money is not None and money.amount is not None and money.amount >= 0 and not is_dont_know(text):
+        amount = str(money.amount.quantize(Decimal("0.01")))
+        if limit is not None and money.amount <= limit:
+            return Parsed("no")
+        return Parsed("yes", also={SLOTS["savings_amount"]: amount})
+    return parse_yes_no_unknown(value, intent, "nee, zoveel spaargeld heb ik niet")
+
+
+def parse_savings_amount(value: Any, intent: str | None) -> Parsed:
+    """Total savings and other assets: an amount ('20000.00') or 'unknown'."""
+    text = normalise(_text(value))
+    if value == UNKNOWN or is_dont_know(text):
+        return Parsed(UNKNOWN)
+    money = parse_money(text)
+    if money.amount is None or money.amount < 0:
+        return Parsed(None, "Typ het bedrag dat je ongeveer hebt, bijvoorbeeld 20000. Weet je het niet? "
+                            "Typ dan 'weet ik niet'.")
+    return Parsed(str(money.amount.quantize(Decimal("0.01"))))
+
+
+_OTHER_ADULT = re.compile(
+    r"\b(moeder|vader|ouders|mama|papa|oma|opa|schoonmoeder|schoonvader|schoonouders|zus|broer|tante|oom"
+    r"|huisgeno\w*|kamergeno\w*|vriendin|vriend|neef|nicht|familie)\b"
+)
+
+
+def parse_other_adults(value: Any, intent: str | None) -> Parsed:
+    """Other adults (21+) in the home besides a partner: yes / no / unknown; 'bij mijn moeder' is yes."""
+    text = normalise(_text(value))
+    if isinstance(value, str) and not is_dont_know(text) and _OTHER_ADULT.search(text) and not re.match(
+            r"^(nee|niet|geen|nope)\b", text):
+        return Parsed("yes")
+    return parse_yes_no_unknown(value, intent, "nee, alleen mijn partner en kinderen")
+
+
+def parse_under_21(value: Any, intent: str | None) -> Parsed:
+    """She or her partner younger than 21: yes / no / unknown; an age ('19', '23 jaar') is read too."""
+    text = normalise(_text(value))
+    ages = [int(n) for n in re.findall(r"\b(\d{2})\s*(?:jaar|jr)?\b", text)]
+    if ages and all(12 <= a <= 70 for a in ages):
+        return Parsed("yes" if min(ages) < 21 else "no")
+    return parse_yes_no_unknown(value, intent, "nee, we zijn allebei ouder dan 21")
 
 
 def parse_pregnancy_answer(value: Any, intent: str | None, today: dt.date) -> Parsed:
@@ -238,6 +295,16 @@ def _pregnancy(value: Any) -> Pregnancy | None:
         return None
 
 
+def _amount(value: Any) -> Decimal | None:
+    if value in (None, UNKNOWN):
+        return None
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return amount if amount.is_finite() and amount >= 0 else None
+
+
 def _hours(value: Any) -> int | None:
     try:
         return int(value) if value not in (None, UNKNOWN) else None
@@ -257,4 +324,8 @@ def answers_from_slots(slots: dict[str, Any]) -> Answers:
         pregnancy=_pregnancy(slots.get("kz_pregnancy")),
         used_this_year=_enum(YesNo, slots.get("kz_used_this_year")),
         hours=_hours(slots.get("kz_hours")),
+        savings_amount=_amount(slots.get("kz_savings_amount")),
+        savings_amount_unknown=slots.get("kz_savings_amount") == UNKNOWN,
+        other_adults=_enum(YesNo, slots.get("kz_other_adults")),
+        under_21=_enum(YesNo, slots.get("kz_under_21")),
     )

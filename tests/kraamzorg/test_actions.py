@@ -17,7 +17,8 @@ TODAY = dt.date(2026, 11, 23)
 FILLED = {
     "kz_in_rotterdam": "yes", "kz_insurance": "basic_only", "kz_household": "single_parent",
     "kz_income": "bijstand", "kz_debt_arrangement": None, "kz_savings": "no", "kz_pregnancy": "2026-12-14",
-    "kz_used_this_year": "no", "kz_hours": "unknown",
+    "kz_used_this_year": "no", "kz_hours": "unknown", "kz_other_adults": None, "kz_under_21": None,
+    "kz_savings_amount": None,
 }
 
 
@@ -53,8 +54,41 @@ def test_free_text_income_is_parsed() -> None:
     messages, result = validate("kz_income", "ongeveer 1200 euro netto per maand", slots)
     assert messages == []
     assert result["kz_income"] == "1200.00"
-    # up to 110%: the debt question is skipped, savings is next
-    assert result.get("requested_slot") == "kz_savings"
+    # up to 110%: the debt question is skipped; other adults in the home (kostendelersnorm) is next
+    assert result.get("requested_slot") == "kz_other_adults"
+
+
+def test_other_norm_questions_then_savings() -> None:
+    slots = {"kz_in_rotterdam": "yes", "kz_insurance": "basic_only", "kz_household": "single",
+             "kz_income": "1200.00"}
+    messages, result = validate("kz_other_adults", "ik woon bij mijn moeder", slots)
+    assert messages == [] and result["kz_other_adults"] == "yes"
+    assert result.get("requested_slot") == "kz_savings"  # the norm is unknown anyway: the age is not asked
+    _, result = validate("kz_other_adults", "no", slots, intent="deny", text="/deny")
+    assert result.get("requested_slot") == "kz_under_21"
+    _, result = validate("kz_under_21", "ik ben 19", dict(slots, kz_other_adults="no"))
+    assert result["kz_under_21"] == "yes"
+
+
+def test_savings_amount_typed_at_the_savings_question_fills_both() -> None:
+    slots = dict(FILLED, kz_savings=None, kz_household="single")  # asset limit EUR 8,000
+    messages, result = validate("kz_savings", "we hebben zo'n 10.000 euro spaargeld", slots)
+    assert messages == []
+    assert (result["kz_savings"], result["kz_savings_amount"]) == ("yes", "10000.00")
+    # EUR 2,000 above the limit is more than the maximum reimbursement: the check is settled
+    assert result.get("requested_slot") is None
+    _, result = validate("kz_savings", "yes", slots, intent="affirm", text="/affirm")
+    assert result["kz_savings"] == "yes" and result.get("requested_slot") == "kz_savings_amount"
+    _, result = validate("kz_savings_amount", "ongeveer 8100", dict(slots, kz_savings="yes", kz_pregnancy=None))
+    assert result["kz_savings_amount"] == "8100.00" and result.get("requested_slot") == "kz_pregnancy"
+
+
+def test_result_with_savings_above_the_limit_computes_the_reimbursement() -> None:
+    slots = dict(FILLED, kz_household="single", kz_savings="yes", kz_savings_amount="8050.00")
+    messages, _ = run_action(kz_actions.ActionKraamzorgResult(), _answer("kz_hours", "unknown", slots))
+    text = "\n".join(m["text"] for m in messages)
+    assert "waarschijnlijk in aanmerking" in text
+    assert "€ 50" in text and "€ 150" in text  # excess over EUR 8,000 and the estimate (200 - 50)
 
 
 @pytest.mark.parametrize(("text", "needle"), [("-50", "negatief"), ("EUR 90.000", "per jaar"), ("blabla", "1450")])
@@ -83,8 +117,15 @@ def test_not_in_rotterdam_ends_the_form() -> None:
 
 
 def test_rotterdampakket_ends_the_form() -> None:
-    _, result = validate("kz_insurance", "VGZ Rotterdampakket", {"kz_in_rotterdam": "yes"})
+    _, result = validate("kz_insurance", "rotterdampakket", {"kz_in_rotterdam": "yes"})
     assert result == {"kz_insurance": "rotterdampakket", "requested_slot": None}
+
+
+def test_rotterdampakket_variant_is_asked_and_compact_continues() -> None:
+    messages, result = validate("kz_insurance", "ik heb het VGZ Rotterdampakket", {"kz_in_rotterdam": "yes"})
+    assert result["kz_insurance"] is None and "Compact" in messages[0]["text"]
+    _, result = validate("kz_insurance", "rotterdampakket_compact", {"kz_in_rotterdam": "yes"})
+    assert result == {"kz_insurance": "rotterdampakket_compact", "requested_slot": "kz_household"}
 
 
 def test_payload_values_are_validated_not_trusted() -> None:
