@@ -16,7 +16,7 @@ from typing import Any
 from bot.kraamzorg.rules import Answers, Income, Insurance, Pregnancy, YesNo
 from bot.kraamzorg.tables import Household, Tables, tables
 from bot.parsing.common import is_dont_know, normalise, yes_no
-from bot.parsing.dates import parse_pregnancy, pregnancy_problem
+from bot.parsing.dates import parse_born, parse_pregnancy, pregnancy_problem
 from bot.parsing.money import parse_money
 from bot.parsing.numbers import find_word_numbers
 
@@ -226,7 +226,8 @@ def parse_pregnancy_answer(value: Any, intent: str | None, today: dt.date) -> Pa
     if value in (BORN, UNKNOWN):
         return Parsed(str(value))
     text = normalise(_text(value))
-    if re.search(r"al bevallen|bevallen\b.{0,5}$|is (al )?geboren|al geboren|baby is er|kindje is er|al een baby", text):
+    if re.search(r"al bevallen|bevallen\b.{0,5}$|is (al )?geboren|al geboren|baby is er|kindje is er|al een baby", text) \
+            or parse_born(text, today) is not None:
         return Parsed(BORN)
     if is_dont_know(text):
         return Parsed(UNKNOWN)

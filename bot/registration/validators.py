@@ -11,7 +11,7 @@ from typing import Any
 import phonenumbers
 
 from bot.parsing.common import is_dont_know, normalise
-from bot.parsing.dates import parse_pregnancy, pregnancy_problem
+from bot.parsing.dates import parse_born, parse_pregnancy, pregnancy_problem
 from bot.places.postcode import gebied_for_pc4, parse_postcode, pc4_entry
 from bot.registration.consent import AANMELDPUNT_PHONE
 
@@ -168,6 +168,11 @@ def check_due(text: str | None, today: dt.date) -> Checked:
             "Een schatting is ook goed. Weet je ongeveer hoeveel maanden je zwanger bent? "
             "Typ dat dan, bijvoorbeeld 5 maanden. Weet je het echt niet? Vraag het aan je verloskundige "
             f"of bel het aanmeldpunt: {AANMELDPUNT_PHONE}."
+        ))
+    if parse_born(raw, today) is not None:
+        return Checked(problem=(
+            "Ik lees dat je baby al geboren is. Aanmelden bij het aanmeldpunt kan tot de geboorte. "
+            f"Heb ik het verkeerd begrepen? {DUE_EXAMPLE} Wil je stoppen? Typ 'stop'."
         ))
     timing = parse_pregnancy(raw, today)
     if timing is None:
