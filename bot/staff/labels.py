@@ -104,6 +104,7 @@ ACTION_LABELS = {
     "account deactivated": "account gedeactiveerd",
     "viewed audit log": "auditlog bekeken",
     "audit log refused": "auditlog geweigerd (geen beheerder)",
+    "content report refused": "inhoudsrapport geweigerd (geen beheerder)",
     "viewed notifications": "meldingen bekeken",
     "message received": "bericht van cliënt ontvangen",
     "erased on request": "verwijderd op haar verzoek (chat)",
