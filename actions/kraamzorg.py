@@ -6,6 +6,8 @@ Thin adapters: parsing and rules live in bot/kraamzorg/ and bot/parsing/.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -65,6 +67,28 @@ def _reask(dispatcher: CollectingDispatcher, slot: str, parsed: kz.Parsed) -> di
     return {slot: parsed.value, **parsed.also}
 
 
+def _explained(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str) -> dict[str, Any] | None:
+    """A question about an option gets a short explanation and the same question again (nothing stored)."""
+    question = next((q for q, name in kz.SLOTS.items() if name == slot), "")
+    explanation = kz.explain_option(question, tracker.latest_message.get("text"))
+    if explanation is None:
+        return None
+    dispatcher.utter_message(text=explanation)
+    return {slot: None}
+
+
+def _explain_first(method: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+    """Run :func:`_explained` before the slot's own validation (slot name from the method name)."""
+    slot = method.__name__.removeprefix("validate_")
+
+    @functools.wraps(method)
+    def wrapper(self: Any, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        explained = _explained(dispatcher, tracker, slot)
+        return explained if explained is not None else method(self, value, dispatcher, tracker, domain)
+
+    return wrapper
+
+
 class ValidateKraamzorgForm(FormValidationAction):
     """Validate every kz_ slot and decide which questions still matter."""
 
@@ -77,44 +101,56 @@ class ValidateKraamzorgForm(FormValidationAction):
         skip = {"pregnancy"} if in_loss_conversation(tracker.slots) else set()
         return [kz.SLOTS[q] for q in relevant_questions(_answers(tracker), today()) if q not in skip]
 
+    @_explain_first
     def validate_kz_in_rotterdam(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
         return _reask(dispatcher, "kz_in_rotterdam", kz.parse_in_rotterdam(_said(value, tracker), _intent(tracker)))
 
+    @_explain_first
     def validate_kz_insurance(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
         return _reask(dispatcher, "kz_insurance", kz.parse_insurance(value, _intent(tracker)))
 
+    @_explain_first
     def validate_kz_household(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
         return _reask(dispatcher, "kz_household", kz.parse_household(value, _intent(tracker)))
 
+    @_explain_first
     def validate_kz_income(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
         return _reask(dispatcher, "kz_income", kz.parse_income(value, _intent(tracker)))
 
+    @_explain_first
     def validate_kz_debt_arrangement(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
         parsed = kz.parse_yes_no_unknown(_said(value, tracker), _intent(tracker), "nee, ik zit niet in een schuldregeling")
         return _reask(dispatcher, "kz_debt_arrangement", parsed)
 
+    @_explain_first
     def validate_kz_other_adults(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
         return _reask(dispatcher, "kz_other_adults", kz.parse_other_adults(_said(value, tracker), _intent(tracker)))
 
+    @_explain_first
     def validate_kz_under_21(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
         return _reask(dispatcher, "kz_under_21", kz.parse_under_21(_said(value, tracker), _intent(tracker)))
 
+    @_explain_first
     def validate_kz_savings(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
         household = kz.answers_from_slots(tracker.slots).household
         limit = tables().asset_limit_for(household, today()) if household else None
         parsed = kz.parse_savings(_said(value, tracker), _intent(tracker), limit.amount if limit else None)
         return _reask(dispatcher, "kz_savings", parsed)
 
+    @_explain_first
     def validate_kz_savings_amount(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
         return _reask(dispatcher, "kz_savings_amount", kz.parse_savings_amount(value, _intent(tracker)))
 
+    @_explain_first
     def validate_kz_pregnancy(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
         return _reask(dispatcher, "kz_pregnancy", kz.parse_pregnancy_answer(value, _intent(tracker), today()))
 
+    @_explain_first
     def validate_kz_used_this_year(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
         parsed = kz.parse_yes_no_unknown(_said(value, tracker), _intent(tracker), "nee, dit jaar nog niet")
         return _reask(dispatcher, "kz_used_this_year", parsed)
 
+    @_explain_first
     def validate_kz_hours(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
         return _reask(dispatcher, "kz_hours", kz.parse_hours(value, _intent(tracker)))
 

@@ -60,6 +60,29 @@ def _yes_no_value(value: Any, intent: str | None) -> str | None:
     return {"affirm": "yes", "deny": "no"}.get(intent or "")
 
 
+_QUESTION = re.compile(
+    r"\?\s*$|^(wat|wat's|wats|hoe|welke|waarom|wie|wanneer)\b|^(en )?(is|telt|tellen|geldt|bedoel je|betekent)\b.*\?"
+)
+_WHY = re.compile(r"^(waarom|waar is dat voor|waarvoor)\b")
+
+
+def explain_option(question: str, value: Any, t: Tables | None = None) -> str | None:
+    """A one-sentence explanation when the answer is a question about an option ('wat is aanvullend?').
+
+    The caller shows it and asks the same question again; the text is never stored as an answer.
+    """
+    text = normalise(_text(value))
+    if not text or text.startswith("/") or not _QUESTION.search(text):
+        return None
+    explain = (t or tables()).texts.get("explain") or {}
+    for entry in explain.get(question) or []:
+        if re.search(str(entry["pattern"]), text):
+            return str(entry["text"])
+    if _WHY.search(text):
+        return str(explain.get("why") or "") or None
+    return None
+
+
 def parse_yes_no_unknown(value: Any, intent: str | None, example: str) -> Parsed:
     """Ja / nee / weet ik niet."""
     if value == UNKNOWN or is_dont_know(_text(value)):
@@ -85,11 +108,23 @@ _OTHER_PLACES = (
 )
 
 
+_PLAIN_NO = re.compile(r"^(/deny|nee+|neen|nope|no|nah|neuh?|nee hoor|nee helaas|helaas niet|niet|nee niet)\W*$")
+_ABOUT_LIVING = re.compile(r"\b(woon|wonen|woont|rotterdam|gemeente|stad|verhuisd|adres|ergens anders|buiten)\b")
+
+
 def parse_in_rotterdam(value: Any, intent: str | None) -> Parsed:
+    """Ja / nee / weet ik niet, or a place. 'nee' followed by other words ('nee niet weer die
+    vragen', 'nee ik wil eerst iets anders vragen') is not read as 'not in Rotterdam': she is
+    asked to confirm."""
     text = normalise(_text(value))
     if value == UNKNOWN or is_dont_know(text):
         return Parsed(UNKNOWN)
+    if any(re.search(rf"\b{re.escape(p)}\b", text) for p in _OTHER_PLACES):
+        return Parsed("no")
     answer = _yes_no_value(value, intent)
+    if answer == "no" and text and not _PLAIN_NO.match(text) and not _ABOUT_LIVING.search(text):
+        return Parsed(None, "Woon je níet in de gemeente Rotterdam? Antwoord dan met nee. "
+                            "Wil je deze vragen nu niet doen, of iets anders vragen? Typ dan 'stop'.")
     if answer:
         return Parsed(answer)
     if any(re.search(rf"\b{re.escape(p)}\b", text) for p in _OTHER_PLACES):
@@ -122,10 +157,31 @@ def parse_insurance(value: Any, intent: str | None) -> Parsed:
                         "'VGZ Rotterdampakket' of 'weet ik niet'.")
 
 
+_PARTNER_WORD = r"(partner|vriend|vriendin|man|vrouw|echtgenoot|echtgenote|verloofde)"
+_PARTNER_GONE = re.compile(
+    rf"\b{_PARTNER_WORD}\b.{{0,25}}\b(weg|weggegaan|vertrokken|verlaten|gescheiden|uit elkaar|overleden|in de gevangenis"
+    rf"|zit vast|woont (ergens )?anders|woont niet)\b|\b(geen|zonder|mijn ex|ex-?){_PARTNER_WORD}?\b.{{0,3}}"
+    rf"|\buit elkaar\b|\bgescheiden\b|\bmijn ex\b"
+)
+_WITH_PARENTS = re.compile(
+    r"\b(bij|met)\s+(mijn|m'n|me|mn|onze)\s+(moeder|vader|ouders|mama|papa|oma|opa|familie|zus|broer|tante|oom"
+    r"|schoonmoeder|schoonouders)\b|\b(thuis bij|nog thuis|bij mijn ouders)\b"
+)
+_CHILDREN = re.compile(r"\b(kind|kinderen|kindje|zoon|dochter|zoontje|dochtertje)\b")
+
+
 def parse_household(value: Any, intent: str | None) -> Parsed:
+    """Alleen / alleen met kind(eren) / met partner. 'Mijn vriend is weg' is not 'met partner';
+    'ik woon bij mijn moeder' fills 'other adults in the home' and asks about a partner."""
     text = normalise(_text(value))
     if isinstance(value, str) and value in {h.value for h in Household}:
         return Parsed(str(value))
+    if _PARTNER_GONE.search(text) and not re.search(r"\b(nieuwe (partner|vriend|vriendin)|samenwon\w*|getrouwd)\b", text):
+        return Parsed((Household.SINGLE_PARENT if _CHILDREN.search(text) else Household.SINGLE).value)
+    if _WITH_PARENTS.search(text) and not re.search(rf"\b{_PARTNER_WORD}\b|samen", text):
+        return Parsed(None, "Je woont bij familie, lees ik. Woon je daar zonder partner? Kies dan Alleen, of "
+                            "Alleen met kind als je al kinderen hebt. Woon je er met je partner? Kies Met partner.",
+                      also={SLOTS["other_adults"]: "yes"})
     if re.search(r"alleenstaande? (ouder|moeder|mama|vader)|alleen met (mijn |m'n |de |me )?(kind|zoon|dochter|kinderen)"
                  r"|single (mom|mum|moeder|ouder|parent)|eenoudergezin|een-oudergezin", text):
         return Parsed(Household.SINGLE_PARENT.value)

@@ -192,3 +192,29 @@ def test_dont_know_button_wins_over_a_deny_classification() -> None:
     _, result = validate("kz_used_this_year", "yes", dict(FILLED, kz_used_this_year=None), intent="affirm",
                          text="/affirm")
     assert result["kz_used_this_year"] == "yes"
+
+
+@pytest.mark.parametrize(
+    ("slot", "text", "needle"),
+    [("kz_insurance", "wat is aanvullend", "extra verzekering"), ("kz_insurance", "wat is compact?", "minder"),
+     ("kz_savings", "wat telt als vermogen?", "spaargeld"), ("kz_household", "waarom wil je dat weten?", "schatten")],
+)
+def test_a_question_about_an_option_is_explained_not_stored(slot: str, text: str, needle: str) -> None:
+    slots = dict(FILLED, **{slot: None})
+    messages, result = validate(slot, text, slots)
+    assert result[slot] is None  # not stored: the form asks the same question again
+    assert needle in messages[0]["text"]
+
+
+def test_nee_with_other_words_is_not_not_in_rotterdam() -> None:
+    messages, result = validate("kz_in_rotterdam", "no", intent="deny", text="nee niet weer die vragen")
+    assert result["kz_in_rotterdam"] is None and "níet" in messages[0]["text"] and "stop" in messages[0]["text"]
+    _, result = validate("kz_in_rotterdam", "no", intent="deny", text="nee hoor")
+    assert result["kz_in_rotterdam"] == "no"
+
+
+def test_living_with_her_mother_fills_other_adults_and_asks_about_a_partner() -> None:
+    slots = {"kz_in_rotterdam": "yes", "kz_insurance": "basic_only"}
+    messages, result = validate("kz_household", "ik woon bij mijn moeder", slots)
+    assert result["kz_household"] is None and result["kz_other_adults"] == "yes"
+    assert "partner" in messages[0]["text"]

@@ -196,3 +196,35 @@ def test_new_slots_reach_the_answers() -> None:
     assert answers.savings_amount == Decimal("20000.00") and not answers.savings_amount_unknown
     assert (answers.other_adults, answers.under_21) == (YesNo.YES, YesNo.NO)
     assert kz.answers_from_slots({"kz_savings_amount": "unknown"}).savings_amount_unknown
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("alleen mijn vriend is weg gegaan", "single"), ("mijn vriend is weg", "single"), ("geen partner", "single"),
+     ("mijn man is vertrokken, ik heb 2 kinderen", "single_parent"), ("samenwonend met mijn vriend", "couple"),
+     ("ik woon met mijn man", "couple"), ("ik woon bij mijn moeder", None)],
+)
+def test_household_free_text(text: str, value: str | None) -> None:
+    assert kz.parse_household(text, None).value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("nee niet weer die vragen", None), ("nee ik wil eerst iets anders vragen", None), ("nee", "no"),
+     ("nee hoor", "no"), ("nee ik woon in schiedam", "no"), ("nee, niet in rotterdam", "no"), ("ja", "yes")],
+)
+def test_nee_followed_by_other_words(text: str, value: str | None) -> None:
+    parsed = kz.parse_in_rotterdam(text, "deny" if text.startswith("nee") else "affirm")
+    assert parsed.value == value
+    if value is None:
+        assert "níet" in (parsed.problem or "")
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "explained"),
+    [("insurance", "wat is aanvullend", True), ("insurance", "aanvullend", False), ("income", "1200", False),
+     ("savings", "wat is vermogen?", True), ("hours", "waarom?", True), ("insurance", "/affirm", False),
+     ("insurance", "andere aanvullende verzekering", False)],
+)
+def test_explain_option(question: str, text: str, explained: bool) -> None:
+    assert (kz.explain_option(question, text) is not None) is explained
