@@ -40,7 +40,7 @@ from bot.registration.consent import (
     is_clear_yes,
 )
 from bot.registration.submit import done_text, missing_fields, submit, unavailable_text
-from bot.registration.summary import CONFIRM, parse_confirmation, render_summary, summary_buttons
+from bot.registration.summary import CANCEL, CANCEL_TEXT, CONFIRM, parse_confirmation, render_summary, summary_buttons
 from bot.registration.validators import check_due, check_name, check_phone, check_postcode, check_reachable
 from bot.wellbeing.loss import in_loss_conversation
 from bot.wellbeing.texts import text_set
@@ -220,6 +220,16 @@ class ValidateRegistrationForm(FormValidationAction):
         if answer is None:
             dispatcher.utter_message(text="Dat begreep ik niet. Kies een onderwerp uit de lijst, of typ het in je eigen woorden.")
             return {f.HELP: None, **kept}
+        if answer.asked_about:
+            # a question about an area: explain it and ask again, select nothing (and keep no words)
+            dispatcher.utter_message(text=" ".join(help_areas.EXPLANATIONS[c] for c in answer.asked_about))
+            return {f.HELP: None, f.HELP_PICKED: picked}
+        if answer.removed:
+            picked = [c for c in picked if c not in answer.removed]
+            dispatcher.utter_message(text="Weggehaald: " + ", ".join(help_areas.label(c) for c in answer.removed) + ".")
+            if answer.done and picked:
+                return {f.HELP: picked, f.HELP_PICKED: picked, **kept}
+            return {f.HELP: None, f.HELP_PICKED: picked, **kept}
         if answer.unknown and not answer.areas:
             chosen = picked or [help_areas.UNKNOWN]
             return {f.HELP: chosen, f.HELP_PICKED: chosen, **kept}
@@ -263,6 +273,9 @@ class ValidateRegistrationForm(FormValidationAction):
         if choice in _CORRECTION_RESETS or choice in (f.NAME, f.PHONE, f.REACHABLE):
             dispatcher.utter_message(text="Oké, dat pas ik aan.")
             return {f.CONFIRM: None, **{slot: None for slot in _CORRECTION_RESETS.get(choice, (choice,))}}
+        if choice == CANCEL:
+            dispatcher.utter_message(text=CANCEL_TEXT)
+            return {f.CONFIRM: None}
         dispatcher.utter_message(text="Wat wil je doen? Kies 'Klopt, versturen', of kies wat je wilt aanpassen.")
         return {f.CONFIRM: None}
 

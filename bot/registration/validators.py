@@ -14,6 +14,7 @@ from bot.parsing.common import is_dont_know, normalise
 from bot.parsing.dates import parse_born, parse_pregnancy, pregnancy_problem
 from bot.places.postcode import gebied_for_pc4, parse_postcode, pc4_entry
 from bot.registration.consent import AANMELDPUNT_PHONE
+from bot.registration.help_areas import DONE_LABEL, HELP_AREAS, UNKNOWN_LABEL
 
 UNKNOWN_POSTCODE = "onbekend"
 _ALLOWED_PHONE_TYPES = {
@@ -41,11 +42,14 @@ _NAME_PREFIX = re.compile(
     re.IGNORECASE,
 )
 _NAME_SUFFIX = re.compile(r"\s+(noemen|graag|alsjeblieft|alstublieft)\W*$", re.IGNORECASE)
-_NAME_OK = re.compile(r"^[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’.\- ]*$")
+# Letters of any script (Latin with ş/ı, Arabic, ...), apostrophes, hyphens, dots, spaces; no digits.
+_NAME_OK = re.compile(r"^[^\W\d_](?:[^\W\d_]|[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED'’.\- ])*$")
 _NOT_A_NAME = {
     "ja", "nee", "hoi", "hallo", "stop", "ok", "oke", "klaar", "zwanger", "weet ik niet", "geen", "niks",
     "niets", "anoniem", "waarom", "help", "hulp",
 }
+# Button titles of the registration (help areas, summary corrections): a tap, not a name.
+_BUTTON_WORDS = {"aanpassen", "versturen", "klopt", "ochtend", "middag", "avond", "klaar"}
 # Words that do not occur in a name: the answer is a sentence or a request, not a name.
 _NOT_NAME_WORDS = {
     "mijn", "aanmelding", "aanmelden", "gegevens", "trek", "intrekken", "verwijder", "verwijderen", "wil", "ik",
@@ -53,6 +57,12 @@ _NOT_NAME_WORDS = {
     "bellen", "nummer", "postcode", "is", "ben", "heb", "kan", "mag", "moet", "wordt", "een", "het",
 }
 NAME_EXAMPLE = "Typ alleen je naam, bijvoorbeeld: Fatima."
+
+
+def _is_button_title(name: str) -> bool:
+    titles = {normalise(a.label) for a in HELP_AREAS} | {normalise(DONE_LABEL), normalise(UNKNOWN_LABEL)}
+    titles |= {normalise(a.code) for a in HELP_AREAS}
+    return normalise(name) in titles
 
 
 def check_name(text: str | None) -> Checked:
@@ -65,6 +75,8 @@ def check_name(text: str | None) -> Checked:
     if not name or normalise(name) in _NOT_A_NAME or is_dont_know(name):
         return Checked(problem=f"Hoe mag het aanmeldpunt je noemen? Je voornaam is genoeg. {NAME_EXAMPLE}")
     words = {w.lower() for w in name.split()}
+    if _is_button_title(name) or words & _BUTTON_WORDS:
+        return Checked(problem=f"Dat lijkt op een knop, niet op een naam. {NAME_EXAMPLE}")
     if "?" in raw or len(name) > 60 or len(words) > 5 or not _NAME_OK.match(name) or words & _NOT_NAME_WORDS:
         return Checked(problem=f"Dat lijkt niet op een naam. {NAME_EXAMPLE}")
     if name.islower() or name.isupper():

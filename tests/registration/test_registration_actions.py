@@ -255,3 +255,23 @@ def test_form_start_with_reset_slots_validates_nothing() -> None:
     messages, events_out = run_action(ValidateRegistrationForm(), tracker)
     assert messages == []
     assert all(e.get("value") is None for e in events_out if e.get("name") in (f.OUTCOME, f.CONSENT))
+
+
+def test_help_question_is_explained_and_removal_works() -> None:
+    text, values = validate(f.HELP, "wat betekent instanties?", {f.HELP_PICKED: ["wonen"]})
+    assert "Instanties zijn" in text and values[f.HELP] is None and values[f.HELP_PICKED] == ["wonen"]
+    assert f.HELP_TEXT not in values  # a question is not her own words for the aanmeldpunt
+    text, values = validate(f.HELP, "nee haal instanties weg", {f.HELP_PICKED: ["wonen", "instanties"]})
+    assert values[f.HELP_PICKED] == ["wonen"] and "Weggehaald: Instanties" in text
+    _, values = validate(f.HELP, "geldzorgen en huisvesting", {})
+    assert set(values[f.HELP_PICKED]) == {"wonen", "geld"}
+    text, values = validate(f.HELP, "liefst na 3 uur bellen", {})
+    assert values[f.HELP] is None and not values.get(f.HELP_PICKED)
+
+
+@pytest.mark.parametrize("text", ["nee", "ik wil toch niet"])
+def test_summary_no_offers_cancel(text: str) -> None:
+    message, values = validate(f.CONFIRM, text, filled())
+    assert values[f.CONFIRM] is None and "Niet versturen" in message and "stop" in message
+    messages, _ = run_action(ActionAskRegConfirm(), form_tracker(f.CONFIRM, "", filled()))
+    assert {"title": "Niet versturen", "payload": "/stop"} in messages[0]["buttons"]
