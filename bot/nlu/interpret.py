@@ -189,8 +189,11 @@ def several_needs(intent: str, confidence: float, segments: Sequence[Mapping[str
 
 def decide(raw_text: str, text: str, intent: str, confidence: float, segments: Sequence[Mapping[str, Any]],
            offering_names: Mapping[str, str], known_offerings: set[str] | None = None,
-           settings: Settings = Settings(), baby_loss: bool = False) -> Decision | None:
+           settings: Settings = Settings(), baby_loss: bool = False, gibberish: bool = False) -> Decision | None:
     """A new intent for the message, or None to keep the classifier's.
+
+    ``gibberish``: none of its words is recognised (:meth:`bot.nlu.normaliser.Normaliser.is_gibberish`);
+    whatever the classifier made of the corrected text, it goes to the fallback.
 
     ``baby_loss``: the message plainly says a baby or pregnancy was lost
     (:func:`bot.wellbeing.loss.loss_signal`); that need is then always part of the answer.
@@ -203,6 +206,8 @@ def decide(raw_text: str, text: str, intent: str, confidence: float, segments: S
         return Decision(BARE_NUMBER, 1.0)
     if not any(ch.isalnum() for ch in raw_text or ""):
         return Decision(VAGUE, 1.0)  # only emoji or punctuation: ask what she means
+    if gibberish and not baby_loss:
+        return None if intent == FALLBACK else Decision(FALLBACK, 1.0)
     needs, exclusive = several_needs(intent, confidence, segments, settings)
     if exclusive:
         return None if exclusive == intent else Decision(exclusive, 1.0)

@@ -13,7 +13,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.interpret import Settings, decide, load_offering_names
-from bot.nlu.normaliser import NORMALISED_TEXT, RAW_TEXT
+from bot.nlu.normaliser import GIBBERISH, NORMALISED_TEXT, RAW_TEXT
 from bot.nlu.segments import SEGMENTS
 from bot.wellbeing.loss import loss_signal
 
@@ -50,7 +50,7 @@ class MessageInterpreter(GraphComponent):
         text = message.get(NORMALISED_TEXT) or message.get(TEXT) or ""
         decision = decide(raw, text, str(intent.get(INTENT_NAME_KEY) or ""), float(intent.get("confidence") or 0.0),
                           message.get(SEGMENTS) or [], self.offering_names, self.known_offerings, self.settings,
-                          baby_loss=loss_signal(raw) is True)
+                          baby_loss=loss_signal(raw) is True, gibberish=bool(message.get(GIBBERISH)))
         if decision is None:
             return
         new = {INTENT_NAME_KEY: decision.intent, "confidence": decision.confidence}

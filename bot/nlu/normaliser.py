@@ -39,11 +39,13 @@ from typing import Any
 import yaml
 
 RAW_TEXT = "text_raw"
+GIBBERISH = "text_gibberish"  # set on a message none of whose words is recognised (never in the output)
 NORMALISED_TEXT = "text_normalised"
 DEFAULT_SLANG = "data/lexicon/slang.yml"
 MIN_LENGTH = 4  # shorter words are too ambiguous to correct ("ok" is not "ik")
 MIN_DUTCH_FREQUENCY = 50  # a correction into the Dutch list must be a reasonably common word
 MIN_DUTCH_LENGTH = 5  # corrections into the Dutch list only for longer words ("need" is not "nee")
+MIN_RECOGNISED_TYPO_LENGTH = 5  # "kraamzrg" is a typo of a known word; "fnuk" is not recognised
 MIN_HALF_LENGTH = 4  # "baby spullen" -> "babyspullen", but never "zwanger en" -> "zwangeren"
 
 _WORD_RE = re.compile(r"'?[^\W\d_]+(?:'[^\W\d_]+)*'?")
@@ -178,6 +180,36 @@ class Normaliser:
                 if best is None or score > best[0]:
                     best = (score, f"{left} {right}")
         return best[1] if best else None
+
+    # ------------------------------------------------------------ recognition
+    def recognised(self, word: str) -> bool:
+        """Whether ``word`` (lower case) is a word we know, or a small typo of a training-data word.
+
+        Splits and corrections into the general Dutch list do not count: they can turn any
+        string of letters into words ("zorgle" -> "zorg le").
+        """
+        if word in self.slang or self.known(word):
+            return True
+        squashed = _REPEATS_RE.sub(r"\1\1", word)
+        if any(c in self.slang or self.known(c) for c in (squashed, _REPEATS_RE.sub(r"\1", word))):
+            return True
+        if len(word) < MIN_RECOGNISED_TYPO_LENGTH:
+            return False
+        from rapidfuzz.distance import Levenshtein
+
+        return any(Levenshtein.distance(squashed, candidate, score_cutoff=1) <= 1
+                   for length in range(len(squashed) - 1, len(squashed) + 2)
+                   for candidate in self._by_length.get(length, ()))
+
+    def is_gibberish(self, text: str) -> bool:
+        """Two or more words of three letters or more, and not one of them recognised.
+
+        Such a message ("qwrtz plofmiep") must reach the fallback, never a confident guess that
+        the corrections above made up. Short words ("ok", "ja") and numbers never count.
+        """
+        candidates = [w.strip("'") for w in _WORD_RE.findall((text or "").lower())]
+        candidates = [w for w in candidates if len(w) >= 3]
+        return len(candidates) >= 2 and not any(self.recognised(w) for w in candidates)
 
     # ------------------------------------------------------------ a message
     def normalise(self, text: str) -> str:

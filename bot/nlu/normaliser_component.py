@@ -22,6 +22,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.normaliser import (
     DEFAULT_SLANG,
+    GIBBERISH,
     NORMALISED_TEXT,
     RAW_TEXT,
     Normaliser,
@@ -87,6 +88,8 @@ class TextNormaliser(GraphComponent):
         message.set(RAW_TEXT, text)
         message.set(NORMALISED_TEXT, normalised)
         message.set(TEXT, normalised)
+        if not text.lstrip().startswith("/") and self.normaliser.is_gibberish(text):
+            message.set(GIBBERISH, True)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         for message in training_data.training_examples:

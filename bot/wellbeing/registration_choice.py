@@ -50,8 +50,8 @@ def open_references(sender_key: str, url: str | None = None) -> ChoiceResult:
 
 def record_choice(sender_key: str, note: str, url: str | None = None) -> ChoiceResult:
     """Add ``note`` (from the client) to each of her open registrations."""
+    from bot.store.cases import add_note
     from bot.store.errors import StoreError
-    from bot.store.registrations import add_note
 
     found = open_references(sender_key, url)
     if found.unavailable or not found.references:

@@ -144,7 +144,8 @@ def test_cards_render_whatever_text_an_editor_writes(fields: dict[str, str]) -> 
     for card in list(cards().values())[:3]:
         changed = dataclasses.replace(card, **fields)
         for text, buttons in (render_summary(changed), render_detail(changed, "how"), render_detail(changed, "x")):
-            assert isinstance(text, str) and text.strip()
+            messages = [text] if isinstance(text, str) else text  # a detail is a list of short messages
+            assert messages and all(isinstance(m, str) and m.strip() for m in messages)
             assert all(isinstance(b["title"], str) and isinstance(b["payload"], str) for b in buttons)
             assert len(buttons) <= 3
 

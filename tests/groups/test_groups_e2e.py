@@ -8,7 +8,7 @@ from bot.testing.stack import payloads, texts
 def test_question_with_wijk_then_more(rasa_stack) -> None:
     replies = rasa_stack.rest("grp-e2e-wijk", "is er een samenspeelgroep in charlois")
     text = texts(replies)
-    assert text.count("Voor wie:") == 3 and "*1. Samenspeelgroep*" in text, text
+    assert text.count("Voor: ") == 3 and "*1. Samenspeelgroep*" in text, text
     assert "/more_groups" in payloads(replies)
     replies = rasa_stack.rest("grp-e2e-wijk", "/more_groups")
     assert "*4." in texts(replies), texts(replies)

@@ -140,3 +140,12 @@ def test_an_offering_named_in_a_long_message_is_a_need() -> None:
     assert decision is not None and decision.needs == ["find_group", "info_shantala"]
     short = "babymassage groep"
     assert decide(short, short, "find_group", 0.9, [], NAMES, KNOWN) is None
+
+
+def test_gibberish_goes_to_the_fallback_whatever_the_classifier_guessed() -> None:
+    decision = decide("blarp zorgle fnuk", "blarp zorg le fnuk", "info_voorzorg", 0.74, [], NAMES, KNOWN,
+                      gibberish=True)
+    assert decision is not None and decision.intent == "nlu_fallback"
+    assert decide("qwrtz", "qwrtz", "nlu_fallback", 0.4, [], NAMES, KNOWN, gibberish=True) is None
+    # a safety intent is never overridden
+    assert decide("x y", "x y", "safety_life", 1.0, [], NAMES, KNOWN, gibberish=True) is None

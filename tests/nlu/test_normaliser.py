@@ -77,3 +77,17 @@ def test_slang_file_has_no_duplicate_keys() -> None:
     keys = re.findall(r"^  (\S.*?):", (ROOT / "data" / "lexicon" / "slang.yml").read_text(encoding="utf-8"), re.M)
     keys = [k.strip('"') for k in keys]
     assert len(keys) == len(set(keys)), sorted(k for k in set(keys) if keys.count(k) > 1)
+
+
+@pytest.mark.parametrize("text", ["qwrtz plofmiep", "blarp zorgle fnuk", "asdfgh jklmnb", "xyzzy frobnicate wibble"])
+def test_strings_of_letters_are_gibberish(text: str) -> None:
+    assert NORMALISER.is_gibberish(text)
+
+
+@pytest.mark.parametrize("text", [
+    "kraamzrg zwnger",  # typos of words we know are recognised
+    "ik ben zwanger", "ff vragen", "homestart", "ok", "ja", "3072 ab", "/greet",
+    "Heeeeel erg bedankt", "consultatiebureau alsjeblieft", "hoe gaat het met je",
+])
+def test_words_with_typos_or_short_messages_are_not_gibberish(text: str) -> None:
+    assert not NORMALISER.is_gibberish(text)

@@ -113,7 +113,7 @@ def test_every_card_has_intent_rule_and_training_data() -> None:
     trained = {b["intent"] for b in nlu}
     for ref in SHIPPED.values():
         assert ref.intent in intents and ref.intent in shown and ref.intent in trained, ref.id
-        assert referral_for_intent(ref.intent) is ref
+        assert referral_for_intent(ref.intent) == ref
     assert {"action_show_referral", "action_human", "action_explain_term"} <= set(domain["actions"])
 
 
