@@ -77,14 +77,40 @@ def _explained(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str) ->
     return {slot: None}
 
 
+_CORRECTED = {"income": "je inkomen", "insurance": "je verzekering", "pregnancy": "hoe ver je zwanger bent",
+              "hours": "het aantal uren", "household": "hoe je woont"}
+
+
+def _navigated(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str) -> dict[str, Any] | None:
+    """'terug' clears the previous answer; a correction of an earlier answer ('mijn inkomen is eigenlijk
+    2300') replaces it. Either way the current question is asked again (or the previous one first)."""
+    text = tracker.latest_message.get("text")
+    question = next((q for q, name in kz.SLOTS.items() if name == slot), "")
+    if kz.is_back(text):
+        order = [kz.SLOTS[q] for q in relevant_questions(_answers(tracker), today())]
+        earlier = [s for s in order[: order.index(slot)] if tracker.get_slot(s) is not None] if slot in order else []
+        if not earlier:
+            dispatcher.utter_message(text="Dit is de eerste vraag. Wil je stoppen? Typ dan 'stop'.")
+            return {slot: None}
+        dispatcher.utter_message(text="Oké, we gaan een vraag terug.")
+        return {slot: None, earlier[-1]: None}
+    correction = kz.find_correction(text, question, today())
+    if correction is not None:
+        corrected, parsed = correction
+        dispatcher.utter_message(text=f"Oké, ik heb {_CORRECTED[corrected]} aangepast.")
+        return {slot: None, kz.SLOTS[corrected]: parsed.value, **parsed.also}
+    return None
+
+
 def _explain_first(method: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
-    """Run :func:`_explained` before the slot's own validation (slot name from the method name)."""
+    """Before the slot's own validation (slot name from the method name): 'terug', a correction of an
+    earlier answer, or a question about an option."""
     slot = method.__name__.removeprefix("validate_")
 
     @functools.wraps(method)
     def wrapper(self: Any, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
-        explained = _explained(dispatcher, tracker, slot)
-        return explained if explained is not None else method(self, value, dispatcher, tracker, domain)
+        handled = _navigated(dispatcher, tracker, slot) or _explained(dispatcher, tracker, slot)
+        return handled if handled is not None else method(self, value, dispatcher, tracker, domain)
 
     return wrapper
 

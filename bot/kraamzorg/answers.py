@@ -322,6 +322,49 @@ def parse_hours(value: Any, intent: str | None, t: Tables | None = None) -> Pars
     return Parsed(str(hours))
 
 
+# ---------------------------------------------------------------- going back and corrections
+_BACK = re.compile(r"^(terug|ga terug|ga maar terug|vorige|vorige vraag|naar de vorige vraag|een vraag terug|stap terug"
+                   r"|ik wil terug|ik wil een vraag terug|terug naar de vorige vraag)\W*$")
+_CORRECTION_MARKER = re.compile(r"\b(eigenlijk|wacht|sorry|oeps|verkeerd|bedoel|bedoelde|correctie|toch|vergist|fout)\b")
+# Question -> words that name it in a correction ('mijn inkomen is eigenlijk 2300').
+_NAMES_QUESTION = {
+    "income": re.compile(r"\b(inkomen|verdien\w*|verdient|salaris|loon|netto|uitkering)\b"),
+    "insurance": re.compile(r"\b(verzekering|verzekerd|vgz|basisverzekering|rotterdampakket|aanvullend\w*|polis)\b"),
+    "pregnancy": re.compile(r"\b(zwanger|uitgerekend|weken|weke)\b"),
+    "hours": re.compile(r"\b(uur|uren)\b"),
+    "household": re.compile(r"\b(alleenstaand\w*|samenwonend|getrouwd)\b"),
+}
+
+
+def is_back(value: Any) -> bool:
+    """'terug', 'vorige vraag': she wants to answer the previous question again."""
+    return bool(_BACK.match(normalise(_text(value))))
+
+
+def find_correction(value: Any, current: str, today: dt.date) -> tuple[str, Parsed] | None:
+    """A correction of an earlier answer typed at another question ('wacht hij verdient eigenlijk 2300').
+
+    Needs a correction word ('eigenlijk', 'wacht', 'sorry', ...) and words that name the
+    earlier question; returns (question id, parsed value) only when the new value is understood.
+    """
+    text = normalise(_text(value))
+    if not text or text.startswith("/") or not _CORRECTION_MARKER.search(text):
+        return None
+    parsers = {
+        "income": lambda: parse_income(text, None),
+        "insurance": lambda: parse_insurance(text, None),
+        "pregnancy": lambda: parse_pregnancy_answer(text, None, today),
+        "hours": lambda: parse_hours(text, None),
+        "household": lambda: parse_household(text, None),
+    }
+    for question, pattern in _NAMES_QUESTION.items():
+        if question != current and pattern.search(text):
+            parsed = parsers[question]()
+            if parsed.value is not None:
+                return question, parsed
+    return None
+
+
 # ---------------------------------------------------------------- slot values -> Answers
 def _enum(cls: Any, value: Any) -> Any:
     try:

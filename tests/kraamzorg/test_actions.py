@@ -218,3 +218,25 @@ def test_living_with_her_mother_fills_other_adults_and_asks_about_a_partner() ->
     messages, result = validate("kz_household", "ik woon bij mijn moeder", slots)
     assert result["kz_household"] is None and result["kz_other_adults"] == "yes"
     assert "partner" in messages[0]["text"]
+
+
+def test_terug_clears_the_previous_answer() -> None:
+    slots = {"kz_in_rotterdam": "yes", "kz_insurance": "basic_only", "kz_household": "single"}
+    messages, result = validate("kz_income", "terug", slots)
+    assert result["kz_household"] is None and result["kz_income"] is None
+    assert result.get("requested_slot") == "kz_household" and "terug" in messages[0]["text"]
+    messages, result = validate("kz_in_rotterdam", "vorige vraag", {})
+    assert result["kz_in_rotterdam"] is None and "eerste vraag" in messages[0]["text"]
+
+
+def test_a_correction_of_an_earlier_answer_by_name() -> None:
+    slots = {"kz_in_rotterdam": "yes", "kz_insurance": "basic_only", "kz_household": "couple", "kz_income": "1200.00",
+             "kz_other_adults": "no", "kz_under_21": "no"}
+    messages, result = validate("kz_savings", "wacht hij verdient eigenlijk 2300", slots)
+    assert result["kz_income"] == "2300.00" and result["kz_savings"] is None
+    assert "inkomen" in messages[0]["text"]
+    # 2300 is above 110% of the couple norm: the debt question comes back
+    assert result.get("requested_slot") == "kz_debt_arrangement"
+    messages, result = validate("kz_pregnancy", "sorry ik heb eigenlijk alleen basisverzekering",
+                                dict(slots, kz_insurance="other_supplementary", kz_savings="no"))
+    assert result["kz_insurance"] == "basic_only" and result["kz_pregnancy"] is None

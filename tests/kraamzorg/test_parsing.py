@@ -271,3 +271,9 @@ def test_dateparser_works_offline() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
+
+
+@pytest.mark.parametrize(("text", "amount"), [("zo'n 10 duizend", "10000"), ("10 duizend euro", "10000"),
+                                               ("1,5 duizend", "1500"), ("3k", "3000")])
+def test_duizend(text: str, amount: str) -> None:
+    assert parse_money(text).amount == Decimal(amount)
