@@ -89,9 +89,21 @@ def check_name(text: str | None) -> Checked:
 PHONE_EXAMPLE = "bijvoorbeeld 06 12345678 of 010 1234567"
 
 
+_NO_PHONE = re.compile(r"\bgeen (eigen )?(telefoon|mobiel|mobieltje|gsm|nummer|telefoonnummer|beltegoed|simkaart)\b"
+                       r"|\b(telefoon|mobiel) (is )?(kapot|kwijt|gestolen|afgepakt)\b")
+# Sources: seed 001 and 003 (professionals register a woman with her consent).
+NO_PHONE_TEXT = (
+    "Heb je geen eigen telefoon? Dan mag je het nummer geven van iemand bij wie het aanmeldpunt je kan bereiken, "
+    "bijvoorbeeld een familielid of een vriendin. Vraag het haar eerst. Of vraag een hulpverlener, zoals je "
+    "verloskundige of huisarts, om je aan te melden. Wil je stoppen? Typ 'stop'."
+)
+
+
 def check_phone(text: str | None) -> Checked:
     """A Dutch mobile or landline number (06..., 010..., +31..., 0031...), as E.164."""
     raw = (text or "").strip()
+    if _NO_PHONE.search(normalise(raw)) and not re.search(r"\d{6}", re.sub(r"\D", "", raw)):
+        return Checked(problem=NO_PHONE_TEXT)
     if not raw or raw.startswith("/") or not re.search(r"\d", raw):
         return Checked(problem=f"Ik zie geen telefoonnummer. Typ je nummer, {PHONE_EXAMPLE}.")
     candidates = [m.number for m in phonenumbers.PhoneNumberMatcher(raw, "NL", leniency=phonenumbers.Leniency.POSSIBLE)]

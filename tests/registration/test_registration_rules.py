@@ -233,3 +233,10 @@ def test_parse_help_question_removal_and_reachability() -> None:
     assert removed.removed == ("instanties",) and removed.areas == ()
     assert help_areas.parse_help("liefst na 3 uur bellen") is None
     assert set(help_areas.EXPLANATIONS) == set(help_areas.BY_CODE)
+
+
+@pytest.mark.parametrize("text", ["ik heb geen eigen telefoon", "geen telefoon", "mijn telefoon is kapot"])
+def test_no_own_phone_gets_an_alternative(text: str) -> None:
+    checked = check_phone(text)
+    assert checked.value is None and "nummer geven van iemand" in checked.problem and "verloskundige" in checked.problem
+    assert check_phone("geen eigen telefoon, wel van mijn zus: 06 12345678").value == "+31612345678"
