@@ -85,7 +85,7 @@ EXPLANATIONS = {
     "ouderschap": "Ouderschap: hulp bij moeder worden, opvoeden en hoe je kind opgroeit.",
     "school_werk": "School en werk: hulp bij school, een opleiding of werk.",
     "netwerk": "Mensen om me heen: hulp als je weinig mensen hebt die je steunen.",
-    "instanties": "Instanties zijn organisaties zoals de gemeente, het UWV of de Belastingdienst. "
+    "instanties": "Dit gaat over organisaties, zoals de gemeente, het UWV of de Belastingdienst. "
                   "Kies dit als je daar vastloopt.",
     "geld": "Geld en administratie: hulp bij geldzaken, rekeningen, brieven en schulden.",
     "gezondheid": "Gezondheid: hulp bij je gezondheid, ook als je je somber of gespannen voelt.",

@@ -259,7 +259,7 @@ def test_form_start_with_reset_slots_validates_nothing() -> None:
 
 def test_help_question_is_explained_and_removal_works() -> None:
     text, values = validate(f.HELP, "wat betekent instanties?", {f.HELP_PICKED: ["wonen"]})
-    assert "Instanties zijn" in text and values[f.HELP] is None and values[f.HELP_PICKED] == ["wonen"]
+    assert "organisaties, zoals de gemeente" in text and values[f.HELP] is None and values[f.HELP_PICKED] == ["wonen"]
     assert f.HELP_TEXT not in values  # a question is not her own words for the aanmeldpunt
     text, values = validate(f.HELP, "nee haal instanties weg", {f.HELP_PICKED: ["wonen", "instanties"]})
     assert values[f.HELP_PICKED] == ["wonen"] and "Weggehaald: Instanties" in text
