@@ -197,7 +197,7 @@ def test_dont_know_button_wins_over_a_deny_classification() -> None:
 @pytest.mark.parametrize(
     ("slot", "text", "needle"),
     [("kz_insurance", "wat is aanvullend", "extra verzekering"), ("kz_insurance", "wat is compact?", "minder"),
-     ("kz_savings", "wat telt als vermogen?", "spaargeld"), ("kz_household", "waarom wil je dat weten?", "schatten")],
+     ("kz_savings", "wat telt als vermogen?", "spaargeld"), ("kz_household", "waarom wil je dat weten?", "schatting")],
 )
 def test_a_question_about_an_option_is_explained_not_stored(slot: str, text: str, needle: str) -> None:
     slots = dict(FILLED, **{slot: None})
