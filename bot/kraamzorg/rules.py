@@ -306,7 +306,8 @@ def evaluate(answers: Answers, today: dt.date, t: Tables | None = None) -> Outco
                 else:
                     reasons.append(say("income_band"))
                     estimate = band_estimate
-        reasons.append(say("age_note"))
+        if not other_norm:
+            reasons.append(say("age_note"))
 
     limit = t.asset_limit_for(answers.household, today) if answers.household else None
     values["asset_limit"] = format_eur(limit.amount) if limit else ""
