@@ -109,7 +109,9 @@ def _explain_first(method: Callable[..., dict[str, Any]]) -> Callable[..., dict[
 
     @functools.wraps(method)
     def wrapper(self: Any, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
-        handled = _navigated(dispatcher, tracker, slot) or _explained(dispatcher, tracker, slot)
+        handled = None
+        if tracker.get_slot("requested_slot") == slot:  # not for an answer taken from her first message
+            handled = _navigated(dispatcher, tracker, slot) or _explained(dispatcher, tracker, slot)
         return handled if handled is not None else method(self, value, dispatcher, tracker, domain)
 
     return wrapper
@@ -120,6 +122,22 @@ class ValidateKraamzorgForm(FormValidationAction):
 
     def name(self) -> str:
         return "validate_kraamzorg_form"
+
+    def _early(self, slot: str, tracker: Tracker) -> dict[str, Any]:
+        """Take an answer from the message that started the check, so it is not asked again."""
+        if tracker.get_slot("requested_slot") is not None or tracker.get_slot(slot) is not None:
+            return {}
+        value = kz.early_answers(tracker.latest_message.get("text"), today()).get(slot)
+        return {slot: value} if value is not None else {}
+
+    def extract_kz_pregnancy(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        return self._early("kz_pregnancy", tracker)
+
+    def extract_kz_income(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        return self._early("kz_income", tracker)
+
+    def extract_kz_household(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        return self._early("kz_household", tracker)
 
     async def required_slots(
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

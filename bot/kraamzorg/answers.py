@@ -365,6 +365,34 @@ def find_correction(value: Any, current: str, today: dt.date) -> tuple[str, Pars
     return None
 
 
+# ---------------------------------------------------------------- what she said before the questions
+_EARLY_HINTS = {
+    "pregnancy": re.compile(r"\b(zwanger|weken|weke|uitgerekend|bevallen|geboren|maanden zwanger)\b"),
+    "income": re.compile(r"\b(inkomen|verdien\w*|salaris|loon|bijstand|uitkering)\b"),
+    "household": re.compile(r"\b(alleenstaand\w*|alleen met|ik woon alleen|samenwonend|getrouwd|mijn (man|partner|vriend))\b"),
+}
+
+
+def early_answers(value: Any, today: dt.date) -> dict[str, str]:
+    """Answers in the message that started the check ('ik ben 30 weken zwanger en alleenstaand'):
+    slot -> canonical value, only for what is said clearly (a hint word and a value the parser accepts)."""
+    text = normalise(_text(value))
+    if not text or text.startswith("/"):
+        return {}
+    parsers = {
+        "pregnancy": lambda: parse_pregnancy_answer(text, None, today),
+        "income": lambda: parse_income(text, None),
+        "household": lambda: parse_household(text, None),
+    }
+    found: dict[str, str] = {}
+    for question, hint in _EARLY_HINTS.items():
+        if hint.search(text):
+            parsed = parsers[question]()
+            if parsed.value not in (None, UNKNOWN):
+                found[SLOTS[question]] = str(parsed.value)
+    return found
+
+
 # ---------------------------------------------------------------- slot values -> Answers
 def _enum(cls: Any, value: Any) -> Any:
     try:

@@ -240,3 +240,24 @@ def test_a_correction_of_an_earlier_answer_by_name() -> None:
     messages, result = validate("kz_pregnancy", "sorry ik heb eigenlijk alleen basisverzekering",
                                 dict(slots, kz_insurance="other_supplementary", kz_savings="no"))
     assert result["kz_insurance"] == "basic_only" and result["kz_pregnancy"] is None
+
+
+def _first_message(text: str) -> Tracker:
+    """The tracker when the form starts: her first message, nothing requested yet."""
+    parse = {"text": text, "intent": {"name": "kraamzorg_check", "confidence": 1.0}, "intent_ranking": [],
+             "entities": []}
+    return Tracker(
+        sender_id="kz", slots={}, latest_message=parse, events=[{"event": "user", "text": text, "parse_data": parse}],
+        paused=False, followup_action=None, active_loop={"name": "kraamzorg_form"}, latest_action_name="action_listen",
+    )
+
+
+def test_what_she_said_in_her_first_message_is_not_asked_again() -> None:
+    messages, events = run_action(kz_actions.ValidateKraamzorgForm(),
+                                  _first_message("ik ben 30 weken zwanger en alleenstaand, ik heb bijstand"))
+    slots = _slots(events)
+    assert slots["kz_pregnancy"] == (TODAY + dt.timedelta(weeks=10)).isoformat()
+    assert (slots["kz_household"], slots["kz_income"]) == ("single", "bijstand")
+    assert messages == []
+    _, events = run_action(kz_actions.ValidateKraamzorgForm(), _first_message("heb ik recht op vergoeding?"))
+    assert not {k: v for k, v in _slots(events).items() if k.startswith("kz_") and v is not None}

@@ -176,6 +176,7 @@ def test_other_norm_cannot_tell_up_to_150_percent(field: str, rule: str, income:
     assert rule in outcome.rule_ids
     assert "other_norm" in [m.field for m in outcome.missing]
     assert outcome.estimated_reimbursement is None
+    assert "age_note" not in outcome.rule_ids  # the '21 to AOW' norm is not the one that applies
 
 
 @pytest.mark.parametrize("field", ["other_adults", "under_21"])
