@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from dataclasses import replace
 from collections.abc import Callable
 from typing import Any
 
@@ -16,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.kraamzorg import answers as kz
-from bot.kraamzorg.render import render_outcome
+from bot.kraamzorg.render import answers_recap, render_outcome
 from bot.kraamzorg.rules import evaluate, relevant_questions
 from bot.kraamzorg.tables import tables
 from bot.parsing.money import format_eur
@@ -225,8 +226,11 @@ class ActionKraamzorgResult(Action):
         return "action_kraamzorg_result"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
-        outcome = evaluate(_answers(tracker), today())
-        messages = render_outcome(outcome)
+        answers = _answers(tracker)
+        outcome = evaluate(answers, today())
+        # after a baby loss the pregnancy is not asked, and not repeated back to her
+        recap = answers_recap(replace(answers, pregnancy=None) if in_loss_conversation(tracker.slots) else answers)
+        messages = ([recap] if recap else []) + render_outcome(outcome)
         for text in messages[:-1]:
             dispatcher.utter_message(text=text, answer_id="kraamzorg_check")
         dispatcher.utter_message(text=messages[-1] + "\n\nWat wil je nu doen?", buttons=RESULT_BUTTONS,

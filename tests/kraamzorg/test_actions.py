@@ -182,7 +182,8 @@ def test_result_shows_outcome_next_steps_and_buttons_then_forgets_answers() -> N
 def test_result_for_rotterdampakket() -> None:
     slots = {"kz_in_rotterdam": "yes", "kz_insurance": "rotterdampakket"}
     messages, _ = run_action(kz_actions.ActionKraamzorgResult(), _answer("kz_insurance", "rotterdampakket", slots))
-    assert "Rotterdampakket" in messages[0]["text"] and "al vergoed" in messages[0]["text"]
+    assert "verzekering: Rotterdampakket" in messages[0]["text"]  # her answers first
+    assert "Rotterdampakket" in messages[1]["text"] and "al vergoed" in messages[1]["text"]
 
 
 def test_dont_know_button_wins_over_a_deny_classification() -> None:
@@ -261,3 +262,14 @@ def test_what_she_said_in_her_first_message_is_not_asked_again() -> None:
     assert messages == []
     _, events = run_action(kz_actions.ValidateKraamzorgForm(), _first_message("heb ik recht op vergoeding?"))
     assert not {k: v for k, v in _slots(events).items() if k.startswith("kz_") and v is not None}
+
+
+def test_the_stored_answers_are_shown_before_the_outcome() -> None:
+    slots = dict(FILLED, kz_household="single", kz_income="1200.00", kz_other_adults="no", kz_under_21="no",
+                 kz_savings="yes", kz_savings_amount="8050.00")
+    messages, _ = run_action(kz_actions.ActionKraamzorgResult(), _answer("kz_hours", "unknown", slots))
+    first = messages[0]["text"]
+    assert first.startswith("Dit heb ik van je begrepen")
+    for needle in ("wonen: alleen", "inkomen: € 1.200 per maand", "spaargeld: € 8.050", "Opnieuw doen"):
+        assert needle in first
+    assert "waarschijnlijk in aanmerking" in messages[1]["text"]
