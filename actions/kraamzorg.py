@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from dataclasses import replace
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
