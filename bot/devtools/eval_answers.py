@@ -212,13 +212,19 @@ def unknown_labels(items: list[Item], amap: AnswerMap) -> list[str]:
 # ---------------------------------------------------------------- running a target
 
 
+# The action server only runs actions for requests with its token (bot/security/action_server.py):
+# without the header every answer would be the apology. In-memory tracker store: nothing is kept.
+EVAL_ENDPOINTS = ("action_endpoint:\n  url: ${ACTION_ENDPOINT_URL}\n"
+                  "  headers:\n    Authorization: Bearer ${ACTION_SERVER_TOKEN}\n")
+
+
 def run_target(root: Path, model: Path, items: list[Item], amap: AnswerMap, workers: int = 3) -> list[Result]:
     """Start Rasa + actions of checkout ``root`` with ``model`` and judge every item."""
     from bot.testing.stack import RasaStack
 
     with tempfile.TemporaryDirectory(prefix="eval-answers-") as tmp:
         work = Path(tmp)
-        (work / "endpoints.yml").write_text("action_endpoint:\n  url: ${ACTION_ENDPOINT_URL}\n")
+        (work / "endpoints.yml").write_text(EVAL_ENDPOINTS)
         (work / "credentials.yml").write_text("rest:\n")
         stack = RasaStack(model=model, workdir=work / "stack", root=root,
                           endpoints=str(work / "endpoints.yml"), credentials=str(work / "credentials.yml"))

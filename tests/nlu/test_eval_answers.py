@@ -119,3 +119,13 @@ def test_every_brief_label_is_mapped() -> None:
     labels = [*offerings, "kraamzorg_check", "registration", "find_group", "human", "greeting", "thanks", "goodbye",
               "capabilities", "bot_challenge", "baby_loss", "low_mood", "lonely", "cjg", "clarify"]
     assert not unknown_labels([_item(tuple(labels))], AMAP)
+
+
+def test_the_evaluation_stack_sends_the_action_server_token() -> None:
+    """Without the token the hardened action server refuses every action (all answers: the apology)."""
+    import yaml
+
+    from bot.devtools.eval_answers import EVAL_ENDPOINTS
+
+    repo = yaml.safe_load((Path(__file__).resolve().parents[2] / "endpoints.yml").read_text(encoding="utf-8"))
+    assert yaml.safe_load(EVAL_ENDPOINTS)["action_endpoint"] == repo["action_endpoint"]
