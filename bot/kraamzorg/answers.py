@@ -401,6 +401,11 @@ def _enum(cls: Any, value: Any) -> Any:
         return None
 
 
+# Slot values that parse_* cannot produce (e.g. typed as a payload) are ignored, not computed with.
+MAX_SLOT_HOURS = 1000
+MAX_SLOT_AMOUNT = Decimal("1000000000")
+
+
 def _income(value: Any) -> Income | None:
     if value is None:
         return None
@@ -409,9 +414,10 @@ def _income(value: Any) -> Income | None:
     if value == UNKNOWN:
         return Income()
     try:
-        return Income(amount=Decimal(str(value)))
+        amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
         return None
+    return Income(amount=amount) if amount.is_finite() and abs(amount) <= MAX_SLOT_AMOUNT else None
 
 
 def _pregnancy(value: Any) -> Pregnancy | None:
@@ -430,14 +436,15 @@ def _amount(value: Any) -> Decimal | None:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
         return None
-    return amount if amount.is_finite() and amount >= 0 else None
+    return amount if amount.is_finite() and 0 <= amount <= MAX_SLOT_AMOUNT else None
 
 
 def _hours(value: Any) -> int | None:
     try:
-        return int(value) if value not in (None, UNKNOWN) else None
-    except (TypeError, ValueError):
+        hours = int(value) if value not in (None, UNKNOWN) else None
+    except (TypeError, ValueError, OverflowError):
         return None
+    return hours if hours is not None and 0 < hours <= MAX_SLOT_HOURS else None
 
 
 def answers_from_slots(slots: dict[str, Any]) -> Answers:

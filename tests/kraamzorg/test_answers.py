@@ -228,3 +228,10 @@ def test_nee_followed_by_other_words(text: str, value: str | None) -> None:
 )
 def test_explain_option(question: str, text: str, explained: bool) -> None:
     assert (kz.explain_option(question, text) is not None) is explained
+
+
+def test_implausible_slot_values_are_ignored_not_computed_with() -> None:
+    answers = kz.answers_from_slots({"kz_hours": 18518518518518518518518519, "kz_income": "1e40",
+                                     "kz_savings_amount": "-5"})
+    assert (answers.hours, answers.income, answers.savings_amount) == (None, None, None)
+    assert kz.answers_from_slots({"kz_hours": "49", "kz_income": "1200.00"}).hours == 49
