@@ -328,7 +328,8 @@ _BACK = re.compile(r"^(terug|ga terug|ga maar terug|vorige|vorige vraag|naar de 
 _CORRECTION_MARKER = re.compile(r"\b(eigenlijk|wacht|sorry|oeps|verkeerd|bedoel|bedoelde|correctie|toch|vergist|fout)\b")
 # Question -> words that name it in a correction ('mijn inkomen is eigenlijk 2300').
 _NAMES_QUESTION = {
-    "income": re.compile(r"\b(inkomen|verdien\w*|verdient|salaris|loon|netto|uitkering)\b"),
+    # not 'bijstand' or 'uitkering': the 'bijzondere bijstand this year?' question is full of them
+    "income": re.compile(r"\b(inkomen|verdien\w*|verdient|salaris|loon)\b"),
     "insurance": re.compile(r"\b(verzekering|verzekerd|vgz|basisverzekering|rotterdampakket|aanvullend\w*|polis)\b"),
     "pregnancy": re.compile(r"\b(zwanger|uitgerekend|weken|weke)\b"),
     "hours": re.compile(r"\b(uur|uren)\b"),

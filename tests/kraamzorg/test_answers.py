@@ -235,3 +235,15 @@ def test_implausible_slot_values_are_ignored_not_computed_with() -> None:
                                      "kz_savings_amount": "-5"})
     assert (answers.hours, answers.income, answers.savings_amount) == (None, None, None)
     assert kz.answers_from_slots({"kz_hours": "49", "kz_income": "1200.00"}).hours == 49
+
+
+@pytest.mark.parametrize(
+    ("text", "current", "expected"),
+    [("wacht hij verdient eigenlijk 2300", "savings", ("income", "2300.00")),
+     ("sorry ik heb eigenlijk alleen basisverzekering", "pregnancy", ("insurance", "basic_only")),
+     ("nee toch niet, ik had wel bijstand", "used_this_year", None),  # an answer, not an income correction
+     ("ja toch wel", "savings", None), ("eigenlijk 2300", "income", None), ("2300", "savings", None)],
+)
+def test_find_correction(text: str, current: str, expected: tuple | None) -> None:
+    found = kz.find_correction(text, current, TODAY)
+    assert (None if found is None else (found[0], found[1].value)) == expected
