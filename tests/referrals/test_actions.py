@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -116,6 +117,9 @@ def test_human_gives_the_aanmeldpunt_number_and_the_cjg_route_with_buttons() -> 
     assert [b["payload"] for b in messages[0]["buttons"]] == [
         "/request_callback", "/leave_message", "/request_registration", "/info_cjg", "/ask_capabilities"]
     assert "terugbelt" in text  # the aanmeldpunt's callback offer (issue 13)
+    # No sourced opening hours: honest that it cannot say when someone is there, and no hours named.
+    assert "niet zeggen wanneer er iemand van het aanmeldpunt aan het werk is" in text
+    assert not re.search(r"\b\d{1,2}[.:]\d{2}\b|\b\d{1,2} uur\b", text)
     assert text.endswith(text_set("handoff").source_line) and len(text) <= 1024
 
 
