@@ -34,10 +34,12 @@ from bot.registration.conditions import (
 from bot.registration.consent import (
     AANMELDPUNT_PHONE,
     CONSENT_BUTTONS,
+    consent_question_answer,
     consent_text,
     consent_version,
     is_clear_no,
     is_clear_yes,
+    is_question,
 )
 from bot.registration.submit import done_text, missing_fields, submit, unavailable_text
 from bot.registration.summary import CANCEL, CANCEL_TEXT, CONFIRM, parse_confirmation, render_summary, summary_buttons
@@ -156,6 +158,10 @@ class ValidateRegistrationForm(FormValidationAction):
                 f.CONSENT_VERSION: consent_version(),
                 f.INSTANCE: secrets.token_hex(8),
             }
+        if is_question(text) and not is_clear_no(text, intent):
+            # "wat is een intake?", "wie ziet mijn gegevens?": answer, then the consent question again.
+            dispatcher.utter_message(text=consent_question_answer(text))
+            return {f.CONSENT: None}
         if is_clear_no(text, intent):
             opening = f"Oké, dan meld ik je niet aan. {nothing_kept_text()}"
         else:

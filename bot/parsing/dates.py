@@ -76,7 +76,7 @@ _WEEKS_PLUS_DAYS = re.compile(r"(?<![\d,.])(\d{1,2})\s*\+\s*[0-6]\b")
 _WEEKS_WORD = re.compile(rf"\b({_NUMBER_WORD}(?:\s+{_NUMBER_WORD}){{0,2}})\s+(?:weken|weke|week)\b")
 _WEEK_PREFIX = re.compile(r"\b(?:week|wk)\s*(\d{1,3})\b")
 _MONTHS_PREG = re.compile(
-    rf"(?<![\d,.])(\d{{1,2}}|{_NUMBER_WORD})(\s*(?:,5|\.5|en een halve?|en half|½))?\s*(?:maanden|maand|mnd)\b"
+    rf"(?<![\d,.])(\d{{1,2}}|{_NUMBER_WORD})(\s*(?:,5|\.5|en een halve?|en half|½))?\s*(?:maanden|maande|maand|mnden|mnd|maanen)\b"
 )
 
 

@@ -66,7 +66,7 @@ URGENCY_MEANINGS = URGENCY
 CHANNEL_LABELS = {
     "whatsapp": "WhatsApp",
     "telegram": "Telegram",
-    "rest": "webchat",
+    "rest": "testkanaal (REST)",  # development only: off in production (docs/production.md)
     "webchat": "webchat",
     "socketio": "webchat",
     "cmdline": "testomgeving",

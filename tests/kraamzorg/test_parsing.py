@@ -102,6 +102,8 @@ def test_lone_article_een_is_not_a_number() -> None:
     [
         ("32 weken", 32, dt.date(2027, 1, 18)),
         ("7 maanden", 30, dt.date(2027, 2, 1)),
+        ("ben 7 maande", 30, dt.date(2027, 2, 1)),  # typed as spoken
+        ("7 mnd", 30, dt.date(2027, 2, 1)),
         ("ik ben 20 weken zwanger", 20, dt.date(2027, 4, 12)),
         ("week 32", 32, dt.date(2027, 1, 18)),
         ("32+3", 32, dt.date(2027, 1, 18)),

@@ -116,6 +116,20 @@ def test_clear_yes_sets_consent_with_time_version_and_instance() -> None:
     assert values[f.INSTANCE]
 
 
+@pytest.mark.parametrize(("text", "answer"), [
+    ("wat is een intake precies?", "eerste gesprek"),
+    ("wie kan mijn gegevens zien? ook de IND?", "alleen aan het aanmeldpunt"),
+    ("what do you do with my data", "alleen aan het aanmeldpunt"),
+    ("hoe lang duurt het", "010 267 26 53"),
+])
+def test_a_question_at_consent_is_answered_and_asked_again_nothing_stored(text: str, answer: str,
+                                                                           store_env: str) -> None:
+    message, values = validate(f.CONSENT, text, CONSENTED, intent="nlu_fallback")
+    assert answer in message
+    assert values[f.CONSENT] is None and f.OUTCOME not in values  # the form asks for consent again
+    assert list_registrations(url=store_env) == []
+
+
 @pytest.mark.parametrize("text", ["/affirm", '/request_registration{"reg_consent": true}', "misschien", "nee"])
 def test_no_or_unclear_consent_stores_nothing_and_gives_the_phone_number(text: str, store_env: str) -> None:
     message, values = validate(f.CONSENT, text, CONSENTED, intent="affirm")
