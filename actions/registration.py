@@ -34,14 +34,16 @@ from bot.registration.conditions import (
 )
 from bot.registration.consent import (
     consent_buttons,
+    consent_question_answer,
     consent_text,
     consent_version,
     is_clear_no,
     is_clear_yes,
+    is_question,
 )
 from bot.registration.preferred_language import parse_preferred_language
 from bot.registration.submit import done_text, missing_fields, submit, unavailable_text
-from bot.registration.summary import CONFIRM, parse_confirmation, render_summary, summary_buttons
+from bot.registration.summary import CANCEL, CANCEL_TEXT, CONFIRM, parse_confirmation, render_summary, summary_buttons
 from bot.registration.texts import button, text
 from bot.registration.validators import check_due, check_name, check_phone, check_postcode, check_reachable
 from bot.wellbeing.loss import in_loss_conversation
@@ -171,6 +173,10 @@ class ValidateRegistrationForm(FormValidationAction):
                 f.CONSENT_VERSION: consent_version(lang=lang),
                 f.INSTANCE: secrets.token_hex(8),
             }
+        if is_question(said) and not is_clear_no(said, intent):
+            # "wat is een intake?", "wie ziet mijn gegevens?": answer, then the consent question again.
+            dispatcher.utter_message(text=consent_question_answer(said))
+            return {f.CONSENT: None}
         opening = text("conditions.consent_no" if is_clear_no(said, intent) else "conditions.consent_unclear", lang)
         dispatcher.utter_message(
             text=f"{opening} {nothing_kept_text(lang)} {text('conditions.consent_way_back', lang)}",
@@ -229,6 +235,16 @@ class ValidateRegistrationForm(FormValidationAction):
         if answer is None:
             dispatcher.utter_message(text=text("problems.help_not_understood", lang_of(tracker)))
             return {f.HELP: None, **kept}
+        if answer.asked_about:
+            # a question about an area: explain it and ask again, select nothing (and keep no words)
+            dispatcher.utter_message(text=" ".join(help_areas.EXPLANATIONS[c] for c in answer.asked_about))
+            return {f.HELP: None, f.HELP_PICKED: picked}
+        if answer.removed:
+            picked = [c for c in picked if c not in answer.removed]
+            dispatcher.utter_message(text="Weggehaald: " + ", ".join(help_areas.label(c) for c in answer.removed) + ".")
+            if answer.done and picked:
+                return {f.HELP: picked, f.HELP_PICKED: picked, **kept}
+            return {f.HELP: None, f.HELP_PICKED: picked, **kept}
         if answer.unknown and not answer.areas:
             chosen = picked or [help_areas.UNKNOWN]
             return {f.HELP: chosen, f.HELP_PICKED: chosen, **kept}
@@ -289,6 +305,9 @@ class ValidateRegistrationForm(FormValidationAction):
         if choice in _CORRECTION_RESETS or choice in (f.NAME, f.PHONE, f.REACHABLE):
             dispatcher.utter_message(text=text("summary.fixing", lang))
             return {f.CONFIRM: None, **{slot: None for slot in _CORRECTION_RESETS.get(choice, (choice,))}}
+        if choice == CANCEL:
+            dispatcher.utter_message(text=CANCEL_TEXT)
+            return {f.CONFIRM: None}
         dispatcher.utter_message(text=text("summary.what_now", lang))
         return {f.CONFIRM: None}
 

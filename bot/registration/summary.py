@@ -15,6 +15,7 @@ from bot.registration.texts import text as reg_text
 from bot.registration.validators import UNKNOWN_POSTCODE, display_phone
 
 CONFIRM = "confirm"
+CANCEL = "cancel"
 MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
              "oktober", "november", "december")
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -39,6 +40,13 @@ _CORRECTABLE_EN: dict[str, tuple[str, ...]] = {
 _FIX_BUTTON = {f.NAME: "fix_name", f.PHONE: "fix_phone", f.POSTCODE: "fix_postcode", f.DUE: "fix_due",
                f.HELP: "fix_help", f.REACHABLE: "fix_reachable", f.LANGUAGE: "fix_language"}
 CONFIRM_BUTTON = {"title": "Klopt, versturen", "payload": "Klopt, versturen"}
+CANCEL_BUTTON = {"title": "Niet versturen", "payload": "/stop"}
+CANCEL_TEXT = "Wil je stoppen? Kies dan 'Niet versturen' of typ 'stop'. Dan stuur ik niets naar het aanmeldpunt."
+_CANCEL = re.compile(
+    r"^(nee|nee+ hoor|nee dank je|nee bedankt|neen|nope|toch niet|ik wil toch niet|wil toch niet|liever niet|laat maar"
+    r"|laat maar zitten|niet versturen|niet sturen|niet doorsturen|niks versturen|annuleren|annuleer|ik wil niet"
+    r"|ik wil (me )?(toch )?niet (meer )?aanmelden|ik wil het (toch )?niet|ik twijfel|ik wil stoppen|stoppen)\W*$"
+)
 
 _CONFIRM = re.compile(
     r"^(klopt|het klopt|dat klopt|alles klopt|klopt alles|klopt helemaal|ja|jazeker|ja hoor|ja klopt|ja dat klopt|"
@@ -105,13 +113,14 @@ def render_summary(slots: Mapping[str, Any], lang: str = "nl") -> str:
 
 
 def summary_buttons(lang: str = "nl") -> list[dict[str, str]]:
-    """'Klopt, versturen' plus one button per field (8 rows: fits a WhatsApp list). The payloads are
-    the Dutch titles: a tap reads the same in both languages."""
-    return [button("confirm", lang)] + [button(_FIX_BUTTON[slot], lang) for slot in CORRECTABLE]
+    """'Klopt, versturen', one button per field and 'Niet versturen' (fits a WhatsApp list). The
+    payloads are the Dutch titles: a tap reads the same in both languages."""
+    return ([button("confirm", lang)] + [button(_FIX_BUTTON[slot], lang) for slot in CORRECTABLE]
+            + [button("cancel", lang, payload=CANCEL_BUTTON["payload"])])
 
 
 def parse_confirmation(text: str | None) -> str | None:
-    """``confirm``, the slot name of the field to correct, or None when unclear.
+    """``confirm``, ``cancel`` ('nee', 'ik wil toch niet'), the slot name of the field to correct, or None.
 
     'Klopt' / 'ja' / the button confirm; 'mijn nummer klopt niet', 'Naam aanpassen',
     'postcode is fout' name a field. A ``/payload`` never confirms.
@@ -133,4 +142,6 @@ def parse_confirmation(text: str | None) -> str | None:
         return first
     if _CONFIRM.match(norm):
         return CONFIRM
+    if _CANCEL.match(norm):
+        return CANCEL
     return None

@@ -12,8 +12,9 @@ from typing import Any
 import phonenumbers
 
 from bot.parsing.common import is_dont_know, normalise
-from bot.parsing.dates import parse_pregnancy, pregnancy_problem
+from bot.parsing.dates import parse_born, parse_pregnancy, pregnancy_problem
 from bot.places.postcode import gebied_for_pc4, parse_postcode, pc4_entry
+from bot.registration.help_areas import DONE_LABEL, HELP_AREAS, UNKNOWN_LABEL
 from bot.registration.texts import text
 
 UNKNOWN_POSTCODE = "onbekend"
@@ -42,11 +43,14 @@ _NAME_PREFIX = re.compile(
     re.IGNORECASE,
 )
 _NAME_SUFFIX = re.compile(r"\s+(noemen|graag|alsjeblieft|alstublieft|please)\W*$", re.IGNORECASE)
-_NAME_OK = re.compile(r"^[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’.\- ]*$")
+# Letters of any script (Latin with ş/ı, Arabic, ...), apostrophes, hyphens, dots, spaces; no digits.
+_NAME_OK = re.compile(r"^[^\W\d_](?:[^\W\d_]|[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED'’.\- ])*$")
 _NOT_A_NAME = {
     "ja", "nee", "hoi", "hallo", "stop", "ok", "oke", "klaar", "zwanger", "weet ik niet", "geen", "niks",
     "niets", "anoniem", "waarom", "help", "hulp", "yes", "no", "hi", "hello", "pregnant", "don't know", "nothing",
 }
+# Button titles of the registration (help areas, summary corrections): a tap, not a name.
+_BUTTON_WORDS = {"aanpassen", "versturen", "klopt", "ochtend", "middag", "avond", "klaar"}
 # Words that do not occur in a name: the answer is a sentence or a request, not a name.
 _NOT_NAME_WORDS = {
     "mijn", "aanmelding", "aanmelden", "gegevens", "trek", "intrekken", "verwijder", "verwijderen", "wil", "ik",
@@ -60,6 +64,12 @@ def _say(key: str, lang: str, **values: Any) -> str:
     return text(f"problems.{key}", lang, **values)
 
 
+def _is_button_title(name: str) -> bool:
+    titles = {normalise(a.label) for a in HELP_AREAS} | {normalise(DONE_LABEL), normalise(UNKNOWN_LABEL)}
+    titles |= {normalise(a.code) for a in HELP_AREAS}
+    return normalise(name) in titles
+
+
 def check_name(answer: str | None, lang: str = "nl") -> Checked:
     """How she wants to be addressed: 1-60 characters, letters (no digits), at most 5 words."""
     raw = (answer or "").strip()
@@ -71,6 +81,8 @@ def check_name(answer: str | None, lang: str = "nl") -> Checked:
     if not name or normalise(name) in _NOT_A_NAME or is_dont_know(name):
         return Checked(problem=f"{_say('name_ask', lang)} {example}")
     words = {w.lower() for w in name.split()}
+    if _is_button_title(name) or words & _BUTTON_WORDS:
+        return Checked(problem=f"Dat lijkt op een knop, niet op een naam. {example}")
     if "?" in raw or len(name) > 60 or len(words) > 5 or not _NAME_OK.match(name) or words & _NOT_NAME_WORDS:
         return Checked(problem=f"{_say('name_not_a_name', lang)} {example}")
     if name.islower() or name.isupper():
@@ -82,10 +94,22 @@ def check_name(answer: str | None, lang: str = "nl") -> Checked:
 # ------------------------------------------------------------------------------ phone
 
 
+_NO_PHONE = re.compile(r"\bgeen (eigen )?(telefoon|mobiel|mobieltje|gsm|nummer|telefoonnummer|beltegoed|simkaart)\b"
+                       r"|\b(telefoon|mobiel) (is )?(kapot|kwijt|gestolen|afgepakt)\b")
+# Sources: seed 001 and 003 (professionals register a woman with her consent).
+NO_PHONE_TEXT = (
+    "Heb je geen eigen telefoon? Dan mag je het nummer geven van iemand bij wie het aanmeldpunt je kan bereiken, "
+    "bijvoorbeeld een familielid of een vriendin. Vraag het haar eerst. Of vraag een hulpverlener, zoals je "
+    "verloskundige of huisarts, om je aan te melden. Wil je stoppen? Typ 'stop'."
+)
+
+
 def check_phone(answer: str | None, lang: str = "nl") -> Checked:
     """A Dutch mobile or landline number (06..., 010..., +31..., 0031...), as E.164."""
     raw = (answer or "").strip()
     example = _say("phone_example", lang)
+    if _NO_PHONE.search(normalise(raw)) and not re.search(r"\d{6}", re.sub(r"\D", "", raw)):
+        return Checked(problem=NO_PHONE_TEXT)
     if not raw or raw.startswith("/") or not re.search(r"\d", raw):
         return Checked(problem=_say("phone_none", lang, example=example))
     candidates = [m.number for m in phonenumbers.PhoneNumberMatcher(raw, "NL", leniency=phonenumbers.Leniency.POSSIBLE)]
@@ -157,6 +181,11 @@ def check_due(answer: str | None, today: dt.date, lang: str = "nl") -> Checked:
         return Checked(problem=example)
     if is_dont_know(raw):
         return Checked(problem=_say("due_estimate", lang))
+    if parse_born(raw, today) is not None:
+        return Checked(problem=(
+            "Ik lees dat je baby al geboren is. Aanmelden bij het aanmeldpunt kan tot de geboorte. "
+            f"Heb ik het verkeerd begrepen? {example} Wil je stoppen? Typ 'stop'."
+        ))
     timing = parse_pregnancy(raw, today)
     if timing is None:
         return Checked(problem=f"{_say('due_not_understood', lang)} {example}")
