@@ -30,7 +30,7 @@ NOT_TRANSLATED = frozenset({
     "id", "intent", "intents", "url", "seed", "ref", "source", "sources", "checked", "figures", "value",
     "related", "contacts", "contact_ids", "payload", "phone", "order", "numbers", "keywords", "synonyms",
     "examples", "version", "reviewed", "reviewer", "applies", "answer_id", "key", "kind", "type", "tier",
-    "terms", "match", "patterns", "aliases", "lang", "language", "name_nl",
+    "terms", "match", "patterns", "pattern", "aliases", "lang", "language", "name_nl",
 })
 # A number as a parent sees it: "010 267 26 53", "1.250,50", "0800-2000", "49".
 _FIGURE_RE = re.compile(r"\d+(?:[.,]\d+)*(?:[ \-]\d+(?:[.,]\d+)*)*")

@@ -30,7 +30,8 @@ def test_kraamzorg_result_in_english_with_the_same_figures() -> None:
     messages, _ = run_action(kz_actions.ActionKraamzorgResult(), _answer("kz_hours", "unknown", {**FILLED, **EN}))
     english = "\n".join(m["text"] for m in messages)
     dutch_messages, _ = run_action(kz_actions.ActionKraamzorgResult(), _answer("kz_hours", "unknown", FILLED))
-    dutch = "\n".join(m["text"] for m in dutch_messages)
+    # the Dutch answers recap ("Dit heb ik van je begrepen: ...") comes first and is Dutch only
+    dutch = "\n".join(m["text"] for m in dutch_messages if not m["text"].startswith("Dit heb ik van je begrepen"))
     assert "You can probably get the own contribution" in english and "category 7" in english
     assert "You are 37 weeks pregnant" in english and "Source:" in english and "checked on" in english
     assert "Bron:" not in english and "Je bent" not in english
