@@ -60,7 +60,7 @@ def registered(rasa_stack):
         ("Geld en administratie", r"Gekozen: Wonen, Geld"),
         ("Klaar", r"bellen"),
         ("Ochtend", r"welke taal.*tolk"),
-        ("Bellen in het Nederlands", r"Klopt dit.*Bellen in: Nederlands, zonder tolk"),
+        ("Bellen in het Nederlands", r"Bellen in: Nederlands, zonder tolk.*Klopt dit"),
         ("mijn nummer klopt niet", r"telefoonnummer"),
         (PHONE_TYPED, r"Klopt dit"),
         ("Klopt, versturen", r"referentiecode"),
