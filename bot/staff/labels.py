@@ -66,7 +66,7 @@ URGENCY_MEANINGS = URGENCY
 CHANNEL_LABELS = {
     "whatsapp": "WhatsApp",
     "telegram": "Telegram",
-    "rest": "webchat",
+    "rest": "testkanaal (REST)",  # development only: off in production (docs/production.md)
     "webchat": "webchat",
     "socketio": "webchat",
     "cmdline": "testomgeving",
@@ -104,6 +104,7 @@ ACTION_LABELS = {
     "account deactivated": "account gedeactiveerd",
     "viewed audit log": "auditlog bekeken",
     "audit log refused": "auditlog geweigerd (geen beheerder)",
+    "content report refused": "inhoudsrapport geweigerd (geen beheerder)",
     "viewed notifications": "meldingen bekeken",
     "message received": "bericht van cliënt ontvangen",
     "erased on request": "verwijderd op haar verzoek (chat)",

@@ -100,7 +100,7 @@ CSV_HEADER = ["periode", "aanmeldingen_via_chat", "per_kanaal", "terugbelverzoek
 
 
 def _num(value: float | None) -> str:
-    return "" if value is None else f"{value:.1f}"
+    return "" if value is None else f"{value:.1f}".replace(".", ",")
 
 
 @bp.route("/overzicht.csv")
@@ -108,11 +108,13 @@ def overview_csv():
     _allowed()
     period, since, until = _args()
     data = overview.build(period, since, until, url=_db())
+    # Dutch spreadsheet programs split on ';' and read UTF-8 only with a byte-order mark.
     out = io.StringIO()
-    writer = csv.writer(out)
+    out.write("\ufeff")
+    writer = csv.writer(out, delimiter=";")
     writer.writerow(CSV_HEADER)
     for row in [*data.rows, data.totals()]:
-        channels = ";".join(f"{c}={row.by_channel[c]}" for c in data.channels if row.by_channel[c])
+        channels = ", ".join(f"{c}={row.by_channel[c]}" for c in data.channels if row.by_channel[c])
         writer.writerow([row.period, row.registrations, channels, row.callbacks, row.withdrawn,
                          row.withdrawn_by_client, row.funnel["picked_up"], row.funnel["contacted"],
                          row.funnel["closed"], _num(row.median_hours), _num(row.p90_hours)])

@@ -185,3 +185,17 @@ def test_a_profession_sought_plus_another_need_is_several_needs() -> None:
 def test_a_profession_named_in_another_question_is_left_to_the_classifier() -> None:
     text = "welke dag komt de verloskundige op huisbezoek in de zwangerschap"
     assert decide(text, text, "info_prenataal_huisbezoek", 0.9, [], NAMES, KNOWN) is None
+
+
+@pytest.mark.parametrize("text", [
+    "ik ben 12 weken zwanger en wil me aanmelden bij moeders van rotterdam",
+    "hoe meld ik me aan bij moeders van rotterdam",
+])
+def test_signing_up_with_moeders_van_rotterdam_is_the_registration(text: str) -> None:
+    decision = decide(text, text, "nlu_fallback", 0.4, [], NAMES, KNOWN)
+    assert decision is not None and decision.intent == "request_registration"
+
+
+def test_a_confident_other_intent_is_kept_when_moeders_van_rotterdam_is_named() -> None:
+    text = "hoe meld ik me aan bij moeders van rotterdam"
+    assert decide(text, text, "safety_life", 1.0, [], NAMES, KNOWN) is None

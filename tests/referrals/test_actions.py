@@ -212,6 +212,23 @@ def test_baby_loss_with_a_registration_offers_one_clear_choice(store: str) -> No
         "/registration_keep", "/registration_pause", "/withdraw_registration"]
 
 
+@pytest.mark.parametrize("text", [
+    "3 weken geleden bevallen, hij huilt de hele dag en ik huil ook heel veel",
+    "ik ben zo verdrietig sinds de geboorte",
+])
+def test_a_loss_only_the_classifier_heard_is_asked_about_first(text: str) -> None:
+    """No condolence for a mother whose baby is alive: without plain words she is asked first."""
+    messages, events = run_action(ActionBabyLoss(), make_tracker(intent="baby_loss", text=text, sender_id=SENDER))
+    texts = text_set("wellbeing/baby_loss")
+    assert [m["text"] for m in messages] == [texts.render("confirm_question")]
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/baby_loss", "/low_mood", "/none_of_these"]
+    assert events == []  # nothing suppressed yet
+    # "Ja" (the button's payload) is certain
+    messages, events = run_action(ActionBabyLoss(), make_tracker(intent="baby_loss", text="/baby_loss",
+                                                                 sender_id=SENDER))
+    assert messages[0]["text"] == texts.render("acknowledgement") and _slots(events) == {"baby_loss": True}
+
+
 def test_verloren_in_another_sense_is_not_treated_as_a_loss() -> None:
     messages, events = run_action(ActionBabyLoss(), make_tracker(intent="baby_loss", text="ik ben mijn pas verloren"))
     assert messages == []

@@ -70,9 +70,11 @@ def test_overview_page_and_csv_hold_counts_only(admin_client, db_url):
     assert "<td>3</td>" in html  # three registrations through the chat
     resp = admin_client.get("/overzicht.csv?per=month")
     assert resp.mimetype == "text/csv"
-    rows = list(csv.reader(io.StringIO(resp.get_data(as_text=True))))
+    body = resp.get_data(as_text=True)
+    assert body.startswith("\ufeff")  # so a Dutch Excel reads the accents and the columns
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))
     assert rows[0][0] == "periode" and rows[-1][0] == "totaal"
-    assert rows[-1][1] == "3" and rows[-1][2] == "telegram=1;whatsapp=2"
+    assert rows[-1][1] == "3" and rows[-1][2] == "telegram=1, whatsapp=2"
     assert "Zoë" not in resp.get_data(as_text=True) and "MVR-" not in resp.get_data(as_text=True)
     assert ("beheer", "exported overview") in [(e.actor, e.action) for e in audit.entries(url=db_url)]
 
