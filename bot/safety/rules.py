@@ -14,6 +14,8 @@ says in plain words what it is for::
                                   #   the condition ends in "?" ("baby_months < 3?": age unknown is ok)
       mild: maybe                 # "een beetje ..." demotes the hit to this tier
       ordered: true               # the terms must come in this order
+      even_if: [HYPO]             # not demoted by this harmless context (READ, PAST, HYPO): "voor als ik er
+                                  #   niet meer ben" is no what-if question
 
 Terms: ``A|B`` is either concept; ``@A|B`` may stand anywhere in the message (context, not
 part of the span, never negated: "geen natte luier" still tells it is about a baby); ``~A`` is a negated occurrence ("beweegt niet", "geen leven gevoeld");
@@ -49,9 +51,13 @@ ENTITIES = frozenset({"I", "ME", "HE", "PERSON", "SELF", "BABY", "KID", "KIDS", 
                       "PREGNANT", "POSTPARTUM", "BELLY", "HEAD", "LIPS", "FACE_HANDS", "HANDS_FEET", "OF"})
 _MODIFIERS = frozenset({"NEG", "LESS", "MILD", "END", "HEAVY", "SEVERE", "CONSTANT", "BAD", "GOOD", "DURATION"})
 DEFAULT_WITHIN = 8
+# Phrases with a "niet" in them that are a sign of their own: their "niet" negates no other word.
+_NEG_PHRASE_CONCEPTS = frozenset({"GOING_MAD", "UNSURE_ACT", "NOT_THERE", "BOND"})
 _COND_RE = re.compile(r"^(temp|weeks|baby_months|interval|days)\s*(<=|>=|<|>)\s*(\d+(?:\.\d+)?)(\??)$")
 _OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
-_RULE_KEYS = {"catches", "all", "within", "unless", "if", "mild", "tier", "ordered"}
+_RULE_KEYS = {"catches", "all", "within", "unless", "if", "mild", "tier", "ordered", "even_if"}
+# The harmless contexts of the detector (bot/safety/detector.py): a rule may say it holds even in one of them.
+HARMLESS_CONTEXT_CONCEPTS = frozenset({"READ", "PAST", "HYPO"})
 _SIGN_KEYS = {"id", "what", "urgent_when", "sources", "rules", "examples", "not_examples"}
 
 
@@ -83,6 +89,7 @@ class Rule:
     mild: str | None = None
     tier: str | None = None
     ordered: bool = False
+    even_if: frozenset[str] = frozenset()  # harmless contexts that do not demote this rule ("voor als ik er niet meer ben")
 
     @property
     def about_negation(self) -> bool:
@@ -142,6 +149,9 @@ def _rule(raw: dict[str, Any], where: str, known: set[str]) -> Rule:
     unless = frozenset(raw.get("unless") or [])
     if unless - known:
         raise SignError(f"{where}: unknown concept(s) in unless: {sorted(unless - known)}")
+    even_if = frozenset(raw.get("even_if") or [])
+    if even_if - HARMLESS_CONTEXT_CONCEPTS:
+        raise SignError(f"{where}: even_if takes harmless contexts {sorted(HARMLESS_CONTEXT_CONCEPTS)} only")
     for key in ("mild", "tier"):
         if raw.get(key) is not None and raw[key] not in TIERS:
             raise SignError(f"{where}: {key} must be a tier, not {raw[key]!r}")
@@ -154,6 +164,7 @@ def _rule(raw: dict[str, Any], where: str, known: set[str]) -> Rule:
         mild=raw.get("mild"),
         tier=raw.get("tier"),
         ordered=bool(raw.get("ordered", False)),
+        even_if=even_if,
     )
 
 
@@ -252,8 +263,9 @@ def _negates(tagged: list[Tagged], j: int, own: dict[str, str], clause: int) -> 
     concepts = tagged[j].concepts
     if tagged[j].token.clause != clause or "NEG" not in concepts or "BAD" in concepts:
         return False
-    # a NEG that belongs to the same phrase ("niet veilig", "wil niet meer leven") does not negate it
-    return not (set(concepts) - _MODIFIERS) & set(own)
+    # a NEG that belongs to the same phrase ("niet veilig", "wil niet meer leven") does not negate it, nor
+    # does a NEG inside a phrase of a sign of its own ("ik kan mezelf niet stoppen met schreeuwen")
+    return not (set(concepts) - _MODIFIERS) & set(own) and not (set(concepts) & _NEG_PHRASE_CONCEPTS)
 
 
 def _is_negated(tagged: list[Tagged], i: int) -> bool:
