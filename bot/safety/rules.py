@@ -52,7 +52,7 @@ ENTITIES = frozenset({"I", "ME", "HE", "PERSON", "SELF", "BABY", "KID", "KIDS", 
 _MODIFIERS = frozenset({"NEG", "LESS", "MILD", "END", "HEAVY", "SEVERE", "CONSTANT", "BAD", "GOOD", "DURATION"})
 DEFAULT_WITHIN = 8
 # Phrases with a "niet" in them that are a sign of their own: their "niet" negates no other word.
-_NEG_PHRASE_CONCEPTS = frozenset({"GOING_MAD", "UNSURE_ACT", "NOT_THERE", "BOND"})
+_NEG_PHRASE_CONCEPTS = frozenset({"GOING_MAD", "UNSURE_ACT", "NOT_THERE", "BOND", "CONSTANT"})  # CONSTANT: "stopt niet"
 _COND_RE = re.compile(r"^(temp|weeks|baby_months|interval|days)\s*(<=|>=|<|>)\s*(\d+(?:\.\d+)?)(\??)$")
 _OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 _RULE_KEYS = {"catches", "all", "within", "unless", "if", "mild", "tier", "ordered", "even_if"}
@@ -247,6 +247,7 @@ _FILLERS = frozenset({"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10",
     "nu", "vandaag", "bijna", "haast", "really", "still", "anymore", "at", "all", "today",
 })
 _FILLER_CONCEPTS = frozenset({"DURATION", "DAYS", "MILD", "CONSTANT"})
+_SINCE = frozenset({"sinds", "since", "vanaf"})
 
 
 def _looks_like_temperature(word: str, tagged: list[Tagged], i: int) -> bool:
@@ -270,7 +271,8 @@ def _negates(tagged: list[Tagged], j: int, own: dict[str, str], clause: int) -> 
 
 def _is_negated(tagged: list[Tagged], i: int) -> bool:
     """Negated by a NEG word in the same clause: up to 3 words before ("geen koorts"), or after it
-    with only small words in between ("bloed niet", "beweegt al de hele dag niet").
+    with only small words or a "sinds ..." time in between ("bloed niet", "beweegt al de hele dag niet",
+    "schopt sinds het ontbijt niet meer").
 
     "niet goed" / "niet lekker" (concept BAD) is a judgement, not a negation of its neighbour; and a
     NEG inside a phrase of the same concept ("niet veilig" is UNSAFE) does not negate that phrase.
@@ -281,10 +283,16 @@ def _is_negated(tagged: list[Tagged], i: int) -> bool:
     clause = tagged[i].token.clause
     if any(_negates(tagged, j, own, clause) for j in range(max(0, i - 3), i)):
         return True
-    for j in range(i + 1, min(len(tagged), i + 7)):
+    since = -1  # "sinds het ontbijt", "since lunch": a time phrase of up to 3 words after "sinds" is a filler too
+    for j in range(i + 1, min(len(tagged), i + 9)):
         # a NEG after the word that starts a phrase of its own ("niet meer wakker worden") negates that phrase
         if _negates(tagged, j, own, clause) and not set(tagged[j].concepts) - _MODIFIERS:
             return True
+        if tagged[j].text in _SINCE:
+            since = j
+            continue
+        if 0 <= since and j - since <= 3 and tagged[j].token.clause == clause and "NEG" not in tagged[j].concepts:
+            continue
         if tagged[j].text not in _FILLERS and not tagged[j].concepts.keys() & _FILLER_CONCEPTS:
             return False
     return False
