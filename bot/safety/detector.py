@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from bot.safety.foreign import foreign_emergency, foreign_stopword_count
 from bot.safety.lexicon import tag
-from bot.safety.rules import Message, RuleHit, evaluate
+from bot.safety.rules import Message, RuleHit, cue_tiers, evaluate
 from bot.safety.text import read_numbers, tokenise
 from bot.safety.tiers import EMERGENCY_TIERS, MAYBE, MAYBE_TOPIC_FOR_TIER, most_urgent
 
@@ -59,6 +59,7 @@ class Assessment:
     topic: str | None = None         # for "maybe": pregnancy, baby, violence or mind
     signs: tuple[str, ...] = ()      # ids of the signs that matched (for logs and tests)
     hits: tuple[RuleHit, ...] = field(default=(), repr=False, compare=False)
+    cues: frozenset[str] = frozenset()  # emergency tiers with a lexical cue (rules.cue_tiers), for the classifier
 
     @property
     def is_emergency(self) -> bool:
@@ -145,13 +146,14 @@ def assess(text: str) -> Assessment:
     if foreign is not None:
         return Assessment(foreign.tier, foreign.lang, None, (f"{foreign.lang}:{foreign.kind}",))
     maybes = [h for h in hits if h.tier == MAYBE]
+    cues = frozenset(cue_tiers(message))
     if maybes:
         # the topic of the most urgent sign that was demoted, else of the maybe sign itself
         origins = [h.sign.tier for h in maybes]
         origin = most_urgent(origins)
         topic = MAYBE_TOPIC_FOR_TIER.get(origin or "", None) or _maybe_topic(maybes)
-        return Assessment(MAYBE, lang, topic, tuple(dict.fromkeys(h.sign.id for h in maybes)), tuple(maybes))
-    return Assessment(None, lang)
+        return Assessment(MAYBE, lang, topic, tuple(dict.fromkeys(h.sign.id for h in maybes)), tuple(maybes), cues)
+    return Assessment(None, lang, cues=cues)
 
 
 def _maybe_topic(hits: list[RuleHit]) -> str:

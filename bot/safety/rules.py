@@ -376,3 +376,38 @@ def evaluate(message: Message) -> list[RuleHit]:
                 tier, demoted = rule.mild, "mild"
             hits.append(RuleHit(sign, rule, tier, positions, demoted))
     return hits
+
+
+def cue_tiers(message: Message) -> set[str]:
+    """Emergency tiers with a lexical cue in ``message``: every sign word of one of their rules occurs
+    somewhere (not the person or context terms; distance, order and sentence are not checked; numbers
+    are), none of its ``unless``
+    concepts does, and not in the clause of an idiom ("dood van het lachen"). The classifier may take
+    over only with such a cue (:func:`bot.safety.decide`): "geen geld voor luiers" has the words of
+    "no wet nappies" but also MONEY, so it is no cue.
+    """
+    idiom_clauses = {t.token.clause for t in message.tagged if "IDIOM" in t.concepts}
+    tokens = [(i, tok) for i, tok in enumerate(message.tagged) if tok.token.clause not in idiom_clauses]
+
+    def occurs(term: Term, allow_negated: bool) -> bool:
+        if term.anywhere and term.concepts & message.synthetic:
+            return True
+        return any(term.fits(tok.concepts, message.negated[i]) and (
+            allow_negated or term.anywhere or not message.negated[i] or term.concepts <= ENTITIES) for i, tok in tokens)
+
+    found: set[str] = set()
+    for sign in signs():
+        if sign.tier not in EMERGENCY_TIERS or sign.tier in found:
+            continue
+        for rule in sign.rules:
+            if not _conditions_hold(rule, message.numbers):
+                continue
+            if all(t.anywhere or t.concepts <= ENTITIES for t in rule.terms):
+                continue  # a rule of context words only is no cue
+            if rule.unless and any(rule.unless & tok.concepts.keys() for i, tok in tokens if not message.negated[i]):
+                continue
+            # the rule's own words (not who it is about, not the context): "hij trapt" is a cue for less movement
+            if all(occurs(term, rule.about_negation) for term in rule.terms if not (term.anywhere or term.concepts <= ENTITIES)):
+                found.add(rule.tier or sign.tier)
+                break
+    return found & set(EMERGENCY_TIERS)
