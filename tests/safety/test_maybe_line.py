@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-
 from rasa.core.actions.action import Action
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
