@@ -13,12 +13,13 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help install install-test train run shell test lint eval eval-redaction eval-safety eval-languages bench bench-staff loadtest clean
+.PHONY: help install install-test train run shell test lint content-report eval eval-redaction eval-safety eval-languages bench bench-staff loadtest clean
 
 help:
 	@echo "make run    install, train when the data changed, start action server + Rasa + staff app"
 	@echo "make test   install and run the whole test suite"
 	@echo "make shell  talk to the bot in this terminal"
+	@echo "make content-report  cards and tables by checked date (older than 6 months flagged), missing years, unverified rows, unreviewed translations"
 	@echo "make eval   NLU evaluation on the held-out set (reports/nlu/) and the independent set end to end (reports/independent/)"
 	@echo "make eval-safety  safety net on the independent set: detector and end to end over REST (reports/safety/)"
 	@echo "make eval-languages  language detection: false-foreign rate on the Dutch sets (reports/languages/)"
@@ -52,6 +53,9 @@ run: train
 
 shell: train
 	@bash scripts/run.sh --shell
+
+content-report:
+	@$(PY) -m bot.devtools.content_report
 
 lint: install
 	$(VENV)/bin/ruff check bot actions tests scripts

@@ -34,13 +34,15 @@ from bot.registration.conditions import (
 from bot.registration.consent import (
     AANMELDPUNT_PHONE,
     CONSENT_BUTTONS,
+    consent_question_answer,
     consent_text,
     consent_version,
     is_clear_no,
     is_clear_yes,
+    is_question,
 )
 from bot.registration.submit import done_text, missing_fields, submit, unavailable_text
-from bot.registration.summary import CONFIRM, parse_confirmation, render_summary, summary_buttons
+from bot.registration.summary import CANCEL, CANCEL_TEXT, CONFIRM, parse_confirmation, render_summary, summary_buttons
 from bot.registration.validators import check_due, check_name, check_phone, check_postcode, check_reachable
 from bot.wellbeing.loss import in_loss_conversation
 from bot.wellbeing.texts import text_set
@@ -156,6 +158,10 @@ class ValidateRegistrationForm(FormValidationAction):
                 f.CONSENT_VERSION: consent_version(),
                 f.INSTANCE: secrets.token_hex(8),
             }
+        if is_question(text) and not is_clear_no(text, intent):
+            # "wat is een intake?", "wie ziet mijn gegevens?": answer, then the consent question again.
+            dispatcher.utter_message(text=consent_question_answer(text))
+            return {f.CONSENT: None}
         if is_clear_no(text, intent):
             opening = f"Oké, dan meld ik je niet aan. {nothing_kept_text()}"
         else:
@@ -220,6 +226,16 @@ class ValidateRegistrationForm(FormValidationAction):
         if answer is None:
             dispatcher.utter_message(text="Dat begreep ik niet. Kies een onderwerp uit de lijst, of typ het in je eigen woorden.")
             return {f.HELP: None, **kept}
+        if answer.asked_about:
+            # a question about an area: explain it and ask again, select nothing (and keep no words)
+            dispatcher.utter_message(text=" ".join(help_areas.EXPLANATIONS[c] for c in answer.asked_about))
+            return {f.HELP: None, f.HELP_PICKED: picked}
+        if answer.removed:
+            picked = [c for c in picked if c not in answer.removed]
+            dispatcher.utter_message(text="Weggehaald: " + ", ".join(help_areas.label(c) for c in answer.removed) + ".")
+            if answer.done and picked:
+                return {f.HELP: picked, f.HELP_PICKED: picked, **kept}
+            return {f.HELP: None, f.HELP_PICKED: picked, **kept}
         if answer.unknown and not answer.areas:
             chosen = picked or [help_areas.UNKNOWN]
             return {f.HELP: chosen, f.HELP_PICKED: chosen, **kept}
@@ -263,6 +279,9 @@ class ValidateRegistrationForm(FormValidationAction):
         if choice in _CORRECTION_RESETS or choice in (f.NAME, f.PHONE, f.REACHABLE):
             dispatcher.utter_message(text="Oké, dat pas ik aan.")
             return {f.CONFIRM: None, **{slot: None for slot in _CORRECTION_RESETS.get(choice, (choice,))}}
+        if choice == CANCEL:
+            dispatcher.utter_message(text=CANCEL_TEXT)
+            return {f.CONFIRM: None}
         dispatcher.utter_message(text="Wat wil je doen? Kies 'Klopt, versturen', of kies wat je wilt aanpassen.")
         return {f.CONFIRM: None}
 

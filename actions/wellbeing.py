@@ -16,11 +16,17 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.privacy.pseudonym import sender_key
 from bot.referrals import HUMAN_BUTTON
 from bot.wellbeing import registration_choice as choice
-from bot.wellbeing.loss import LOSS_SLOT, in_loss_conversation, loss_signal
+from bot.wellbeing.loss import LOSS_SLOT, in_loss_conversation, loss_is_certain, loss_signal
 from bot.wellbeing.texts import text_set
 
 log = logging.getLogger(__name__)
 
+# A confirmed loss comes back as the payload itself (certain); "nee" is most often sadness.
+CONFIRM_BUTTONS = [
+    {"title": "Ja", "payload": "/baby_loss"},
+    {"title": "Nee, mijn kindje leeft", "payload": "/low_mood"},
+    {"title": "Iets anders", "payload": "/none_of_these"},
+]
 CHOICE_BUTTONS = [
     {"title": "Houden", "payload": "/registration_keep"},
     {"title": "Pauzeren", "payload": "/registration_pause"},
@@ -59,6 +65,11 @@ class ActionBabyLoss(Action):
             # 'Verloren' about a card, a game, a job: not a loss of a baby.
             return [FollowupAction("action_clarify")]
         texts = text_set("wellbeing/baby_loss")
+        if not loss_is_certain(text, tracker.slots):
+            # Only the classifier heard a loss ("ik huil de hele dag sinds de bevalling"): ask first.
+            dispatcher.utter_message(text=texts.render("confirm_question"), buttons=CONFIRM_BUTTONS,
+                                     answer_id="baby_loss_confirm")
+            return []
         dispatcher.utter_message(text=texts.render("acknowledgement"), answer_id="baby_loss")
         care = f"{texts.render('care')}\n\n{texts.source_line}"
         dispatcher.utter_message(text=care, buttons=[HUMAN_BUTTON], answer_id="baby_loss")

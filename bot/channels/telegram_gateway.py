@@ -50,7 +50,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.channels import common
+from bot.channels import common, loop_hook
 
 log = logging.getLogger("bot.channels.telegram_gateway")
 
@@ -225,11 +225,16 @@ class Gateway:
     async def converse(self, chat_id: int, message: str, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Send ``message`` to Rasa as this chat and deliver the replies (or the apology)."""
         async with self._chat_lock(chat_id):
+            sender_id = common.pseudonym(CHANNEL, str(chat_id))
+            metadata = common.sender_metadata(CHANNEL, str(chat_id))
+            decision = await loop_hook.inbound(CHANNEL, str(chat_id), sender_id, metadata, message)
+            if not decision.forward:  # a staff member has the conversation: the bot is silent
+                if decision.reply:  # ... except the safety net
+                    await self.reply_text(chat_id, decision.reply, context)
+                return
             typing = asyncio.ensure_future(self._typing(chat_id, context))
             try:
-                replies = await self.rasa.send(
-                    common.pseudonym(CHANNEL, str(chat_id)), message, common.sender_metadata(CHANNEL, str(chat_id))
-                )
+                replies = await self.rasa.send(sender_id, message, metadata)
             except RasaUnavailable as exc:
                 log.error("telegram: Rasa unavailable (%s)", exc)
                 replies = []
@@ -240,6 +245,7 @@ class Gateway:
                 delivered += await self.deliver(chat_id, reply, context)
             if not delivered:
                 await self.reply_text(chat_id, common.text("unavailable"), context)
+            await loop_hook.after_turn(CHANNEL, str(chat_id), sender_id, metadata)
 
     async def reply_text(
         self, chat_id: int, text: str, context: ContextTypes.DEFAULT_TYPE, markup: InlineKeyboardMarkup | None = None

@@ -16,6 +16,7 @@ page and endpoint off (404).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -31,7 +32,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels import common
+from bot.channels import common, loop_hook
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +70,13 @@ def security_headers(nonce: str) -> dict[str, str]:
         "Referrer-Policy": "no-referrer",
         "Cache-Control": "no-store",
     }
+
+
+def _inbox_sync(conversation: str) -> list[str]:
+    from bot.loop.adapters import sender_keys_for
+    from bot.store.threads import webchat_inbox
+
+    return [m.text for m in webchat_inbox(sender_keys_for(conversation, None))]
 
 
 class BadRequest(ValueError):
@@ -134,13 +142,31 @@ class WebChatInput(InputChannel):
             return 400, {"error": "bad request"}
         if not text:
             return 400, {"error": "empty message"}
+        # The address of a web chat is its pseudonym: staff messages wait until the page asks.
+        decision = await loop_hook.inbound(CHANNEL, conversation, conversation, None, text)
+        if not decision.forward:  # a staff member has the conversation: the bot is silent
+            # ... except the safety net. "handoff" tells the page that no bot answer is coming.
+            return 200, [{"handoff": True, **({"text": decision.reply} if decision.reply else {})}]
         collector = CollectingOutputChannel()
         try:
             await on_new_message(UserMessage(text, collector, conversation, input_channel=CHANNEL))
         except Exception as exc:  # noqa: BLE001 - never log the text; the page shows its apology
             log.error("webchat: handling a message failed: %s", exc.__class__.__name__)
             return 500, {"error": "unavailable"}
+        await loop_hook.after_turn(CHANNEL, conversation, conversation, None)
         return 200, [issue_buttons(m, conversation, self.ids) for m in collector.messages]
+
+    async def inbox(self, body: Any) -> tuple[int, list[dict[str, Any]] | dict[str, str]]:
+        """Messages from the aanmeldpunt for this conversation that the page has not shown yet."""
+        if not isinstance(body, dict) or not isinstance(body.get("sender"), str) or not CLIENT_ID.match(body["sender"]):
+            return 400, {"error": "bad request"}
+        conversation = common.pseudonym(CHANNEL, body["sender"])
+        try:
+            found = await asyncio.get_running_loop().run_in_executor(None, _inbox_sync, conversation)
+        except Exception as exc:  # noqa: BLE001 - the page asks again later
+            log.error("webchat: reading the inbox failed: %s", exc.__class__.__name__)
+            return 503, {"error": "unavailable"}
+        return 200, [{"text": text, "from": "aanmeldpunt"} for text in found]
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         page = Blueprint("webchat_page", __name__)
@@ -154,6 +180,17 @@ class WebChatInput(InputChannel):
                 return response.redirect(request.path + "/")
             nonce = secrets.token_urlsafe(16)
             return response.html(render_page(nonce), headers=security_headers(nonce))
+
+        @page.route("/inbox", methods=["POST"])
+        async def inbox(request: Request) -> HTTPResponse:
+            if not self.enabled:
+                return response.text("not found", status=404)
+            try:
+                body = json.loads(request.body or b"null")
+            except ValueError:
+                return response.json({"error": "bad request"}, status=400)
+            status, answer = await self.inbox(body)
+            return response.json(answer, status=status, headers={"Cache-Control": "no-store"})
 
         @page.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:

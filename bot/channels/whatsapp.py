@@ -41,7 +41,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels import common
+from bot.channels import common, loop_hook
 
 log = logging.getLogger(__name__)
 
@@ -164,6 +164,33 @@ def parse_message(raw: Mapping[str, Any]) -> Incoming | None:
     if kind in NON_TEXT_TYPES:
         return Incoming(str(message_id), str(wa_id), "other")
     return None
+
+
+def parse_statuses(body: Any, phone_number_id: str | None = None) -> list[tuple[str, str]]:
+    """(message id, status) of the delivery reports in a webhook body (sent/delivered/read/failed)."""
+    found: list[tuple[str, str]] = []
+    if not isinstance(body, Mapping) or body.get("object") != "whatsapp_business_account":
+        return found
+    for entry in body.get("entry") or []:
+        for change in (entry or {}).get("changes") or []:
+            if (change or {}).get("field") != "messages":
+                continue
+            value = change.get("value") or {}
+            target = str((value.get("metadata") or {}).get("phone_number_id") or "")
+            if phone_number_id and target and target != phone_number_id:
+                continue
+            for raw in value.get("statuses") or []:
+                if isinstance(raw, Mapping) and raw.get("id") and raw.get("status") in ("sent", "delivered", "read", "failed"):
+                    found.append((str(raw["id"]), str(raw["status"])))
+    return found
+
+
+def record_statuses(statuses: list[tuple[str, str]]) -> int:
+    """Delivery reports for staff messages (``bot.store.threads``); the others are ignored."""
+    from bot.store.threads import status_callback
+
+    return sum(1 for message_id, status in statuses
+               if status_callback(common.message_key(CHANNEL, message_id), status))
 
 
 def parse_webhook(body: Any, phone_number_id: str | None = None) -> list[Incoming]:
@@ -445,17 +472,21 @@ class WhatsAppInput(InputChannel):
             text = common.typed_text(message.text)
         if not text:
             return
+        metadata = common.sender_metadata(CHANNEL, message.wa_id) or None
+        decision = await loop_hook.inbound(CHANNEL, message.wa_id, sender_id, metadata, text)
+        if not decision.forward:  # a staff member has the conversation: the bot is silent
+            if decision.reply:  # ... except the safety net
+                await output.send_text_message(message.wa_id, decision.reply)
+            return
         try:
             await on_new_message(
-                UserMessage(
-                    text, output, sender_id, input_channel=CHANNEL, message_id=message_key,
-                    metadata=common.sender_metadata(CHANNEL, message.wa_id) or None,
-                )
+                UserMessage(text, output, sender_id, input_channel=CHANNEL, message_id=message_key, metadata=metadata)
             )
         except Exception as exc:  # noqa: BLE001 - the parent must get an answer, whatever broke
             log.error("whatsapp: handling a message failed: %s", exc.__class__.__name__)
         if output.sent == 0:
             await output.send_text_message(message.wa_id, common.text("unavailable"))
+        await loop_hook.after_turn(CHANNEL, message.wa_id, sender_id, metadata)
 
     async def _process(self, messages: list[Incoming], on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
         for message in messages:
@@ -498,7 +529,16 @@ class WhatsAppInput(InputChannel):
         messages = parse_webhook(body, self.config.phone_number_id)
         if messages:
             self._spawn(self._process(messages, on_new_message))
+        statuses = parse_statuses(body, self.config.phone_number_id)
+        if statuses:
+            self._spawn(self._statuses(statuses))
         return 200, "ok"
+
+    async def _statuses(self, statuses: list[tuple[str, str]]) -> None:
+        try:
+            await asyncio.get_running_loop().run_in_executor(None, record_statuses, statuses)
+        except Exception as exc:  # noqa: BLE001 - a lost delivery report only leaves the status behind
+            log.error("whatsapp: recording delivery reports failed: %s", exc.__class__.__name__)
 
     async def drain(self) -> None:
         """Wait for the background tasks (tests, shutdown)."""

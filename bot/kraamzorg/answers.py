@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from bot.kraamzorg.rules import Answers, Income, Insurance, Pregnancy, YesNo
 from bot.kraamzorg.tables import Household, Tables, tables
 from bot.parsing.common import is_dont_know, normalise, yes_no
-from bot.parsing.dates import parse_pregnancy, pregnancy_problem
+from bot.parsing.dates import parse_born, parse_pregnancy, pregnancy_problem
 from bot.parsing.money import parse_money
 from bot.parsing.numbers import find_word_numbers
 
@@ -26,6 +26,7 @@ SLOTS = {
     "in_rotterdam": "kz_in_rotterdam", "insurance": "kz_insurance", "household": "kz_household",
     "income": "kz_income", "debt_arrangement": "kz_debt_arrangement", "savings": "kz_savings",
     "pregnancy": "kz_pregnancy", "used_this_year": "kz_used_this_year", "hours": "kz_hours",
+    "other_adults": "kz_other_adults", "under_21": "kz_under_21", "savings_amount": "kz_savings_amount",
 }
 UNKNOWN = "unknown"
 BIJSTAND = "bijstand"
@@ -39,6 +40,8 @@ class Parsed:
 
     value: str | None
     problem: str | None = None
+    # Other slots the same answer fills (e.g. the savings amount typed at the savings question).
+    also: dict[str, str] = field(default_factory=dict)
 
 
 def _text(value: Any) -> str:
@@ -55,6 +58,29 @@ def _yes_no_value(value: Any, intent: str | None) -> str | None:
     if answer is not None:
         return "yes" if answer else "no"
     return {"affirm": "yes", "deny": "no"}.get(intent or "")
+
+
+_QUESTION = re.compile(
+    r"\?\s*$|^(wat|wat's|wats|hoe|welke|waarom|wie|wanneer)\b|^(en )?(is|telt|tellen|geldt|bedoel je|betekent)\b.*\?"
+)
+_WHY = re.compile(r"^(waarom|waar is dat voor|waarvoor)\b")
+
+
+def explain_option(question: str, value: Any, t: Tables | None = None) -> str | None:
+    """A one-sentence explanation when the answer is a question about an option ('wat is aanvullend?').
+
+    The caller shows it and asks the same question again; the text is never stored as an answer.
+    """
+    text = normalise(_text(value))
+    if not text or text.startswith("/") or not _QUESTION.search(text):
+        return None
+    explain = (t or tables()).texts.get("explain") or {}
+    for entry in explain.get(question) or []:
+        if re.search(str(entry["pattern"]), text):
+            return str(entry["text"])
+    if _WHY.search(text):
+        return str(explain.get("why") or "") or None
+    return None
 
 
 def parse_yes_no_unknown(value: Any, intent: str | None, example: str) -> Parsed:
@@ -82,11 +108,23 @@ _OTHER_PLACES = (
 )
 
 
+_PLAIN_NO = re.compile(r"^(/deny|nee+|neen|nope|no|nah|neuh?|nee hoor|nee helaas|helaas niet|niet|nee niet)\W*$")
+_ABOUT_LIVING = re.compile(r"\b(woon|wonen|woont|rotterdam|gemeente|stad|verhuisd|adres|ergens anders|buiten)\b")
+
+
 def parse_in_rotterdam(value: Any, intent: str | None) -> Parsed:
+    """Ja / nee / weet ik niet, or a place. 'nee' followed by other words ('nee niet weer die
+    vragen', 'nee ik wil eerst iets anders vragen') is not read as 'not in Rotterdam': she is
+    asked to confirm."""
     text = normalise(_text(value))
     if value == UNKNOWN or is_dont_know(text):
         return Parsed(UNKNOWN)
+    if any(re.search(rf"\b{re.escape(p)}\b", text) for p in _OTHER_PLACES):
+        return Parsed("no")
     answer = _yes_no_value(value, intent)
+    if answer == "no" and text and not _PLAIN_NO.match(text) and not _ABOUT_LIVING.search(text):
+        return Parsed(None, "Woon je níet in de gemeente Rotterdam? Antwoord dan met nee. "
+                            "Wil je deze vragen nu niet doen, of iets anders vragen? Typ dan 'stop'.")
     if answer:
         return Parsed(answer)
     if any(re.search(rf"\b{re.escape(p)}\b", text) for p in _OTHER_PLACES):
@@ -101,10 +139,16 @@ def parse_insurance(value: Any, intent: str | None) -> Parsed:
     text = normalise(_text(value))
     if isinstance(value, str) and value in {i.value for i in Insurance}:
         return Parsed(str(value))
+    if re.search(r"rotterdam\s*-?\s*pakket|rdam\s*pakket|rotterdampakket", text):
+        if re.search(r"compact|\bweet\b|\bwelk|\bniet zeker|\bof\b", text):
+            return Parsed(Insurance.ROTTERDAMPAKKET_COMPACT.value)
+        if re.fullmatch(r"(vgz )?rotterdampakket \(gewoon\)|(vgz )?rotterdampakket,? (het )?gewone?|"
+                        r"(het )?gewone? (vgz )?rotterdampakket|(vgz )?rotterdampakket,? niet compact", text):
+            return Parsed(Insurance.ROTTERDAMPAKKET.value)
+        return Parsed(None, "Er zijn 2 soorten: het Rotterdampakket en het Rotterdampakket Compact. Compact "
+                            "vergoedt minder. Welke heb je? Kijk in je polis, of kies 'Weet ik niet'.")
     if is_dont_know(text):
         return Parsed(Insurance.UNKNOWN.value)
-    if re.search(r"rotterdam\s*-?\s*pakket|rdam\s*pakket|rotterdampakket", text):
-        return Parsed(Insurance.ROTTERDAMPAKKET.value)
     if re.search(r"\b(alleen|enkel|gewoon|maar)\b.{0,20}\bbasis|\bgeen\b.{0,15}\b(aanvullend|extra)|^basis|basisverz", text):
         return Parsed(Insurance.BASIC_ONLY.value)
     if re.search(r"aanvullend|extra verzekering|aanvulling|andere|\bandere? pakket", text):
@@ -113,10 +157,31 @@ def parse_insurance(value: Any, intent: str | None) -> Parsed:
                         "'VGZ Rotterdampakket' of 'weet ik niet'.")
 
 
+_PARTNER_WORD = r"(partner|vriend|vriendin|man|vrouw|echtgenoot|echtgenote|verloofde)"
+_PARTNER_GONE = re.compile(
+    rf"\b{_PARTNER_WORD}\b.{{0,25}}\b(weg|weggegaan|vertrokken|verlaten|gescheiden|uit elkaar|overleden|in de gevangenis"
+    rf"|zit vast|woont (ergens )?anders|woont niet)\b|\b(geen|zonder|mijn ex|ex-?){_PARTNER_WORD}?\b.{{0,3}}"
+    rf"|\buit elkaar\b|\bgescheiden\b|\bmijn ex\b"
+)
+_WITH_PARENTS = re.compile(
+    r"\b(bij|met)\s+(mijn|m'n|me|mn|onze)\s+(moeder|vader|ouders|mama|papa|oma|opa|familie|zus|broer|tante|oom"
+    r"|schoonmoeder|schoonouders)\b|\b(thuis bij|nog thuis|bij mijn ouders)\b"
+)
+_CHILDREN = re.compile(r"\b(kind|kinderen|kindje|zoon|dochter|zoontje|dochtertje)\b")
+
+
 def parse_household(value: Any, intent: str | None) -> Parsed:
+    """Alleen / alleen met kind(eren) / met partner. 'Mijn vriend is weg' is not 'met partner';
+    'ik woon bij mijn moeder' fills 'other adults in the home' and asks about a partner."""
     text = normalise(_text(value))
     if isinstance(value, str) and value in {h.value for h in Household}:
         return Parsed(str(value))
+    if _PARTNER_GONE.search(text) and not re.search(r"\b(nieuwe (partner|vriend|vriendin)|samenwon\w*|getrouwd)\b", text):
+        return Parsed((Household.SINGLE_PARENT if _CHILDREN.search(text) else Household.SINGLE).value)
+    if _WITH_PARENTS.search(text) and not re.search(rf"\b{_PARTNER_WORD}\b|samen", text):
+        return Parsed(None, "Je woont bij familie, lees ik. Woon je daar zonder partner? Kies dan Alleen, of "
+                            "Alleen met kind als je al kinderen hebt. Woon je er met je partner? Kies Met partner.",
+                      also={SLOTS["other_adults"]: "yes"})
     if re.search(r"alleenstaande? (ouder|moeder|mama|vader)|alleen met (mijn |m'n |de |me )?(kind|zoon|dochter|kinderen)"
                  r"|single (mom|mum|moeder|ouder|parent)|eenoudergezin|een-oudergezin", text):
         return Parsed(Household.SINGLE_PARENT.value)
@@ -164,12 +229,61 @@ def parse_income(value: Any, intent: str | None) -> Parsed:
     return Parsed(str(amount.quantize(Decimal("0.01"))))
 
 
+def parse_savings(value: Any, intent: str | None, limit: Decimal | None) -> Parsed:
+    """'yes' / 'no' / 'unknown' for 'more than the asset limit?', or an amount (then both slots)."""
+    text = normalise(_text(value))
+    money = parse_money(text) if text and not text.startswith("/") else None
+    if money is not None and money.amount is not None and money.amount >= 0 and not is_dont_know(text):
+        amount = str(money.amount.quantize(Decimal("0.01")))
+        if limit is not None and money.amount <= limit:
+            return Parsed("no")
+        return Parsed("yes", also={SLOTS["savings_amount"]: amount})
+    return parse_yes_no_unknown(value, intent, "nee, zoveel spaargeld heb ik niet")
+
+
+def parse_savings_amount(value: Any, intent: str | None) -> Parsed:
+    """Total savings and other assets: an amount ('20000.00') or 'unknown'."""
+    text = normalise(_text(value))
+    if value == UNKNOWN or is_dont_know(text):
+        return Parsed(UNKNOWN)
+    money = parse_money(text)
+    if money.amount is None or money.amount < 0:
+        return Parsed(None, "Typ het bedrag dat je ongeveer hebt, bijvoorbeeld 20000. Weet je het niet? "
+                            "Typ dan 'weet ik niet'.")
+    return Parsed(str(money.amount.quantize(Decimal("0.01"))))
+
+
+_OTHER_ADULT = re.compile(
+    r"\b(moeder|vader|ouders|mama|papa|oma|opa|schoonmoeder|schoonvader|schoonouders|zus|broer|tante|oom"
+    r"|huisgeno\w*|kamergeno\w*|vriendin|vriend|neef|nicht|familie)\b"
+)
+
+
+def parse_other_adults(value: Any, intent: str | None) -> Parsed:
+    """Other adults (21+) in the home besides a partner: yes / no / unknown; 'bij mijn moeder' is yes."""
+    text = normalise(_text(value))
+    if isinstance(value, str) and not is_dont_know(text) and _OTHER_ADULT.search(text) and not re.match(
+            r"^(nee|niet|geen|nope)\b", text):
+        return Parsed("yes")
+    return parse_yes_no_unknown(value, intent, "nee, alleen mijn partner en kinderen")
+
+
+def parse_under_21(value: Any, intent: str | None) -> Parsed:
+    """She or her partner younger than 21: yes / no / unknown; an age ('19', '23 jaar') is read too."""
+    text = normalise(_text(value))
+    ages = [int(n) for n in re.findall(r"\b(\d{2})\s*(?:jaar|jr)?\b", text)]
+    if ages and all(12 <= a <= 70 for a in ages):
+        return Parsed("yes" if min(ages) < 21 else "no")
+    return parse_yes_no_unknown(value, intent, "nee, we zijn allebei ouder dan 21")
+
+
 def parse_pregnancy_answer(value: Any, intent: str | None, today: dt.date) -> Parsed:
     """Due date as ISO text, 'born' or 'unknown'."""
     if value in (BORN, UNKNOWN):
         return Parsed(str(value))
     text = normalise(_text(value))
-    if re.search(r"al bevallen|bevallen\b.{0,5}$|is (al )?geboren|al geboren|baby is er|kindje is er|al een baby", text):
+    if re.search(r"al bevallen|bevallen\b.{0,5}$|is (al )?geboren|al geboren|baby is er|kindje is er|al een baby", text) \
+            or parse_born(text, today) is not None:
         return Parsed(BORN)
     if is_dont_know(text):
         return Parsed(UNKNOWN)
@@ -208,12 +322,89 @@ def parse_hours(value: Any, intent: str | None, t: Tables | None = None) -> Pars
     return Parsed(str(hours))
 
 
+# ---------------------------------------------------------------- going back and corrections
+_BACK = re.compile(r"^(terug|ga terug|ga maar terug|vorige|vorige vraag|naar de vorige vraag|een vraag terug|stap terug"
+                   r"|ik wil terug|ik wil een vraag terug|terug naar de vorige vraag)\W*$")
+_CORRECTION_MARKER = re.compile(r"\b(eigenlijk|wacht|sorry|oeps|verkeerd|bedoel|bedoelde|correctie|toch|vergist|fout)\b")
+# Question -> words that name it in a correction ('mijn inkomen is eigenlijk 2300').
+_NAMES_QUESTION = {
+    # not 'bijstand' or 'uitkering': the 'bijzondere bijstand this year?' question is full of them
+    "income": re.compile(r"\b(inkomen|verdien\w*|verdient|salaris|loon)\b"),
+    "insurance": re.compile(r"\b(verzekering|verzekerd|vgz|basisverzekering|rotterdampakket|aanvullend\w*|polis)\b"),
+    "pregnancy": re.compile(r"\b(zwanger|uitgerekend|weken|weke)\b"),
+    "hours": re.compile(r"\b(uur|uren)\b"),
+    "household": re.compile(r"\b(alleenstaand\w*|samenwonend|getrouwd)\b"),
+}
+
+
+def is_back(value: Any) -> bool:
+    """'terug', 'vorige vraag': she wants to answer the previous question again."""
+    return bool(_BACK.match(normalise(_text(value))))
+
+
+def find_correction(value: Any, current: str, today: dt.date) -> tuple[str, Parsed] | None:
+    """A correction of an earlier answer typed at another question ('wacht hij verdient eigenlijk 2300').
+
+    Needs a correction word ('eigenlijk', 'wacht', 'sorry', ...) and words that name the
+    earlier question; returns (question id, parsed value) only when the new value is understood.
+    """
+    text = normalise(_text(value))
+    if not text or text.startswith("/") or not _CORRECTION_MARKER.search(text):
+        return None
+    parsers = {
+        "income": lambda: parse_income(text, None),
+        "insurance": lambda: parse_insurance(text, None),
+        "pregnancy": lambda: parse_pregnancy_answer(text, None, today),
+        "hours": lambda: parse_hours(text, None),
+        "household": lambda: parse_household(text, None),
+    }
+    for question, pattern in _NAMES_QUESTION.items():
+        if question != current and pattern.search(text):
+            parsed = parsers[question]()
+            if parsed.value is not None:
+                return question, parsed
+    return None
+
+
+# ---------------------------------------------------------------- what she said before the questions
+_EARLY_HINTS = {
+    "pregnancy": re.compile(r"\b(zwanger|weken|weke|uitgerekend|bevallen|geboren|maanden zwanger)\b"),
+    "income": re.compile(r"\b(inkomen|verdien\w*|salaris|loon|bijstand|uitkering)\b"),
+    "household": re.compile(r"\b(alleenstaand\w*|alleen met|ik woon alleen|samenwonend|getrouwd|mijn (man|partner|vriend))\b"),
+}
+
+
+def early_answers(value: Any, today: dt.date) -> dict[str, str]:
+    """Answers in the message that started the check ('ik ben 30 weken zwanger en alleenstaand'):
+    slot -> canonical value, only for what is said clearly (a hint word and a value the parser accepts)."""
+    text = normalise(_text(value))
+    if not text or text.startswith("/"):
+        return {}
+    parsers = {
+        "pregnancy": lambda: parse_pregnancy_answer(text, None, today),
+        "income": lambda: parse_income(text, None),
+        "household": lambda: parse_household(text, None),
+    }
+    found: dict[str, str] = {}
+    for question, hint in _EARLY_HINTS.items():
+        if hint.search(text):
+            parsed = parsers[question]()
+            if parsed.value not in (None, UNKNOWN):
+                found[SLOTS[question]] = str(parsed.value)
+    return found
+
+
 # ---------------------------------------------------------------- slot values -> Answers
 def _enum(cls: Any, value: Any) -> Any:
     try:
         return cls(value) if value is not None else None
     except ValueError:
         return None
+
+
+# Slot values that parse_* cannot produce (e.g. typed as a payload) are ignored, not computed with.
+MAX_SLOT_HOURS = 1000
+MAX_SLOT_AMOUNT = Decimal("1000000000")
 
 
 def _income(value: Any) -> Income | None:
@@ -224,9 +415,10 @@ def _income(value: Any) -> Income | None:
     if value == UNKNOWN:
         return Income()
     try:
-        return Income(amount=Decimal(str(value)))
+        amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
         return None
+    return Income(amount=amount) if amount.is_finite() and abs(amount) <= MAX_SLOT_AMOUNT else None
 
 
 def _pregnancy(value: Any) -> Pregnancy | None:
@@ -238,11 +430,22 @@ def _pregnancy(value: Any) -> Pregnancy | None:
         return None
 
 
+def _amount(value: Any) -> Decimal | None:
+    if value in (None, UNKNOWN):
+        return None
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return amount if amount.is_finite() and 0 <= amount <= MAX_SLOT_AMOUNT else None
+
+
 def _hours(value: Any) -> int | None:
     try:
-        return int(value) if value not in (None, UNKNOWN) else None
-    except (TypeError, ValueError):
+        hours = int(value) if value not in (None, UNKNOWN) else None
+    except (TypeError, ValueError, OverflowError):
         return None
+    return hours if hours is not None and 0 < hours <= MAX_SLOT_HOURS else None
 
 
 def answers_from_slots(slots: dict[str, Any]) -> Answers:
@@ -257,4 +460,8 @@ def answers_from_slots(slots: dict[str, Any]) -> Answers:
         pregnancy=_pregnancy(slots.get("kz_pregnancy")),
         used_this_year=_enum(YesNo, slots.get("kz_used_this_year")),
         hours=_hours(slots.get("kz_hours")),
+        savings_amount=_amount(slots.get("kz_savings_amount")),
+        savings_amount_unknown=slots.get("kz_savings_amount") == UNKNOWN,
+        other_adults=_enum(YesNo, slots.get("kz_other_adults")),
+        under_21=_enum(YesNo, slots.get("kz_under_21")),
     )

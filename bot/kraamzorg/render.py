@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.kraamzorg.rules import Kind, Outcome
+from bot.kraamzorg.rules import Answers, Income, Insurance, Kind, Outcome, Pregnancy, YesNo
 from bot.kraamzorg.tables import Tables, tables
 from bot.parsing.money import format_eur
 
@@ -95,3 +95,53 @@ def source_line(t: Tables | None = None) -> str:
     """'Bron: ...' with the date the texts and tables were last checked (the oldest of them)."""
     t = t or tables()
     return f"{t.texts['sources'].rstrip('.')} (gecontroleerd op {t.checked:%d-%m-%Y})."
+
+
+_YES_NO = {YesNo.YES: "ja", YesNo.NO: "nee", YesNo.UNKNOWN: "weet ik niet"}
+_INSURANCE = {
+    Insurance.ROTTERDAMPAKKET: "Rotterdampakket", Insurance.ROTTERDAMPAKKET_COMPACT: "Rotterdampakket Compact",
+    Insurance.OTHER_SUPPLEMENTARY: "andere aanvullende", Insurance.BASIC_ONLY: "alleen basis",
+    Insurance.UNKNOWN: "weet ik niet",
+}
+_HOUSEHOLD = {"single": "alleen", "single_parent": "alleen met kind", "couple": "met partner"}
+
+
+def _income_text(income: Income) -> str:
+    if income.receives_bijstand:
+        return "bijstand"
+    return format_eur(income.amount) + " per maand" if income.amount is not None else "weet ik niet"
+
+
+def _pregnancy_text(preg: Pregnancy) -> str:
+    if preg.status == "born":
+        return "al bevallen"
+    if preg.due_date is not None:
+        return f"uitgerekend {preg.due_date:%d-%m-%Y}"
+    return "weet ik niet"
+
+
+def answers_recap(answers: Answers) -> str | None:
+    """Her answers in one short message, shown before the outcome, so she can spot a misread answer."""
+    parts: list[str] = []
+    if answers.in_rotterdam is not None:
+        parts.append(f"in Rotterdam: {_YES_NO[answers.in_rotterdam]}")
+    if answers.insurance is not None:
+        parts.append(f"verzekering: {_INSURANCE[answers.insurance]}")
+    if answers.household is not None:
+        parts.append(f"wonen: {_HOUSEHOLD[answers.household.value]}")
+    if answers.income is not None:
+        parts.append(f"inkomen: {_income_text(answers.income)}")
+    if answers.other_adults is not None:
+        parts.append(f"andere volwassene in huis: {_YES_NO[answers.other_adults]}")
+    if answers.under_21 is not None:
+        parts.append(f"jonger dan 21: {_YES_NO[answers.under_21]}")
+    if answers.savings_amount is not None:
+        parts.append(f"spaargeld: {format_eur(answers.savings_amount)}")
+    elif answers.savings_above_limit is not None:
+        parts.append(f"meer spaargeld dan de grens: {_YES_NO[answers.savings_above_limit]}")
+    if answers.pregnancy is not None:
+        parts.append(_pregnancy_text(answers.pregnancy))
+    if not parts:
+        return None
+    return ("Dit heb ik van je begrepen: " + "; ".join(parts)
+            + ". Klopt iets niet? Kies dan 'Opnieuw doen'.")

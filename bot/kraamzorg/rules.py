@@ -4,7 +4,13 @@ Sources: seed 001 ('Instructie voor zorgconsulenten WEB Kraamzorg'), Beleidsrege
 bijzondere bijstand Rotterdam 2024 art. 6.3 (once per calendar year, at least EUR 50
 own contribution, at most EUR 200), art. 10.2-10.4 (capacity to pay over 12 months:
 nothing up to 110% of the norm, 50% of the excess between 110% and 150%, fully above;
-assets above the limit count fully). Figures live in content/kraamzorg/.
+only the assets above the limit count, as capacity to pay, on top of the income
+capacity). Figures live in content/kraamzorg/.
+
+Norms are only known for people from 21 years old who do not share a home with other
+adults (FACTS.md). With other adults in the home (kostendelersnorm) or a parent under
+21 the applicable norm is lower and not in our sources: the check then says it cannot
+tell, unless the outcome holds for any lower norm (bijstand, or income above 150%).
 
 The caller passes ``today``: the norm used is the one in force on the date of the check.
 """
@@ -31,6 +37,8 @@ class YesNo(str, Enum):
 
 class Insurance(str, Enum):
     ROTTERDAMPAKKET = "rotterdampakket"
+    # 'Rotterdampakket Compact' (fewer reimbursements) or a Rotterdampakket of unknown variant.
+    ROTTERDAMPAKKET_COMPACT = "rotterdampakket_compact"
     OTHER_SUPPLEMENTARY = "other_supplementary"
     BASIC_ONLY = "basic_only"
     UNKNOWN = "unknown"
@@ -79,6 +87,11 @@ class Answers:
     income: Income | None = None
     debt_arrangement: YesNo | None = None
     savings_above_limit: YesNo | None = None
+    # Total savings and other assets, asked when they are above the limit (art. 10.4).
+    savings_amount: Decimal | None = None
+    savings_amount_unknown: bool = False
+    other_adults: YesNo | None = None  # other adults (21+) in the home besides a partner
+    under_21: YesNo | None = None  # she or her partner is younger than 21
     pregnancy: Pregnancy | None = None
     used_this_year: YesNo | None = None
     hours: int | None = None  # None = not known: the default hours are used
@@ -119,6 +132,7 @@ class Outcome:
     weeks: int | None
     pregnancy_status: str | None
     values: dict[str, Any] = field(default_factory=dict)
+    asset_capacity: Decimal | None = None  # art. 10.4: savings above the asset limit
 
     @property
     def rule_ids(self) -> list[str]:
@@ -127,11 +141,12 @@ class Outcome:
 
 # Blocking rules that no later answer can undo: the check may skip the remaining questions.
 FINAL_BLOCKERS = frozenset(
-    {"not_in_rotterdam", "income_above_150", "income_band_no_capacity", "savings_above_limit", "already_used_this_year"}
+    {"not_in_rotterdam", "income_above_150", "income_band_no_capacity", "savings_no_capacity",
+     "already_used_this_year"}
 )
 QUESTION_ORDER = (
-    "in_rotterdam", "insurance", "household", "income", "debt_arrangement", "savings", "pregnancy",
-    "used_this_year", "hours",
+    "in_rotterdam", "insurance", "household", "income", "other_adults", "under_21", "debt_arrangement", "savings",
+    "savings_amount", "pregnancy", "used_this_year", "hours",
 )
 
 
@@ -160,6 +175,20 @@ def capacity_to_pay(income: Decimal, norm: Decimal, t: Tables) -> Decimal:
     if excess <= 0:
         return Decimal("0.00")
     return _cents(excess * t.param("band_share") * t.param("capacity_months"))
+
+
+def asset_capacity(savings: Decimal, limit: Decimal) -> Decimal:
+    """Art. 10.4: only the assets above the asset limit count as capacity to pay."""
+    return _cents(max(Decimal("0"), savings - limit))
+
+
+def standard_norm_applies(answers: Answers) -> bool | None:
+    """True: the table norms (21+, no other adults) apply; False: a lower, unsourced norm; None: not known."""
+    if YesNo.YES in (answers.other_adults, answers.under_21):
+        return False
+    if answers.other_adults == YesNo.NO and answers.under_21 == YesNo.NO:
+        return True
+    return None
 
 
 def reimbursement(own: Decimal, capacity: Decimal, t: Tables) -> Decimal:
@@ -211,6 +240,8 @@ def evaluate(answers: Answers, today: dt.date, t: Tables | None = None) -> Outco
         missing_for(answers.in_rotterdam, need("in_rotterdam"))
     if answers.insurance == Insurance.OTHER_SUPPLEMENTARY:
         reasons.append(say("supplementary_insurance"))
+    elif answers.insurance == Insurance.ROTTERDAMPAKKET_COMPACT:
+        reasons.append(say("rotterdampakket_compact"))
     elif answers.insurance in (None, Insurance.UNKNOWN):
         missing_for(answers.insurance, need("insurance", critical=False))
 
@@ -226,6 +257,7 @@ def evaluate(answers: Answers, today: dt.date, t: Tables | None = None) -> Outco
     capacity: Decimal | None = None
     estimate: Decimal | None = None
     income = answers.income
+    other_norm = False  # the table norm does not apply: her (lower) norm is not in our sources
     if income is None or income.unknown:
         missing_for(income, need("income"))
     elif income.receives_bijstand:
@@ -236,9 +268,22 @@ def evaluate(answers: Answers, today: dt.date, t: Tables | None = None) -> Outco
         limit_150 = norm.amount * t.param("band_upper_threshold")
         values.update(income=format_eur(income.amount), limit_110=format_eur(limit_110),
                       limit_150=format_eur(limit_150))
+        if income.amount <= limit_150:
+            # A lower norm only makes the capacity larger: 'above 150%' holds for any norm, the rest does not.
+            applies = standard_norm_applies(answers)
+            if applies is False:
+                other_norm = True
+                reasons.append(say("norm_other_adults" if answers.other_adults == YesNo.YES else "norm_under_21"))
+                unknown.append(need("other_norm"))
+            elif applies is None:
+                for name in ("other_adults", "under_21"):
+                    answer = getattr(answers, name)
+                    if answer != YesNo.NO:
+                        missing_for(answer, need(name))
         if income.amount <= limit_110:
-            reasons.append(say("income_up_to_110"))
-            estimate = min(max_reimb, own)
+            if not other_norm:
+                reasons.append(say("income_up_to_110"))
+                estimate = min(max_reimb, own)
         elif answers.debt_arrangement == YesNo.YES:
             reasons.append(say("debt_arrangement"))
         else:
@@ -249,23 +294,50 @@ def evaluate(answers: Answers, today: dt.date, t: Tables | None = None) -> Outco
             else:
                 capacity = capacity_to_pay(income.amount, norm.amount, t)
                 values["capacity"] = format_eur(capacity)
-                estimate = reimbursement(own, capacity, t)
-                if capacity >= max_reimb:
+                band_estimate = reimbursement(own, capacity, t)
+                if capacity >= max_reimb:  # with a lower norm the capacity is larger still
                     reasons.append(say("income_band_no_capacity", True, key="income_band_no_reimbursement"))
-                elif estimate <= 0:
+                    estimate = band_estimate
+                elif other_norm:
+                    capacity = None
+                elif band_estimate <= 0:
                     reasons.append(say("income_band_no_reimbursement", True))
+                    estimate = band_estimate
                 else:
                     reasons.append(say("income_band"))
-        reasons.append(say("age_note"))
+                    estimate = band_estimate
+        if not other_norm:
+            reasons.append(say("age_note"))
 
+    limit = t.asset_limit_for(answers.household, today) if answers.household else None
+    values["asset_limit"] = format_eur(limit.amount) if limit else ""
+    assets: Decimal | None = None
     if answers.savings_above_limit == YesNo.YES:
-        reasons.append(say("savings_above_limit", True))
+        if limit is None:
+            reasons.append(say("savings_above_unknown_limit"))
+            unknown.append(need("asset_limit"))
+        elif answers.savings_amount is not None:
+            assets = asset_capacity(answers.savings_amount, limit.amount)
+            values.update(savings=format_eur(answers.savings_amount), savings_excess=format_eur(assets))
+            reasons.append(say("savings_excess" if assets > 0 else "savings_not_above"))
+        else:
+            reasons.append(say("savings_above_limit"))
+            (unknown if answers.savings_amount_unknown else unasked).append(need("savings_amount"))
     elif answers.savings_above_limit == YesNo.NO:
         reasons.append(say("savings_ok"))
     else:
-        limit = t.asset_limit_for(answers.household, today) if answers.household else None
-        values["asset_limit"] = format_eur(limit.amount) if limit else ""
         missing_for(answers.savings_above_limit, need("savings", key="savings" if limit else "savings_no_limit"))
+
+    if assets:
+        income_blocked = any(r.blocking for r in reasons)
+        if assets >= max_reimb and answers.debt_arrangement != YesNo.YES and not income_blocked:
+            # Whatever her income or norm: the excess alone is more than the maximum reimbursement.
+            reasons.append(say("savings_no_capacity", True))
+            estimate = Decimal("0.00")
+        elif estimate is not None and not income_blocked:
+            estimate = reimbursement(own, (capacity or Decimal("0")) + assets, t)
+            if estimate <= 0:
+                reasons.append(say("savings_no_reimbursement", True))
 
     care_year = _care_year(answers, today)
     if care_year > today.year:
@@ -290,9 +362,11 @@ def evaluate(answers: Answers, today: dt.date, t: Tables | None = None) -> Outco
         bijstand_kind = Kind.CANNOT_TELL
     else:
         bijstand_kind = Kind.LIKELY_ELIGIBLE
-    kind = Kind.CHECK_SUPPLEMENTARY_INSURANCE if answers.insurance == Insurance.OTHER_SUPPLEMENTARY else bijstand_kind
+    kind = (Kind.CHECK_SUPPLEMENTARY_INSURANCE
+            if answers.insurance in (Insurance.OTHER_SUPPLEMENTARY, Insurance.ROTTERDAMPAKKET_COMPACT)
+            else bijstand_kind)
     return Outcome(kind, tuple(reasons), missing, bijstand_kind, capacity=capacity,
-                   estimated_reimbursement=estimate, norm=norm, **common)
+                   estimated_reimbursement=estimate, norm=norm, asset_capacity=assets, **common)
 
 
 def is_settled(answers: Answers, today: dt.date, t: Tables | None = None) -> bool:
@@ -303,26 +377,33 @@ def is_settled(answers: Answers, today: dt.date, t: Tables | None = None) -> boo
     return any(r.blocking and r.rule in FINAL_BLOCKERS for r in outcome.reasons)
 
 
-_FIELD_FOR_QUESTION = {
-    "in_rotterdam": "in_rotterdam", "insurance": "insurance", "household": "household", "income": "income",
-    "debt_arrangement": "debt_arrangement", "savings": "savings_above_limit", "pregnancy": "pregnancy",
-    "used_this_year": "used_this_year", "hours": "hours",
+_FIELDS_FOR_QUESTION: dict[str, tuple[str, ...]] = {
+    "in_rotterdam": ("in_rotterdam",), "insurance": ("insurance",), "household": ("household",),
+    "income": ("income",), "other_adults": ("other_adults",), "under_21": ("under_21",),
+    "debt_arrangement": ("debt_arrangement",), "savings": ("savings_above_limit",),
+    "savings_amount": ("savings_amount", "savings_amount_unknown"), "pregnancy": ("pregnancy",),
+    "used_this_year": ("used_this_year",), "hours": ("hours",),
 }
+_BLANK: dict[str, Any] = {"savings_amount_unknown": False}
 
 
 def _only(answers: Answers, questions: list[str]) -> Answers:
     """The answers to ``questions`` only (later answers blanked)."""
-    asked = {_FIELD_FOR_QUESTION[q] for q in questions}
-    return replace(answers, **{f: None for f in _FIELD_FOR_QUESTION.values() if f not in asked})
+    asked = {f for q in questions for f in _FIELDS_FOR_QUESTION[q]}
+    blank = {f: _BLANK.get(f) for fields in _FIELDS_FOR_QUESTION.values() for f in fields if f not in asked}
+    return replace(answers, **blank)
 
 
 def relevant_questions(answers: Answers, today: dt.date, t: Tables | None = None) -> list[str]:
     """The questions (ids from QUESTION_ORDER) that still matter, in order, answered ones included.
 
-    Not in Rotterdam or the Rotterdampakket ends the check; the debt-arrangement
-    question only matters when the income is above 110% of the norm (or unknown); once a
-    final blocking rule fired on the answers so far, the rest is skipped; 'already used
-    this year' is skipped when the baby is due in a later calendar year.
+    Not in Rotterdam or the Rotterdampakket ends the check; the questions about other
+    adults in the home and age under 21 only matter for an income amount up to 150% of
+    the norm (bijstand or more than 150% gives the same outcome for any lower norm); the
+    debt-arrangement question only matters when the income is above 110% of the norm (or
+    unknown); the savings amount only when the savings are above the limit; once a final
+    blocking rule fired on the answers so far, the rest is skipped; 'already used this
+    year' is skipped when the baby is due in a later calendar year.
     """
     t = t or tables()
     questions = ["in_rotterdam"]
@@ -336,16 +417,25 @@ def relevant_questions(answers: Answers, today: dt.date, t: Tables | None = None
     norm = t.norm_for(answers.household, today) if answers.household else None
     if income is None or answers.household is None:
         above_110 = True  # not known yet: keep the question until income and household are answered
+        up_to_150 = True
     else:
+        amount = income.amount if not income.receives_bijstand else None
         above_110 = income.unknown or norm is None or (
-            income.amount is not None and not income.receives_bijstand
-            and income.amount > norm.amount * t.param("full_capacity_threshold")
-        )
+            amount is not None and amount > norm.amount * t.param("full_capacity_threshold"))
+        up_to_150 = norm is not None and amount is not None and amount <= norm.amount * t.param("band_upper_threshold")
+    if up_to_150:
+        questions.append("other_adults")
+        if answers.other_adults != YesNo.YES:
+            questions.append("under_21")
     if above_110:
         questions.append("debt_arrangement")
-    for nxt in ("savings", "pregnancy", "used_this_year", "hours"):
+    for nxt in ("savings", "savings_amount", "pregnancy", "used_this_year", "hours"):
         if is_settled(_only(answers, questions), today, t):
             return questions
+        if nxt == "savings_amount":
+            limit = t.asset_limit_for(answers.household, today) if answers.household else None
+            if answers.savings_above_limit != YesNo.YES or limit is None:
+                continue
         if nxt == "used_this_year":
             preg = answers.pregnancy
             if preg and preg.status == "due" and preg.due_date and preg.due_date.year > today.year:

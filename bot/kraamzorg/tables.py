@@ -205,7 +205,8 @@ REQUIRED_TEXT_KEYS = (
 # Every placeholder a text may use (filled by bot.kraamzorg.render).
 KNOWN_PLACEHOLDERS = {
     "income", "limit_110", "limit_150", "capacity", "max_reimbursement", "min_own_contribution", "own_contribution",
-    "due_year", "this_year", "asset_limit", "hours", "rate", "rate_year", "wanted_year", "reimbursement",
+    "due_year", "this_year", "asset_limit", "savings", "savings_excess", "hours", "rate", "rate_year", "wanted_year",
+    "reimbursement",
     "form_category", "decision_weeks", "weeks", "late_indication_week",
 }
 

@@ -115,7 +115,7 @@ def my_data_answer(data: list) -> str:
         lines += [f"• {label}: {value}" for label, value in fields if value]
         lines.append(_consent_line(case))
         for message in case.messages:
-            who = "Jij" if message.direction == "in" else "Het aanmeldpunt"
+            who = "Jij" if message.direction == "in" else "De chatbot" if message.actor == "bot" else "Het aanmeldpunt"
             lines.append(f"• {who} ({dutch_date(message.created_at)}): {message.text}")
         blocks.append("\n".join(lines))
     blocks.append(text("my_data_outro", phone=aanmeldpunt_phone()))

@@ -30,7 +30,7 @@ REQUIRED_TEXTS = (
     "erase_done_chat_only", "erase_kept", "erase_unavailable", "unavailable", "human_offer",
     "callback_consent", "message_consent", "callback_no_consent", "ask_callback_phone",
     "ask_callback_moment", "ask_message", "message_too_long", "callback_done", "message_done",
-    "callback_unavailable",
+    "callback_unavailable", "handoff_started", "handoff_ended",
 )
 # Placeholders a text may use (filled from settings and the store, never typed in content).
 PLACEHOLDERS = {"phone", "days", "date", "reference", "kind", "label", "what", "moment", "chat_retention"}

@@ -35,6 +35,7 @@ BARE_NUMBER = "bare_number"
 VAGUE = "vague"
 BABY_LOSS = "baby_loss"
 FALLBACK = "nlu_fallback"
+REGISTRATION = "request_registration"
 # Intents that ask how to get something: with one offering named, they ask about that offering.
 HOW_INTENTS = frozenset({"request_registration", "offering_how", "offering_for_whom"})
 
@@ -218,7 +219,11 @@ def decide(raw_text: str, text: str, intent: str, confidence: float, segments: S
     if offering and found:
         aspect = found[0]
     # "hoe meld ik me aan bij moeders van rotterdam" is the registration itself.
-    if offering and found and not (offering == "moeders_van_rotterdam" and found[0] == "how"):
+    if offering == "moeders_van_rotterdam" and found and found[0] == "how":
+        if intent != REGISTRATION and (intent in {FALLBACK, "info_moeders_van_rotterdam"}
+                                       or confidence < settings.override_below):
+            how = Decision(REGISTRATION, 1.0)
+    elif offering and found:
         target = f"info_{offering}"
         overridable = (intent in {FALLBACK, "request_registration", "offering_how", "offering_for_whom"}
                        or intent.startswith("info_") or confidence < settings.override_below)

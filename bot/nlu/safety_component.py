@@ -34,7 +34,7 @@ from rasa.shared.core.events import BotUttered, Event, UserUttered
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.safety import MAYBE, decide, maybe_text
+from bot.safety import MAYBE, decide, maybe_text, start_warm_up
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +144,7 @@ class SafetyNet(GraphComponent):
         execution_context: ExecutionContext,
     ) -> SafetyNet:
         install_maybe_line()
+        start_warm_up()
         return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:

@@ -1,5 +1,12 @@
 """Parse how far along a pregnancy is: weeks, months, or the due date ('uitgerekende datum').
 
+Calendar dates are read by ``dateparser`` (Dutch and English month names and
+abbreviations from its bundled locale data, day-month order, impossible dates
+rejected); it runs offline, nothing is downloaded. This module keeps only the thin
+layer that is specific to pregnancy: '32 weken', 'week 32', '32+3', '7 maanden',
+'nog 2 maanden', 'eind maart', and telling a baby that is already born ('mijn baby is
+al 3 weken', 'bevallen op 9 november') from weeks of pregnancy.
+
 ``parse_pregnancy`` only reads what was written and never raises; plausibility
 (too far along, a date long gone) is checked separately by :func:`pregnancy_problem`
 so that every consumer re-asks with the same reasons.
@@ -10,6 +17,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
+
+import dateparser
+from dateparser.languages.loader import default_loader
 
 from bot.parsing.common import normalise
 from bot.parsing.numbers import find_word_numbers, words_to_number
@@ -28,12 +39,26 @@ class PregnancyTiming:
     due_date: dt.date
 
 
-MONTHS = {
-    "januari": 1, "jan": 1, "februari": 2, "feb": 2, "febr": 2, "maart": 3, "mrt": 3, "maa": 3, "april": 4, "apr": 4,
-    "mei": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "augustus": 8, "aug": 8, "september": 9, "sep": 9,
-    "sept": 9, "oktober": 10, "okt": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
-    "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7, "august": 8, "october": 10,
-}
+_MONTH_KEYS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+               "november", "december")
+# Chat spellings that the CLDR data in dateparser does not list; 'mar' is left out ('maar' typos).
+_EXTRA_MONTH_NAMES = {"febr": 2, "maa": 3, "oct": 10, "sept": 9}
+
+
+def _month_names() -> dict[str, int]:
+    """Month name or abbreviation -> month number, from dateparser's Dutch and English locale data."""
+    names: dict[str, int] = dict(_EXTRA_MONTH_NAMES)
+    for lang in ("nl", "en"):
+        info = default_loader.get_locale(lang).info
+        for number, key in enumerate(_MONTH_KEYS, start=1):
+            for name in info.get(key, []):
+                name = normalise(name).rstrip(".")
+                if name.isalpha() and name != "mar":
+                    names.setdefault(name, number)
+    return names
+
+
+MONTHS = _month_names()
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
 _NUMBER_WORD = r"[a-z]+"
 
@@ -46,29 +71,47 @@ _IN_TIME = re.compile(
     rf"\b(?:over|nog|binnen|in)\s+(?:ongeveer\s+|zo'?n\s+|pakweg\s+)?(\d{{1,3}}|{_NUMBER_WORD}(?:\s+{_NUMBER_WORD})?)\s*"
     r"(weken|week|wk|maanden|maand|dagen|dag)\b"
 )
-_WEEKS = re.compile(r"(?<![\d,.])(-\s*)?(\d{1,3})(?:\s*\+\s*\d)?\s*(?:weken|week|wkn|wk|w)\b")
+_WEEKS = re.compile(r"(?<![\d,.])(-\s*)?(\d{1,3})(?:\s*\+\s*\d)?\s*(?:weken|weke|wekn|week|wkn|wk|w)\b")
 _WEEKS_PLUS_DAYS = re.compile(r"(?<![\d,.])(\d{1,2})\s*\+\s*[0-6]\b")
-_WEEKS_WORD = re.compile(rf"\b({_NUMBER_WORD}(?:\s+{_NUMBER_WORD}){{0,2}})\s+(?:weken|week)\b")
+_WEEKS_WORD = re.compile(rf"\b({_NUMBER_WORD}(?:\s+{_NUMBER_WORD}){{0,2}})\s+(?:weken|weke|week)\b")
 _WEEK_PREFIX = re.compile(r"\b(?:week|wk)\s*(\d{1,3})\b")
 _MONTHS_PREG = re.compile(
-    rf"(?<![\d,.])(\d{{1,2}}|{_NUMBER_WORD})(\s*(?:,5|\.5|en een halve?|en half|½))?\s*(?:maanden|maand|mnd)\b"
+    rf"(?<![\d,.])(\d{{1,2}}|{_NUMBER_WORD})(\s*(?:,5|\.5|en een halve?|en half|½))?\s*(?:maanden|maande|maand|mnden|mnd|maanen)\b"
 )
 
 
-def _safe_date(year: int, month: int, day: int) -> dt.date | None:
-    try:
-        return dt.date(year, month, day)
-    except (ValueError, OverflowError):
+_DATEPARSER_SETTINGS: dict[str, Any] = {
+    "DATE_ORDER": "DMY", "REQUIRE_PARTS": ["day", "month"], "PREFER_DAY_OF_MONTH": "first",
+    "RETURN_AS_TIMEZONE_AWARE": False,
+}
+
+
+def calendar_date(day: int, month: int, year: int | None, today: dt.date, future: bool = True) -> dt.date | None:
+    """The date ``day``-``month``(-``year``) read by dateparser; ``None`` if it does not exist.
+
+    Without a year: the next occurrence from ``today`` on (``future``) or the last one up
+    to ``today`` (not ``future``).
+    """
+    if not (1 <= month <= 12 and 1 <= day <= 31) or (year is not None and not 1900 <= year <= 2200):
         return None
+    span = f"{day} {_MONTH_KEYS[month - 1]}" + (f" {year}" if year else "")
+    base = dt.datetime.combine(today, dt.time()) + dt.timedelta(days=-1 if future else 1)
+    settings = {**_DATEPARSER_SETTINGS, "RELATIVE_BASE": base, "PREFER_DATES_FROM": "future" if future else "past"}
+    try:
+        parsed = dateparser.parse(span, languages=["en"], settings=settings)
+    except (ValueError, OverflowError, TypeError):
+        return None
+    if parsed is None or (parsed.day, parsed.month) != (day, month):
+        return None
+    found = parsed.date()
+    if year is None and not future and found > today:
+        return calendar_date(day, month, found.year - 1, today, future)
+    return found
 
 
 def _next_occurrence(month: int, day: int, today: dt.date) -> dt.date | None:
     """The first date with this day and month that is today or later."""
-    for year in (today.year, today.year + 1, today.year + 2):
-        candidate = _safe_date(year, month, day)
-        if candidate is not None and candidate >= today:
-            return candidate
-    return None
+    return calendar_date(day, month, None, today)
 
 
 def _year(raw: str | None) -> int | None:
@@ -98,28 +141,81 @@ def _from_weeks(weeks: int, today: dt.date) -> PregnancyTiming | None:
 def _due_date(norm: str, today: dt.date) -> dt.date | None:
     match = _ISO.search(norm)
     if match:
-        return _safe_date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        return calendar_date(int(match.group(3)), int(match.group(2)), int(match.group(1)), today)
     match = _TEXT_DATE.search(norm) or _TEXT_DATE_MONTH_FIRST.search(norm)
     if match:
         if match.re is _TEXT_DATE:
             day, month, year = int(match.group(1)), MONTHS[match.group(2)], _year(match.group(3))
         else:
             day, month, year = int(match.group(2)), MONTHS[match.group(1)], _year(match.group(3))
-        return _safe_date(year, month, day) if year else _next_occurrence(month, day, today)
+        return calendar_date(day, month, year, today)
     match = _NUMERIC_DATE.search(norm)
     if match:
         day, month, year = int(match.group(1)), int(match.group(2)), _year(match.group(3))
-        if not 1 <= month <= 12:
-            return None
-        return _safe_date(year, month, day) if year else _next_occurrence(month, day, today)
+        return calendar_date(day, month, year, today)
     match = _MONTH_ONLY.search(norm)
     if match and not re.search(r"\b(maanden|maand)\b", norm[: match.start()] + " "):
         part, month, year = match.group(1), MONTHS[match.group(2)], _year(match.group(3))
         if match.group(2) in ("mei", "may") and not (part or year or "uitgerekend" in norm):
             return None  # 'mei' alone is too weak ('ik mei ...' typos); needs context
         day = {"begin": 5, "eind": 25, "einde": 25}.get(part or "", 15)
-        return _safe_date(year, month, day) if year else _next_occurrence(month, day, today)
+        return calendar_date(day, month, year, today)
     return None
+
+
+@dataclass(frozen=True)
+class Born:
+    """The baby is already born; ``birth_date`` when the text gives it (a date or the baby's age)."""
+
+    birth_date: dt.date | None = None
+
+
+_BABY = r"(?:baby|babytje|kindje|kind|zoon|zoontje|dochter|dochtertje|meisje|jongetje|ventje|kleine)"
+_AGE_UNIT = r"(dagen|dag|weken|week|wk|maanden|maand)"
+_AGE_NUMBER = rf"(\d{{1,2}}|{_NUMBER_WORD}(?:\s+{_NUMBER_WORD})?)"
+# 'mijn baby is al 3 weken', 'onze zoon is 2 maanden', 'baby van 5 weken', 'ze is 3 weken oud', '3 weken oud'
+_BABY_AGE = (
+    re.compile(rf"\b{_BABY}\b[^.?!]{{0,25}}?\b(?:is|wordt|word)\s+(?:al\s+|nu\s+|pas\s+|bijna\s+|net\s+)*"
+               rf"{_AGE_NUMBER}\s*{_AGE_UNIT}\b"),
+    re.compile(rf"\b{_BABY}\s+van\s+(?:\w+\s+)?{_AGE_NUMBER}\s*{_AGE_UNIT}\b"),
+    re.compile(rf"{_AGE_NUMBER}\s*{_AGE_UNIT}\s+oud\b"),
+    re.compile(rf"{_AGE_NUMBER}\s*{_AGE_UNIT}\s+geleden\s+(?:\w+\s+)?(?:bevallen|geboren)\b"),
+)
+_BORN_WORDS = re.compile(
+    r"\b(?:(?:ben|is|zijn|was|werd)\s+(?:\w+\s+){0,3}?(?:bevallen|geboren)|bevallen\s+op|geboren\s+op"
+    r"|(?:baby|kindje|kind|zoon|dochter)\s+is\s+er|bevalling was|al bevallen|pas bevallen|net bevallen)\b"
+)
+_FUTURE_WORDS = re.compile(r"\b(?:moet|ga|gaat|zal|zou|word|wordt|verwacht|uitgerekend|hoop|straks)\b")
+_UNIT_DAYS = {"dag": 1, "dagen": 1, "week": 7, "weken": 7, "wk": 7, "maand": 30, "maanden": 30}
+
+
+def parse_born(text: str, today: dt.date) -> Born | None:
+    """``Born`` when the text says the baby is already born, else ``None``.
+
+    'mijn baby is al 3 weken', 'ze is 3 weken oud' (age: birth date = today - age),
+    'bevallen op 9 november' (the last 9 November up to today), 'ik ben al bevallen'.
+    Future forms ('ik moet bevallen op 10 december', 'uitgerekend op ...') are not births.
+    """
+    try:
+        norm = normalise(text)[:300]
+        if not norm or not isinstance(today, dt.date):
+            return None
+        for pattern in _BABY_AGE:
+            match = pattern.search(norm)
+            if match:
+                amount = _small_number(match.group(1).strip())
+                if amount is None or amount > 60:
+                    return Born()
+                return Born(today - dt.timedelta(days=amount * _UNIT_DAYS[match.group(2)]))
+        if not _BORN_WORDS.search(norm) or _FUTURE_WORDS.search(norm):
+            return None
+        due = _due_date(norm, today)
+        if due is None:
+            return Born()
+        past = calendar_date(due.day, due.month, None, today, future=False) if not re.search(r"\d{4}", norm) else due
+        return Born(past if past is not None and past <= today else None)
+    except (ValueError, OverflowError, KeyError):  # defensive: never raise on user input
+        return None
 
 
 def parse_pregnancy(text: str, today: dt.date) -> PregnancyTiming | None:
@@ -135,6 +231,8 @@ def parse_pregnancy(text: str, today: dt.date) -> PregnancyTiming | None:
         norm = normalise(text)[:300]
         if not norm or not isinstance(today, dt.date):
             return None
+        if parse_born(norm, today) is not None:
+            return None  # a baby's age or birth date is not how far along a pregnancy is
         return _parse(norm, today)
     except (ValueError, OverflowError, KeyError):  # defensive: never raise on user input
         return None

@@ -32,13 +32,13 @@ _BIJSTAND = re.compile(r"\b(bijstand\w*|participatiewet|uitkering\w*|bijstandsui
 _NO_BIJSTAND = re.compile(r"\b(geen|niet in de|zonder)\s+(\w+\s+){0,2}(bijstand\w*|uitkering\w*|participatiewet)")
 _ZERO = re.compile(r"\b(geen (eigen |enkel )?inkomen|geen inkomsten|niks|niets|nul)\b|^0+$")
 
-# A number: Dutch (1.250,50) or English (1,250.50) grouping, plain (1250 / 1250,5), or 1,2k.
+# A number: Dutch (1.250,50) or English (1,250.50) grouping, plain (1250 / 1250,5), 1,2k or '10 duizend'.
 _NUMBER = re.compile(
     r"(?P<neg>(?<![\w])-\s*|\bmin\s+|\bminus\s+)?"
     r"(?:(?P<cur>€|\beur\b|\beuro\b)\s*(?P<neg2>-\s*)?)?"
     r"(?P<num>(?<![\d.,])(?:\d{1,3}(?:\.\d{3})+(?:,\d{1,2})?|\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d{1,9}(?:[.,]\d{1,2})?)(?![\d]))"
     r"(?:,-|\.-)?"
-    r"(?P<k>\s*k\b)?"
+    r"(?P<k>\s*(?:k\b|duizend\b|mille\b))?"
     r"(?P<after>\s*(?:€|eur\b|euro\b|,-))?"
 )
 # Words after a number that make it something else than an amount of money.

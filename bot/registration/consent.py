@@ -85,6 +85,38 @@ def is_clear_yes(text: str | None, intent: str | None = None) -> bool:
     return any(w in _YES_CORE for w in words) and all(w in _YES_FILLER for w in words)
 
 
+_QUESTION_RE = re.compile(r"\?\s*$|^(wat|wats|hoe|welke|waarom|wie|wanneer|waar|kan|kunnen|mag|moet|krijgt|krijgen|"
+                          r"zien|ziet|deelt|delen|gaat|what|who|why|how|can|do|does|will)\b")
+_ABOUT_SHARING_RE = re.compile(r"\b(zien|ziet|krijgt|krijgen|deel|deelt|delen|doorgeven|geven|ind|belastingdienst|"
+                               r"sociale dienst|politie|gemeente|uwv|see|share|data|gegevens)\b")
+_ABOUT_INTAKE_RE = re.compile(r"\b(intake|huisbezoek|thuis|komen|bezoek|gesprek)\b")
+_SHARING_ANSWER = (
+    "Deze chat geeft je gegevens alleen aan het aanmeldpunt Moeders van Rotterdam. Niet aan een andere "
+    "instantie. Wil je weten wat het aanmeldpunt met je gegevens doet? Bel {phone}."
+)
+_INTAKE_ANSWER = (
+    "Na je aanmelding belt het aanmeldpunt je. Vaak komt er iemand bij je thuis voor een eerste gesprek. "
+    "Soms is een advies genoeg. Samen kijken jullie welke hulp bij je past."
+)
+_OTHER_ANSWER = "Goede vraag. Het aanmeldpunt kan je alles uitleggen: bel {phone}."
+
+
+def is_question(text: str | None) -> bool:
+    """'wat is een intake?', 'wie ziet mijn gegevens': a question, not an answer."""
+    norm = normalise(text or "")
+    return bool(norm) and not (text or "").lstrip().startswith("/") and bool(_QUESTION_RE.search(norm) or "?" in (text or ""))
+
+
+def consent_question_answer(text: str) -> str:
+    """A short answer to a question asked at the consent step (then the question comes again)."""
+    norm = normalise(text)
+    if _ABOUT_SHARING_RE.search(norm):
+        return _SHARING_ANSWER.format(phone=AANMELDPUNT_PHONE)
+    if _ABOUT_INTAKE_RE.search(norm):
+        return _INTAKE_ANSWER
+    return _OTHER_ANSWER.format(phone=AANMELDPUNT_PHONE)
+
+
 def is_clear_no(text: str | None, intent: str | None = None) -> bool:
     """A no to the consent question (for the wording of the answer; unclear is handled alike)."""
     if not text or text.lstrip().startswith("/"):

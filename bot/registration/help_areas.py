@@ -68,6 +68,8 @@ class HelpAnswer:
     areas: tuple[str, ...] = ()  # codes found in this answer
     done: bool = False  # she said 'klaar'
     unknown: bool = False  # 'weet ik nog niet'
+    removed: tuple[str, ...] = ()  # 'haal instanties weg': codes to take off her list
+    asked_about: tuple[str, ...] = ()  # 'wat betekent instanties?': explain, select nothing
 
 
 def label(code: str) -> str:
@@ -77,10 +79,53 @@ def label(code: str) -> str:
     return area.label if area else code
 
 
+EXPLANATIONS = {
+    "zwangerschap": "Zwangerschap en baby: vragen over je zwangerschap, de bevalling en spullen voor je baby.",
+    "wonen": "Wonen: hulp bij een (veilige) plek om te wonen.",
+    "ouderschap": "Ouderschap: hulp bij moeder worden, opvoeden en hoe je kind opgroeit.",
+    "school_werk": "School en werk: hulp bij school, een opleiding of werk.",
+    "netwerk": "Mensen om me heen: hulp als je weinig mensen hebt die je steunen.",
+    "instanties": "Dit gaat over organisaties, zoals de gemeente, het UWV of de Belastingdienst. "
+                  "Kies dit als je daar vastloopt.",
+    "geld": "Geld en administratie: hulp bij geldzaken, rekeningen, brieven en schulden.",
+    "gezondheid": "Gezondheid: hulp bij je gezondheid, ook als je je somber of gespannen voelt.",
+}
+_ALL_KEYWORDS = frozenset(k for a in HELP_AREAS for k in a.words if " " not in k)
+_QUESTION = re.compile(r"\?\s*$|^(wat|wats|wat's|hoe|welke|waarom)\b|\b(betekent|betekend|bedoel je|wat is)\b")
+_REMOVE = re.compile(r"\b(haal|weghalen|verwijder\w*|schrap\w*|toch niet|hoeft niet|eraf)\b")
+# An answer to the reachability question typed too early ('liefst na 3 uur bellen'): not an area.
+_REACHABILITY = re.compile(r"\b(bellen|bel|belt|gebeld|bereikbaar|uur|ochtend|middag|avond|maandag|dinsdag|woensdag"
+                           r"|donderdag|vrijdag|zaterdag|zondag)\b")
+
+
+def _keyword_hit(keyword: str, norm: str, words: list[str]) -> bool:
+    if " " in keyword:
+        return keyword in norm
+    if keyword in words:
+        return True
+    # compounds: 'geldzorgen', 'woonhuis' -> the keyword at the start of a longer word that is no keyword itself
+    if len(keyword) >= 4 and any(w.startswith(keyword) and len(w) > len(keyword) + 2 and w not in _ALL_KEYWORDS
+                                 for w in words):
+        return True
+    return len(keyword) >= 6 and any(len(w) >= 5 and fuzz.ratio(w, keyword) >= 88 for w in words)
+
+
+def _areas_in(norm: str) -> list[str]:
+    words = re.findall(r"[a-z]+", norm)
+    found: list[str] = []
+    for area in HELP_AREAS:
+        if normalise(area.label) in norm or area.code in words or any(_keyword_hit(k, norm, words) for k in area.words):
+            found.append(area.code)
+    return found
+
+
 def parse_help(text: str | None) -> HelpAnswer | None:
     """Areas named in an answer (labels, codes or own words), 'klaar', or 'weet ik niet'.
 
-    ``None`` when nothing in the text could be understood.
+    Every area named counts ('geldzorgen en huisvesting' = Geld and Wonen). A question
+    about an area ('wat betekent instanties?') selects nothing (``asked_about``); 'haal
+    instanties weg' removes it (``removed``). ``None`` when nothing could be understood,
+    also for an answer to the reachability question ('liefst na 3 uur bellen').
     """
     norm = normalise(text)
     if not norm or norm.startswith("/"):
@@ -91,24 +136,16 @@ def parse_help(text: str | None) -> HelpAnswer | None:
         return HelpAnswer(areas=tuple(a.code for a in HELP_AREAS))
     if is_dont_know(norm) or normalise(UNKNOWN_LABEL) in norm:
         return HelpAnswer(unknown=True)
-    found: list[str] = []
     done = bool(re.search(r"\b(klaar|dat was het|dat is alles)\b", norm))
-    words = re.findall(r"[a-z]+", norm)
-    for area in HELP_AREAS:
-        if normalise(area.label) in norm or area.code in words:
-            found.append(area.code)
-            continue
-        for keyword in area.words:
-            if " " in keyword:
-                hit = keyword in norm
-            else:
-                hit = keyword in words or (len(keyword) >= 6 and any(
-                    len(w) >= 5 and fuzz.ratio(w, keyword) >= 85 for w in words))
-            if hit:
-                found.append(area.code)
-                break
+    found = _areas_in(norm)
+    if found and _QUESTION.search(norm):
+        return HelpAnswer(asked_about=tuple(found))
+    if found and _REMOVE.search(norm):
+        return HelpAnswer(removed=tuple(found), done=done)
     if not found:
         return HelpAnswer(done=True) if done else None
+    if _REACHABILITY.search(norm) and not any(normalise(BY_CODE[c].label) in norm or c in norm for c in found):
+        return None
     return HelpAnswer(areas=tuple(found), done=done)
 
 

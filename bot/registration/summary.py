@@ -13,6 +13,7 @@ from bot.registration.help_areas import label
 from bot.registration.validators import UNKNOWN_POSTCODE, display_phone
 
 CONFIRM = "confirm"
+CANCEL = "cancel"
 MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
              "oktober", "november", "december")
 
@@ -26,6 +27,13 @@ CORRECTABLE: dict[str, tuple[str, tuple[str, ...]]] = {
     f.REACHABLE: ("Bereikbaar aanpassen", ("bereikbaar", "bellen", "tijd", "ochtend", "middag", "avond", "wanneer")),
 }
 CONFIRM_BUTTON = {"title": "Klopt, versturen", "payload": "Klopt, versturen"}
+CANCEL_BUTTON = {"title": "Niet versturen", "payload": "/stop"}
+CANCEL_TEXT = "Wil je stoppen? Kies dan 'Niet versturen' of typ 'stop'. Dan stuur ik niets naar het aanmeldpunt."
+_CANCEL = re.compile(
+    r"^(nee|nee+ hoor|nee dank je|nee bedankt|neen|nope|toch niet|ik wil toch niet|wil toch niet|liever niet|laat maar"
+    r"|laat maar zitten|niet versturen|niet sturen|niet doorsturen|niks versturen|annuleren|annuleer|ik wil niet"
+    r"|ik wil (me )?(toch )?niet (meer )?aanmelden|ik wil het (toch )?niet|ik twijfel|ik wil stoppen|stoppen)\W*$"
+)
 
 _CONFIRM = re.compile(
     r"^(klopt|het klopt|dat klopt|alles klopt|klopt alles|klopt helemaal|ja|jazeker|ja hoor|ja klopt|ja dat klopt|"
@@ -74,12 +82,12 @@ def render_summary(slots: Mapping[str, Any]) -> str:
 
 
 def summary_buttons() -> list[dict[str, str]]:
-    """'Klopt, versturen' plus one button per field (7 rows: fits a WhatsApp list)."""
-    return [CONFIRM_BUTTON] + [{"title": title, "payload": title} for title, _ in CORRECTABLE.values()]
+    """'Klopt, versturen', one button per field and 'Niet versturen' (8 rows: fits a WhatsApp list)."""
+    return [CONFIRM_BUTTON] + [{"title": title, "payload": title} for title, _ in CORRECTABLE.values()] + [CANCEL_BUTTON]
 
 
 def parse_confirmation(text: str | None) -> str | None:
-    """``confirm``, the slot name of the field to correct, or None when unclear.
+    """``confirm``, ``cancel`` ('nee', 'ik wil toch niet'), the slot name of the field to correct, or None.
 
     'Klopt' / 'ja' / the button confirm; 'mijn nummer klopt niet', 'Naam aanpassen',
     'postcode is fout' name a field. A ``/payload`` never confirms.
@@ -101,4 +109,6 @@ def parse_confirmation(text: str | None) -> str | None:
         return first
     if _CONFIRM.match(norm):
         return CONFIRM
+    if _CANCEL.match(norm):
+        return CANCEL
     return None

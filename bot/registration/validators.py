@@ -11,9 +11,10 @@ from typing import Any
 import phonenumbers
 
 from bot.parsing.common import is_dont_know, normalise
-from bot.parsing.dates import parse_pregnancy, pregnancy_problem
+from bot.parsing.dates import parse_born, parse_pregnancy, pregnancy_problem
 from bot.places.postcode import gebied_for_pc4, parse_postcode, pc4_entry
 from bot.registration.consent import AANMELDPUNT_PHONE
+from bot.registration.help_areas import DONE_LABEL, HELP_AREAS, UNKNOWN_LABEL
 
 UNKNOWN_POSTCODE = "onbekend"
 _ALLOWED_PHONE_TYPES = {
@@ -41,11 +42,14 @@ _NAME_PREFIX = re.compile(
     re.IGNORECASE,
 )
 _NAME_SUFFIX = re.compile(r"\s+(noemen|graag|alsjeblieft|alstublieft)\W*$", re.IGNORECASE)
-_NAME_OK = re.compile(r"^[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ'’.\- ]*$")
+# Letters of any script (Latin with ş/ı, Arabic, ...), apostrophes, hyphens, dots, spaces; no digits.
+_NAME_OK = re.compile(r"^[^\W\d_](?:[^\W\d_]|[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED'’.\- ])*$")
 _NOT_A_NAME = {
     "ja", "nee", "hoi", "hallo", "stop", "ok", "oke", "klaar", "zwanger", "weet ik niet", "geen", "niks",
     "niets", "anoniem", "waarom", "help", "hulp",
 }
+# Button titles of the registration (help areas, summary corrections): a tap, not a name.
+_BUTTON_WORDS = {"aanpassen", "versturen", "klopt", "ochtend", "middag", "avond", "klaar"}
 # Words that do not occur in a name: the answer is a sentence or a request, not a name.
 _NOT_NAME_WORDS = {
     "mijn", "aanmelding", "aanmelden", "gegevens", "trek", "intrekken", "verwijder", "verwijderen", "wil", "ik",
@@ -53,6 +57,12 @@ _NOT_NAME_WORDS = {
     "bellen", "nummer", "postcode", "is", "ben", "heb", "kan", "mag", "moet", "wordt", "een", "het",
 }
 NAME_EXAMPLE = "Typ alleen je naam, bijvoorbeeld: Fatima."
+
+
+def _is_button_title(name: str) -> bool:
+    titles = {normalise(a.label) for a in HELP_AREAS} | {normalise(DONE_LABEL), normalise(UNKNOWN_LABEL)}
+    titles |= {normalise(a.code) for a in HELP_AREAS}
+    return normalise(name) in titles
 
 
 def check_name(text: str | None) -> Checked:
@@ -65,6 +75,8 @@ def check_name(text: str | None) -> Checked:
     if not name or normalise(name) in _NOT_A_NAME or is_dont_know(name):
         return Checked(problem=f"Hoe mag het aanmeldpunt je noemen? Je voornaam is genoeg. {NAME_EXAMPLE}")
     words = {w.lower() for w in name.split()}
+    if _is_button_title(name) or words & _BUTTON_WORDS:
+        return Checked(problem=f"Dat lijkt op een knop, niet op een naam. {NAME_EXAMPLE}")
     if "?" in raw or len(name) > 60 or len(words) > 5 or not _NAME_OK.match(name) or words & _NOT_NAME_WORDS:
         return Checked(problem=f"Dat lijkt niet op een naam. {NAME_EXAMPLE}")
     if name.islower() or name.isupper():
@@ -77,9 +89,21 @@ def check_name(text: str | None) -> Checked:
 PHONE_EXAMPLE = "bijvoorbeeld 06 12345678 of 010 1234567"
 
 
+_NO_PHONE = re.compile(r"\bgeen (eigen )?(telefoon|mobiel|mobieltje|gsm|nummer|telefoonnummer|beltegoed|simkaart)\b"
+                       r"|\b(telefoon|mobiel) (is )?(kapot|kwijt|gestolen|afgepakt)\b")
+# Sources: seed 001 and 003 (professionals register a woman with her consent).
+NO_PHONE_TEXT = (
+    "Heb je geen eigen telefoon? Dan mag je het nummer geven van iemand bij wie het aanmeldpunt je kan bereiken, "
+    "bijvoorbeeld een familielid of een vriendin. Vraag het haar eerst. Of vraag een hulpverlener, zoals je "
+    "verloskundige of huisarts, om je aan te melden. Wil je stoppen? Typ 'stop'."
+)
+
+
 def check_phone(text: str | None) -> Checked:
     """A Dutch mobile or landline number (06..., 010..., +31..., 0031...), as E.164."""
     raw = (text or "").strip()
+    if _NO_PHONE.search(normalise(raw)) and not re.search(r"\d{6}", re.sub(r"\D", "", raw)):
+        return Checked(problem=NO_PHONE_TEXT)
     if not raw or raw.startswith("/") or not re.search(r"\d", raw):
         return Checked(problem=f"Ik zie geen telefoonnummer. Typ je nummer, {PHONE_EXAMPLE}.")
     candidates = [m.number for m in phonenumbers.PhoneNumberMatcher(raw, "NL", leniency=phonenumbers.Leniency.POSSIBLE)]
@@ -168,6 +192,11 @@ def check_due(text: str | None, today: dt.date) -> Checked:
             "Een schatting is ook goed. Weet je ongeveer hoeveel maanden je zwanger bent? "
             "Typ dat dan, bijvoorbeeld 5 maanden. Weet je het echt niet? Vraag het aan je verloskundige "
             f"of bel het aanmeldpunt: {AANMELDPUNT_PHONE}."
+        ))
+    if parse_born(raw, today) is not None:
+        return Checked(problem=(
+            "Ik lees dat je baby al geboren is. Aanmelden bij het aanmeldpunt kan tot de geboorte. "
+            f"Heb ik het verkeerd begrepen? {DUE_EXAMPLE} Wil je stoppen? Typ 'stop'."
         ))
     timing = parse_pregnancy(raw, today)
     if timing is None:

@@ -134,5 +134,16 @@ def warm_up() -> None:
         logging.getLogger(__name__).exception("safety net warm-up failed")
 
 
-# Loading takes a few seconds: start it in the background as soon as the package is imported.
-threading.Thread(target=warm_up, name="safety-warm-up", daemon=True).start()
+_warm_up_started = threading.Event()
+
+
+def start_warm_up() -> None:
+    """Load the tables in the background, once per process (loading takes a few seconds).
+
+    Called by the servers when they start (the Rasa component, the action server), never at
+    import: a thread that imports modules while the importing thread is still busy with them
+    can find them half-initialised.
+    """
+    if not _warm_up_started.is_set():
+        _warm_up_started.set()
+        threading.Thread(target=warm_up, name="safety-warm-up", daemon=True).start()

@@ -72,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from rasa_sdk import utils
 
+    from bot.safety import start_warm_up
+
+    start_warm_up()
     app = create_app(token, args.actions)
     log.info("action server on http://%s:%s (token %s)", args.host, args.port, "required" if token else "off")
     app.run(args.host, args.port, workers=utils.number_of_sanic_workers(), access_log=False)

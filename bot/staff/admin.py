@@ -1,4 +1,5 @@
-"""Admin pages: the audit log, paged and filterable by person, action, case and date."""
+"""Admin pages: the audit log (paged, filterable by person, action, case and date) and the
+content staleness report (the same list as `make content-report`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user
 
+from bot.devtools.content_report import STALE_MONTHS, build_report
 from bot.staff import labels
 from bot.store import audit, registrations
 
@@ -63,3 +65,20 @@ def audit_log():
     return render_template("audit.html", entries=entries, total=total, page=min(page_no, pages), pages=pages,
                            actors=actors, actions=actions, args=args, reference=reference, page_url=page_url,
                            bad_reference=bool(args.get("reference")) and reference is None)
+
+
+def _today() -> date:
+    now = current_app.config.get("NOW")
+    if callable(now):
+        return now().astimezone(labels.TZ).date()
+    return datetime.now(labels.TZ).date()
+
+
+@bp.route("/inhoud")
+def content_report():
+    """What the content maintainers should check: old checked dates, missing years, unverified rows."""
+    if not current_user.is_admin:
+        audit.record(current_user.username, "content report refused", url=_db())
+        abort(403)
+    report = build_report(_today())
+    return render_template("content_report.html", report=report, stale_months=STALE_MONTHS)

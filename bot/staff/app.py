@@ -26,7 +26,7 @@ from datetime import timedelta
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from bot.staff import admin, auth, cases, labels
+from bot.staff import admin, auth, cases, labels, overview, threads
 from bot.staff.auth import StaffUser  # noqa: F401 - re-exported
 from bot.store.db import ensure_schema, var_dir
 from bot.store.errors import StoreUnavailable
@@ -126,6 +126,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(cases.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(threads.bp)
+    app.register_blueprint(overview.bp)
     app.url_build_error_handlers.append(_legacy_endpoint)
 
     @app.after_request

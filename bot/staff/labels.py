@@ -66,7 +66,7 @@ URGENCY_MEANINGS = URGENCY
 CHANNEL_LABELS = {
     "whatsapp": "WhatsApp",
     "telegram": "Telegram",
-    "rest": "webchat",
+    "rest": "testkanaal (REST)",  # development only: off in production (docs/production.md)
     "webchat": "webchat",
     "socketio": "webchat",
     "cmdline": "testomgeving",
@@ -104,18 +104,30 @@ ACTION_LABELS = {
     "account deactivated": "account gedeactiveerd",
     "viewed audit log": "auditlog bekeken",
     "audit log refused": "auditlog geweigerd (geen beheerder)",
+    "content report refused": "inhoudsrapport geweigerd (geen beheerder)",
     "viewed notifications": "meldingen bekeken",
     "message received": "bericht van cliënt ontvangen",
     "erased on request": "verwijderd op haar verzoek (chat)",
     "verified in chat": "cliënt bevestigde haar code in de chat",
     "verification blocked": "bevestigen in de chat geblokkeerd (te veel pogingen)",
     "own data shown": "cliënt bekeek haar gegevens in de chat",
+    "viewed thread": "berichten bekeken",
+    "message written": "bericht aan cliënt geschreven",
+    "message sent": "bericht aan cliënt verstuurd",
+    "message retried": "bericht opnieuw verstuurd",
+    "message delivery": "aflevering bericht",
+    "handoff started": "gesprek overgenomen",
+    "handoff ended": "gesprek teruggegeven aan de chatbot",
+    "viewed overview": "overzicht bekeken",
+    "exported overview": "overzicht gedownload (CSV)",
+    "overview refused": "overzicht geweigerd (geen coördinator of beheerder)",
 }
 KIND_LABELS = {"registration": "Aanmelding", "callback": "Terugbelverzoek"}
 NOTIFICATION_TEXTS = {
     "client_withdrew": "De cliënt heeft haar aanmelding {reference} via de chat ingetrokken. "
                        "Haar gegevens zijn verwijderd.",
     "taken_over": "Een collega heeft aanmelding {reference} van je overgenomen.",
+    "client_message": "De cliënt van {reference} heeft een bericht gestuurd. Lees het bij Berichten.",
 }
 
 _ARROW = re.compile(r"\b([a-z_]+) -> ([a-z_]+)\b")

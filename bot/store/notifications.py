@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from bot.store.db import store_session
 from bot.store.models import StaffNotification, utcnow
 
-KINDS = ("client_withdrew", "taken_over")
+KINDS = ("client_withdrew", "taken_over", "client_message")
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,13 @@ def loss_signal(text: str) -> bool | None:
     return None
 
 
+def loss_is_certain(text: str, slots: Mapping[str, Any]) -> bool:
+    """Whether to answer as a loss without asking: she said it plainly, pressed the button that
+    says so (a ``/`` payload), or said it earlier in this conversation. The classifier alone is
+    not enough: crying, sadness and "hij huilt de hele dag" resemble a loss to it."""
+    return text.startswith("/") or loss_signal(text) is True or in_loss_conversation(slots)
+
+
 def in_loss_conversation(slots: Mapping[str, Any]) -> bool:
     return bool(slots.get(LOSS_SLOT))
 

@@ -23,6 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.registration import help_areas as _help
 from tests.fuzz.strategies import hostile_text, json_value
 
 PACKAGES = ("bot.parsing", "bot.places", "bot.registration", "bot.kraamzorg", "bot.groups")
@@ -136,3 +137,44 @@ def test_no_exception_escapes(qualname: str) -> None:
         assert elapsed < MAX_SECONDS_PER_CALL, f"{qualname} took {elapsed:.1f} s on {len(str(kwargs))} chars"
 
     run()
+
+
+# ---------------------------------------------------------------- multi-choice help areas (registration)
+_LABELS = [a.label for a in _help.HELP_AREAS]
+_JOINERS = st.sampled_from([" en ", ", ", " & ", " plus ", " en ook "])
+
+
+@given(st.lists(st.sampled_from(_LABELS), min_size=1, max_size=len(_LABELS), unique=True), _JOINERS)
+@settings(max_examples=200, deadline=None)
+def test_every_label_named_is_selected(labels: list[str], joiner: str) -> None:
+    answer = _help.parse_help(joiner.join(labels))
+    assert answer is not None
+    expected = {a.code for a in _help.HELP_AREAS if a.label in labels}
+    assert set(answer.areas) == expected
+    assert answer.areas == tuple(a.code for a in _help.HELP_AREAS if a.code in expected)  # list order, no duplicates
+
+
+@given(st.sampled_from(_LABELS), st.sampled_from(["wat betekent {}?", "wat is {}", "Wat bedoel je met {}?"]))
+@settings(max_examples=100, deadline=None)
+def test_a_question_about_an_area_selects_nothing(label: str, template: str) -> None:
+    answer = _help.parse_help(template.format(label.lower()))
+    assert answer is not None and answer.areas == () and answer.asked_about
+
+
+@given(st.text(max_size=200))
+@settings(max_examples=300, deadline=None)
+def test_parse_help_never_raises_and_codes_are_known(text: str) -> None:
+    answer = _help.parse_help(text)
+    if answer is not None:
+        known = set(_help.BY_CODE)
+        assert set(answer.areas) <= known and set(answer.removed) <= known and set(answer.asked_about) <= known
+        assert len(answer.areas) == len(set(answer.areas))
+        assert not (answer.areas and answer.asked_about)
+
+
+@given(st.sampled_from(["liefst na {} uur bellen", "bel me maar na {} uur", "{} uur 's middags", "bereikbaar na {} uur"]),
+       st.integers(min_value=1, max_value=12))
+@settings(max_examples=100, deadline=None)
+def test_a_reachability_answer_is_not_an_area(template: str, hour: int) -> None:
+    answer = _help.parse_help(template.format(hour))
+    assert answer is None or not answer.areas

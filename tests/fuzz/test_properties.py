@@ -182,7 +182,8 @@ def test_registration_summary_renders_any_validated_looking_slots(slots: dict) -
 @FUZZ
 @given(st.dictionaries(st.sampled_from([
     "kz_in_rotterdam", "kz_insurance", "kz_household", "kz_income", "kz_debt_arrangement", "kz_savings",
-    "kz_pregnancy", "kz_used_this_year", "kz_hours"]), json_value))
+    "kz_pregnancy", "kz_used_this_year", "kz_hours", "kz_other_adults", "kz_under_21", "kz_savings_amount"]),
+    json_value))
 def test_kraamzorg_outcome_renders_for_any_slot_values(slots: dict) -> None:
     from bot.kraamzorg.answers import answers_from_slots
     from bot.kraamzorg.render import render_outcome

@@ -17,7 +17,8 @@ TODAY = dt.date(2026, 11, 23)
 FILLED = {
     "kz_in_rotterdam": "yes", "kz_insurance": "basic_only", "kz_household": "single_parent",
     "kz_income": "bijstand", "kz_debt_arrangement": None, "kz_savings": "no", "kz_pregnancy": "2026-12-14",
-    "kz_used_this_year": "no", "kz_hours": "unknown",
+    "kz_used_this_year": "no", "kz_hours": "unknown", "kz_other_adults": None, "kz_under_21": None,
+    "kz_savings_amount": None,
 }
 
 
@@ -53,8 +54,41 @@ def test_free_text_income_is_parsed() -> None:
     messages, result = validate("kz_income", "ongeveer 1200 euro netto per maand", slots)
     assert messages == []
     assert result["kz_income"] == "1200.00"
-    # up to 110%: the debt question is skipped, savings is next
-    assert result.get("requested_slot") == "kz_savings"
+    # up to 110%: the debt question is skipped; other adults in the home (kostendelersnorm) is next
+    assert result.get("requested_slot") == "kz_other_adults"
+
+
+def test_other_norm_questions_then_savings() -> None:
+    slots = {"kz_in_rotterdam": "yes", "kz_insurance": "basic_only", "kz_household": "single",
+             "kz_income": "1200.00"}
+    messages, result = validate("kz_other_adults", "ik woon bij mijn moeder", slots)
+    assert messages == [] and result["kz_other_adults"] == "yes"
+    assert result.get("requested_slot") == "kz_savings"  # the norm is unknown anyway: the age is not asked
+    _, result = validate("kz_other_adults", "no", slots, intent="deny", text="/deny")
+    assert result.get("requested_slot") == "kz_under_21"
+    _, result = validate("kz_under_21", "ik ben 19", dict(slots, kz_other_adults="no"))
+    assert result["kz_under_21"] == "yes"
+
+
+def test_savings_amount_typed_at_the_savings_question_fills_both() -> None:
+    slots = dict(FILLED, kz_savings=None, kz_household="single")  # asset limit EUR 8,000
+    messages, result = validate("kz_savings", "we hebben zo'n 10.000 euro spaargeld", slots)
+    assert messages == []
+    assert (result["kz_savings"], result["kz_savings_amount"]) == ("yes", "10000.00")
+    # EUR 2,000 above the limit is more than the maximum reimbursement: the check is settled
+    assert result.get("requested_slot") is None
+    _, result = validate("kz_savings", "yes", slots, intent="affirm", text="/affirm")
+    assert result["kz_savings"] == "yes" and result.get("requested_slot") == "kz_savings_amount"
+    _, result = validate("kz_savings_amount", "ongeveer 8100", dict(slots, kz_savings="yes", kz_pregnancy=None))
+    assert result["kz_savings_amount"] == "8100.00" and result.get("requested_slot") == "kz_pregnancy"
+
+
+def test_result_with_savings_above_the_limit_computes_the_reimbursement() -> None:
+    slots = dict(FILLED, kz_household="single", kz_savings="yes", kz_savings_amount="8050.00")
+    messages, _ = run_action(kz_actions.ActionKraamzorgResult(), _answer("kz_hours", "unknown", slots))
+    text = "\n".join(m["text"] for m in messages)
+    assert "waarschijnlijk in aanmerking" in text
+    assert "€ 50" in text and "€ 150" in text  # excess over EUR 8,000 and the estimate (200 - 50)
 
 
 @pytest.mark.parametrize(("text", "needle"), [("-50", "negatief"), ("EUR 90.000", "per jaar"), ("blabla", "1450")])
@@ -83,8 +117,15 @@ def test_not_in_rotterdam_ends_the_form() -> None:
 
 
 def test_rotterdampakket_ends_the_form() -> None:
-    _, result = validate("kz_insurance", "VGZ Rotterdampakket", {"kz_in_rotterdam": "yes"})
+    _, result = validate("kz_insurance", "rotterdampakket", {"kz_in_rotterdam": "yes"})
     assert result == {"kz_insurance": "rotterdampakket", "requested_slot": None}
+
+
+def test_rotterdampakket_variant_is_asked_and_compact_continues() -> None:
+    messages, result = validate("kz_insurance", "ik heb het VGZ Rotterdampakket", {"kz_in_rotterdam": "yes"})
+    assert result["kz_insurance"] is None and "Compact" in messages[0]["text"]
+    _, result = validate("kz_insurance", "rotterdampakket_compact", {"kz_in_rotterdam": "yes"})
+    assert result == {"kz_insurance": "rotterdampakket_compact", "requested_slot": "kz_household"}
 
 
 def test_payload_values_are_validated_not_trusted() -> None:
@@ -141,7 +182,8 @@ def test_result_shows_outcome_next_steps_and_buttons_then_forgets_answers() -> N
 def test_result_for_rotterdampakket() -> None:
     slots = {"kz_in_rotterdam": "yes", "kz_insurance": "rotterdampakket"}
     messages, _ = run_action(kz_actions.ActionKraamzorgResult(), _answer("kz_insurance", "rotterdampakket", slots))
-    assert "Rotterdampakket" in messages[0]["text"] and "al vergoed" in messages[0]["text"]
+    assert "verzekering: Rotterdampakket" in messages[0]["text"]  # her answers first
+    assert "Rotterdampakket" in messages[1]["text"] and "al vergoed" in messages[1]["text"]
 
 
 def test_dont_know_button_wins_over_a_deny_classification() -> None:
@@ -151,3 +193,83 @@ def test_dont_know_button_wins_over_a_deny_classification() -> None:
     _, result = validate("kz_used_this_year", "yes", dict(FILLED, kz_used_this_year=None), intent="affirm",
                          text="/affirm")
     assert result["kz_used_this_year"] == "yes"
+
+
+@pytest.mark.parametrize(
+    ("slot", "text", "needle"),
+    [("kz_insurance", "wat is aanvullend", "extra verzekering"), ("kz_insurance", "wat is compact?", "minder"),
+     ("kz_savings", "wat telt als vermogen?", "spaargeld"), ("kz_household", "waarom wil je dat weten?", "schatting")],
+)
+def test_a_question_about_an_option_is_explained_not_stored(slot: str, text: str, needle: str) -> None:
+    slots = dict(FILLED, **{slot: None})
+    messages, result = validate(slot, text, slots)
+    assert result[slot] is None  # not stored: the form asks the same question again
+    assert needle in messages[0]["text"]
+
+
+def test_nee_with_other_words_is_not_not_in_rotterdam() -> None:
+    messages, result = validate("kz_in_rotterdam", "no", intent="deny", text="nee niet weer die vragen")
+    assert result["kz_in_rotterdam"] is None and "níet" in messages[0]["text"] and "stop" in messages[0]["text"]
+    _, result = validate("kz_in_rotterdam", "no", intent="deny", text="nee hoor")
+    assert result["kz_in_rotterdam"] == "no"
+
+
+def test_living_with_her_mother_fills_other_adults_and_asks_about_a_partner() -> None:
+    slots = {"kz_in_rotterdam": "yes", "kz_insurance": "basic_only"}
+    messages, result = validate("kz_household", "ik woon bij mijn moeder", slots)
+    assert result["kz_household"] is None and result["kz_other_adults"] == "yes"
+    assert "partner" in messages[0]["text"]
+
+
+def test_terug_clears_the_previous_answer() -> None:
+    slots = {"kz_in_rotterdam": "yes", "kz_insurance": "basic_only", "kz_household": "single"}
+    messages, result = validate("kz_income", "terug", slots)
+    assert result["kz_household"] is None and result["kz_income"] is None
+    assert result.get("requested_slot") == "kz_household" and "terug" in messages[0]["text"]
+    messages, result = validate("kz_in_rotterdam", "vorige vraag", {})
+    assert result["kz_in_rotterdam"] is None and "eerste vraag" in messages[0]["text"]
+
+
+def test_a_correction_of_an_earlier_answer_by_name() -> None:
+    slots = {"kz_in_rotterdam": "yes", "kz_insurance": "basic_only", "kz_household": "couple", "kz_income": "1200.00",
+             "kz_other_adults": "no", "kz_under_21": "no"}
+    messages, result = validate("kz_savings", "wacht hij verdient eigenlijk 2300", slots)
+    assert result["kz_income"] == "2300.00" and result["kz_savings"] is None
+    assert "inkomen" in messages[0]["text"]
+    # 2300 is above 110% of the couple norm: the debt question comes back
+    assert result.get("requested_slot") == "kz_debt_arrangement"
+    messages, result = validate("kz_pregnancy", "sorry ik heb eigenlijk alleen basisverzekering",
+                                dict(slots, kz_insurance="other_supplementary", kz_savings="no"))
+    assert result["kz_insurance"] == "basic_only" and result["kz_pregnancy"] is None
+
+
+def _first_message(text: str) -> Tracker:
+    """The tracker when the form starts: her first message, nothing requested yet."""
+    parse = {"text": text, "intent": {"name": "kraamzorg_check", "confidence": 1.0}, "intent_ranking": [],
+             "entities": []}
+    return Tracker(
+        sender_id="kz", slots={}, latest_message=parse, events=[{"event": "user", "text": text, "parse_data": parse}],
+        paused=False, followup_action=None, active_loop={"name": "kraamzorg_form"}, latest_action_name="action_listen",
+    )
+
+
+def test_what_she_said_in_her_first_message_is_not_asked_again() -> None:
+    messages, events = run_action(kz_actions.ValidateKraamzorgForm(),
+                                  _first_message("ik ben 30 weken zwanger en alleenstaand, ik heb bijstand"))
+    slots = _slots(events)
+    assert slots["kz_pregnancy"] == (TODAY + dt.timedelta(weeks=10)).isoformat()
+    assert (slots["kz_household"], slots["kz_income"]) == ("single", "bijstand")
+    assert messages == []
+    _, events = run_action(kz_actions.ValidateKraamzorgForm(), _first_message("heb ik recht op vergoeding?"))
+    assert not {k: v for k, v in _slots(events).items() if k.startswith("kz_") and v is not None}
+
+
+def test_the_stored_answers_are_shown_before_the_outcome() -> None:
+    slots = dict(FILLED, kz_household="single", kz_income="1200.00", kz_other_adults="no", kz_under_21="no",
+                 kz_savings="yes", kz_savings_amount="8050.00")
+    messages, _ = run_action(kz_actions.ActionKraamzorgResult(), _answer("kz_hours", "unknown", slots))
+    first = messages[0]["text"]
+    assert first.startswith("Dit heb ik van je begrepen")
+    for needle in ("wonen: alleen", "inkomen: € 1.200 per maand", "spaargeld: € 8.050", "Opnieuw doen"):
+        assert needle in first
+    assert "waarschijnlijk in aanmerking" in messages[1]["text"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
@@ -29,7 +30,10 @@ def test_in_rotterdam(text, intent, value) -> None:
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("VGZ Rotterdampakket", "rotterdampakket"), ("ik heb het rotterdam pakket", "rotterdampakket"),
+    [("rotterdampakket", "rotterdampakket"), ("het gewone rotterdampakket", "rotterdampakket"),
+     ("VGZ Rotterdampakket", None), ("ik heb het rotterdam pakket", None),  # which variant? asked again
+     ("rotterdampakket compact", "rotterdampakket_compact"), ("rotterdampakket_compact", "rotterdampakket_compact"),
+     ("rotterdampakket maar weet niet welke", "rotterdampakket_compact"),
      ("andere aanvullende verzekering", "other_supplementary"), ("ik heb een aanvullende", "other_supplementary"),
      ("alleen basisverzekering", "basic_only"), ("geen aanvullende verzekering", "basic_only"),
      ("basis", "basic_only"), ("weet ik niet", "unknown"), ("zilveren kruis", None)],
@@ -134,3 +138,112 @@ def test_answer_parsers_never_raise(value, intent) -> None:
         kz.parse_hours(value, intent), kz.parse_yes_no_unknown(value, intent, "ja"),
     ):
         assert (parsed.value is None) != (parsed.problem is None)
+
+
+def test_plain_rotterdampakket_asks_which_variant() -> None:
+    parsed = kz.parse_insurance("ik heb het rotterdampakket", None)
+    assert parsed.value is None and "Compact" in (parsed.problem or "") and "polis" in (parsed.problem or "")
+
+
+LIMIT = Decimal("16000")
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "value", "amount"),
+    [
+        ("/affirm", "affirm", "yes", None), ("nee", "deny", "no", None), ("weet ik niet", None, "unknown", None),
+        ("we hebben zo'n 10.000 euro spaargeld", None, "no", None),  # below the limit: a plain no
+        ("ja ongeveer 20.000", None, "yes", "20000.00"), ("16000", None, "no", None),
+        ("16000,01", None, "yes", "16000.01"), ("ja", "affirm", "yes", None),
+    ],
+)
+def test_savings_answer_may_be_an_amount(text, intent, value, amount) -> None:
+    parsed = kz.parse_savings(text, intent, LIMIT)
+    assert parsed.value == value
+    assert parsed.also.get("kz_savings_amount") == amount
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("20000", "20000.00"), ("zo'n 25.000 euro", "25000.00"), ("weet ik niet", "unknown"), ("veel", None)],
+)
+def test_savings_amount(text, value) -> None:
+    assert kz.parse_savings_amount(text, None).value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "value"),
+    [("ik woon bij mijn moeder", None, "yes"), ("mijn schoonouders wonen bij ons", None, "yes"),
+     ("ja een huisgenoot", "affirm", "yes"), ("nee", "deny", "no"), ("nee alleen mijn vriend", None, "no"),
+     ("weet ik niet", None, "unknown"), ("blabla", None, None)],
+)
+def test_other_adults(text, intent, value) -> None:
+    assert kz.parse_other_adults(text, intent).value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "value"),
+    [("ja", "affirm", "yes"), ("nee", "deny", "no"), ("ik ben 19", None, "yes"), ("23 jaar", None, "no"),
+     ("ik ben 24 en hij 20", None, "yes"), ("weet ik niet", None, "unknown")],
+)
+def test_under_21(text, intent, value) -> None:
+    assert kz.parse_under_21(text, intent).value == value
+
+
+def test_new_slots_reach_the_answers() -> None:
+    answers = kz.answers_from_slots({"kz_savings": "yes", "kz_savings_amount": "20000.00",
+                                     "kz_other_adults": "yes", "kz_under_21": "no"})
+    assert answers.savings_amount == Decimal("20000.00") and not answers.savings_amount_unknown
+    assert (answers.other_adults, answers.under_21) == (YesNo.YES, YesNo.NO)
+    assert kz.answers_from_slots({"kz_savings_amount": "unknown"}).savings_amount_unknown
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("alleen mijn vriend is weg gegaan", "single"), ("mijn vriend is weg", "single"), ("geen partner", "single"),
+     ("mijn man is vertrokken, ik heb 2 kinderen", "single_parent"), ("samenwonend met mijn vriend", "couple"),
+     ("ik woon met mijn man", "couple"), ("ik woon bij mijn moeder", None)],
+)
+def test_household_free_text(text: str, value: str | None) -> None:
+    assert kz.parse_household(text, None).value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("nee niet weer die vragen", None), ("nee ik wil eerst iets anders vragen", None), ("nee", "no"),
+     ("nee hoor", "no"), ("nee ik woon in schiedam", "no"), ("nee, niet in rotterdam", "no"), ("ja", "yes")],
+)
+def test_nee_followed_by_other_words(text: str, value: str | None) -> None:
+    parsed = kz.parse_in_rotterdam(text, "deny" if text.startswith("nee") else "affirm")
+    assert parsed.value == value
+    if value is None:
+        assert "níet" in (parsed.problem or "")
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "explained"),
+    [("insurance", "wat is aanvullend", True), ("insurance", "aanvullend", False), ("income", "1200", False),
+     ("savings", "wat is vermogen?", True), ("hours", "waarom?", True), ("insurance", "/affirm", False),
+     ("insurance", "andere aanvullende verzekering", False)],
+)
+def test_explain_option(question: str, text: str, explained: bool) -> None:
+    assert (kz.explain_option(question, text) is not None) is explained
+
+
+def test_implausible_slot_values_are_ignored_not_computed_with() -> None:
+    answers = kz.answers_from_slots({"kz_hours": 18518518518518518518518519, "kz_income": "1e40",
+                                     "kz_savings_amount": "-5"})
+    assert (answers.hours, answers.income, answers.savings_amount) == (None, None, None)
+    assert kz.answers_from_slots({"kz_hours": "49", "kz_income": "1200.00"}).hours == 49
+
+
+@pytest.mark.parametrize(
+    ("text", "current", "expected"),
+    [("wacht hij verdient eigenlijk 2300", "savings", ("income", "2300.00")),
+     ("sorry ik heb eigenlijk alleen basisverzekering", "pregnancy", ("insurance", "basic_only")),
+     ("nee toch niet, ik had wel bijstand", "used_this_year", None),  # an answer, not an income correction
+     ("ja toch wel", "savings", None), ("eigenlijk 2300", "income", None), ("2300", "savings", None)],
+)
+def test_find_correction(text: str, current: str, expected: tuple | None) -> None:
+    found = kz.find_correction(text, current, TODAY)
+    assert (None if found is None else (found[0], found[1].value)) == expected

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 from decimal import Decimal
 
 import pytest
@@ -10,9 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.parsing.common import is_dont_know, normalise, yes_no
-from bot.parsing.dates import PregnancyTiming, parse_pregnancy, pregnancy_problem
+from bot.parsing.dates import Born, PregnancyTiming, calendar_date, parse_born, parse_pregnancy, pregnancy_problem
 from bot.parsing.money import MoneyParse, format_eur, parse_money
 from bot.parsing.numbers import find_word_numbers, words_to_number
+from tests.helpers import ROOT
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -98,6 +102,8 @@ def test_lone_article_een_is_not_a_number() -> None:
     [
         ("32 weken", 32, dt.date(2027, 1, 18)),
         ("7 maanden", 30, dt.date(2027, 2, 1)),
+        ("ben 7 maande", 30, dt.date(2027, 2, 1)),  # typed as spoken
+        ("7 mnd", 30, dt.date(2027, 2, 1)),
         ("ik ben 20 weken zwanger", 20, dt.date(2027, 4, 12)),
         ("week 32", 32, dt.date(2027, 1, 18)),
         ("32+3", 32, dt.date(2027, 1, 18)),
@@ -208,3 +214,68 @@ def test_common_parsers_never_raise(text: str) -> None:
     assert yes_no(text) in (True, False, None)
     assert words_to_number(text) is None or words_to_number(text) >= 0
     assert all(n >= 0 for n in find_word_numbers(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "birth"),
+    [
+        ("mijn baby is al 3 weken", dt.date(2026, 11, 2)),
+        ("ze is 3 weken oud", dt.date(2026, 11, 2)),
+        ("onze zoon is twee maanden", dt.date(2026, 9, 24)),
+        ("bevallen op 9 november", dt.date(2026, 11, 9)),
+        ("ik ben op 9 november bevallen", dt.date(2026, 11, 9)),
+        ("mijn dochter is geboren op 1 oktober 2026", dt.date(2026, 10, 1)),
+        ("ik ben 3 weken geleden bevallen", dt.date(2026, 11, 2)),
+        ("ik ben al bevallen", None),
+    ],
+)
+def test_a_born_baby_is_not_weeks_of_pregnancy(text: str, birth: dt.date | None) -> None:
+    assert parse_born(text, TODAY) == Born(birth)
+    assert parse_pregnancy(text, TODAY) is None
+
+
+@pytest.mark.parametrize(
+    "text", ["32 weken", "ik ben 20 weken zwanger", "ik moet bevallen op 10 december", "uitgerekend op 10 december",
+             "7 maanden", "15 maart"],
+)
+def test_pregnancy_texts_are_not_births(text: str) -> None:
+    assert parse_born(text, TODAY) is None
+    assert parse_pregnancy(text, TODAY) is not None
+
+
+@pytest.mark.parametrize("text", ["24 weke", "dat heb ik al gezegt 24 weke", "ik ben 24 wekn"])
+def test_typos_of_weken(text: str) -> None:
+    assert parse_pregnancy(text, TODAY) == PregnancyTiming(24, dt.date(2027, 3, 15))
+
+
+def test_calendar_dates_come_from_dateparser() -> None:
+    # Dutch and English month names and abbreviations from dateparser's locale data
+    assert parse_pregnancy("15 mrt", TODAY).due_date == dt.date(2027, 3, 15)
+    assert parse_pregnancy("3 okt", TODAY).due_date == dt.date(2027, 10, 3)
+    assert parse_pregnancy("15 march", TODAY).due_date == dt.date(2027, 3, 15)
+    assert calendar_date(29, 2, None, TODAY) == dt.date(2028, 2, 29)  # next leap day
+    assert calendar_date(31, 4, 2027, TODAY) is None
+    assert calendar_date(9, 11, None, TODAY, future=False) == dt.date(2026, 11, 9)
+    assert calendar_date(24, 11, None, TODAY, future=False) == dt.date(2025, 11, 24)
+
+
+def test_dateparser_works_offline() -> None:
+    """Parsing dates must not touch the network (no downloads of language data)."""
+    code = (
+        "import socket\n"
+        "def _blocked(*a, **k):\n    raise OSError('network used')\n"
+        "socket.socket.connect = _blocked\nsocket.create_connection = _blocked\nsocket.getaddrinfo = _blocked\n"
+        "import datetime as dt\nfrom bot.parsing.dates import parse_pregnancy\n"
+        "t = parse_pregnancy('15 maart 2027', dt.date(2026, 11, 23))\n"
+        "assert t is not None and t.due_date == dt.date(2027, 3, 15), t\nprint('ok')\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "HOME": "/nonexistent-home"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
+@pytest.mark.parametrize(("text", "amount"), [("zo'n 10 duizend", "10000"), ("10 duizend euro", "10000"),
+                                               ("1,5 duizend", "1500"), ("3k", "3000")])
+def test_duizend(text: str, amount: str) -> None:
+    assert parse_money(text).amount == Decimal(amount)

@@ -40,6 +40,7 @@ def eligible(day: dt.date = TODAY, household: Household = Household.SINGLE, **ch
         in_rotterdam=YesNo.YES, insurance=Insurance.BASIC_ONLY, household=household,
         income=Income(D("1000")), debt_arrangement=None, savings_above_limit=YesNo.NO,
         pregnancy=Pregnancy("due", dt.date(day.year, 12, 31)), used_this_year=YesNo.NO, hours=None,
+        other_adults=YesNo.NO, under_21=YesNo.NO,
     )
     return dataclasses.replace(base, **changes)
 
@@ -110,10 +111,124 @@ def test_bijstand_qualifies_on_income() -> None:
 
 
 @pytest.mark.parametrize("household", list(Household))
-def test_savings_above_the_limit_is_likely_not(household: Household) -> None:
+def test_savings_above_the_limit_without_amount_cannot_tell(household: Household) -> None:
     outcome = evaluate(eligible(household=household, savings_above_limit=YesNo.YES), TODAY)
-    assert outcome.kind == Kind.LIKELY_NOT_ELIGIBLE
+    assert outcome.kind == Kind.CANNOT_TELL  # art. 10.4: only the excess counts, so the amount matters
     assert "savings_above_limit" in outcome.rule_ids
+    assert [m.field for m in outcome.missing] == ["savings_amount"]
+    said_unknown = evaluate(eligible(household=household, savings_above_limit=YesNo.YES,
+                                     savings_amount_unknown=True), TODAY)
+    assert said_unknown.kind == Kind.CANNOT_TELL
+
+
+# Asset limits from FACTS.md (Normenbrief 1 januari 2026): single 8,000; single parent and couple 16,000.
+LIMITS = [(Household.SINGLE, D("8000")), (Household.SINGLE_PARENT, D("16000")), (Household.COUPLE, D("16000"))]
+
+
+@pytest.mark.parametrize(("household", "limit"), LIMITS, ids=lambda v: str(v))
+@pytest.mark.parametrize(
+    ("over", "assets", "reimbursement", "kind", "rule"),
+    [
+        ("0", "0.00", "200.00", Kind.LIKELY_ELIGIBLE, "savings_not_above"),  # exactly the limit: nothing counts
+        ("0.01", "0.01", "199.99", Kind.LIKELY_ELIGIBLE, "savings_excess"),
+        ("150", "150.00", "50.00", Kind.LIKELY_ELIGIBLE, "savings_excess"),
+        ("199.99", "199.99", "0.01", Kind.LIKELY_ELIGIBLE, "savings_excess"),
+        ("200", "200.00", "0.00", Kind.LIKELY_NOT_ELIGIBLE, "savings_no_capacity"),
+        ("2000", "2000.00", "0.00", Kind.LIKELY_NOT_ELIGIBLE, "savings_no_capacity"),
+    ],
+)
+def test_only_savings_above_the_limit_count_art_10_4(household, limit, over, assets, reimbursement, kind, rule) -> None:
+    answers = eligible(household=household, savings_above_limit=YesNo.YES, savings_amount=limit + D(over))
+    outcome = evaluate(answers, TODAY)
+    assert outcome.asset_capacity == D(assets)
+    assert outcome.estimated_reimbursement == D(reimbursement)
+    assert outcome.kind == kind
+    assert rule in outcome.rule_ids
+    assert "{" not in "\n".join(render_outcome(outcome))
+
+
+def test_savings_excess_adds_to_the_income_capacity() -> None:
+    norm = D("1401.50")
+    answers = eligible(income=Income(norm * D("1.10") + D("10")), debt_arrangement=YesNo.NO,
+                       savings_above_limit=YesNo.YES, savings_amount=D("8100"))
+    outcome = evaluate(answers, TODAY)
+    assert (outcome.capacity, outcome.asset_capacity) == (D("60.00"), D("100.00"))
+    assert outcome.estimated_reimbursement == D("40.00")  # 200 - 60 - 100
+    assert outcome.kind == Kind.LIKELY_ELIGIBLE
+    more = evaluate(dataclasses.replace(answers, savings_amount=D("8140")), TODAY)
+    assert more.estimated_reimbursement == D("0.00")
+    assert more.kind == Kind.LIKELY_NOT_ELIGIBLE
+    assert "savings_no_reimbursement" in more.rule_ids
+
+
+def test_savings_excess_with_bijstand() -> None:
+    outcome = evaluate(eligible(income=Income(receives_bijstand=True), savings_above_limit=YesNo.YES,
+                                savings_amount=D("8050")), TODAY)
+    assert outcome.estimated_reimbursement == D("150.00")
+    assert outcome.kind == Kind.LIKELY_ELIGIBLE
+
+
+@pytest.mark.parametrize(("field", "rule"), [("other_adults", "norm_other_adults"), ("under_21", "norm_under_21")])
+@pytest.mark.parametrize("income", ["1000", "1541.65", "1560"])  # with the table norm: a reimbursement
+def test_other_norm_cannot_tell_up_to_150_percent(field: str, rule: str, income: str) -> None:
+    outcome = evaluate(eligible(income=Income(D(income)), debt_arrangement=YesNo.NO, **{field: YesNo.YES}), TODAY)
+    assert outcome.kind == Kind.CANNOT_TELL
+    assert rule in outcome.rule_ids
+    assert "other_norm" in [m.field for m in outcome.missing]
+    assert outcome.estimated_reimbursement is None
+    assert "age_note" not in outcome.rule_ids  # the '21 to AOW' norm is not the one that applies
+
+
+@pytest.mark.parametrize("field", ["other_adults", "under_21"])
+def test_other_norm_does_not_change_clear_outcomes(field: str) -> None:
+    above = evaluate(eligible(income=Income(D("2102.26")), debt_arrangement=YesNo.NO, **{field: YesNo.YES}), TODAY)
+    assert above.kind == Kind.LIKELY_NOT_ELIGIBLE  # above 150% of the table norm: above any lower norm too
+    assert "income_above_150" in above.rule_ids
+    bijstand = evaluate(eligible(income=Income(receives_bijstand=True), **{field: YesNo.YES}), TODAY)
+    assert bijstand.kind == Kind.LIKELY_ELIGIBLE
+    no_capacity = evaluate(eligible(income=Income(D("2000")), debt_arrangement=YesNo.NO, **{field: YesNo.YES}), TODAY)
+    assert no_capacity.kind == Kind.LIKELY_NOT_ELIGIBLE  # capacity with the table norm is already above EUR 200
+
+
+@pytest.mark.parametrize("field", ["other_adults", "under_21"])
+def test_other_norm_question_unknown_or_unasked_cannot_tell(field: str) -> None:
+    unknown = evaluate(eligible(**{field: YesNo.UNKNOWN}), TODAY)
+    assert unknown.kind == Kind.CANNOT_TELL
+    assert field in [m.field for m in unknown.missing]
+    unasked = evaluate(eligible(**{field: None}), TODAY)
+    assert unasked.kind == Kind.CANNOT_TELL
+
+
+def test_other_norm_questions_only_for_an_income_up_to_150_percent() -> None:
+    asked = relevant_questions(eligible(other_adults=None, under_21=None), TODAY)
+    assert asked[4:6] == ["other_adults", "under_21"]
+    assert "under_21" not in relevant_questions(eligible(other_adults=YesNo.YES), TODAY)
+    for income in (Income(receives_bijstand=True), Income(), Income(D("2102.26"))):
+        questions = relevant_questions(eligible(income=income, debt_arrangement=YesNo.NO), TODAY)
+        assert "other_adults" not in questions and "under_21" not in questions
+
+
+def test_savings_amount_is_asked_only_above_the_limit() -> None:
+    assert "savings_amount" not in relevant_questions(eligible(), TODAY)
+    above = relevant_questions(eligible(savings_above_limit=YesNo.YES), TODAY)
+    assert above[above.index("savings") + 1] == "savings_amount"
+    settled = eligible(savings_above_limit=YesNo.YES, savings_amount=D("9000"))
+    assert relevant_questions(settled, TODAY)[-1] == "savings_amount"  # EUR 1,000 above the limit: settled
+
+
+def test_rotterdampakket_compact_is_checked_not_covered() -> None:
+    outcome = evaluate(eligible(insurance=Insurance.ROTTERDAMPAKKET_COMPACT), TODAY)
+    assert outcome.kind == Kind.CHECK_SUPPLEMENTARY_INSURANCE
+    assert outcome.bijstand_kind == Kind.LIKELY_ELIGIBLE
+    assert "rotterdampakket_compact" in outcome.rule_ids
+    assert "polis" in "\n".join(render_outcome(outcome))
+    covered = "\n".join(render_outcome(evaluate(Answers(in_rotterdam=YesNo.YES,
+                                                        insurance=Insurance.ROTTERDAMPAKKET), TODAY)))
+    assert "Compact" in covered and "polis" in covered
+
+
+def test_holiday_allowance_is_explained_with_the_norm() -> None:
+    assert "vakantiegeld" in "\n".join(render_outcome(evaluate(eligible(), TODAY)))
 
 
 def test_savings_unknown_cannot_tell_and_names_the_limit() -> None:
@@ -174,8 +289,8 @@ def test_rotterdampakket_is_covered_and_ends_the_check() -> None:
 
 @pytest.mark.parametrize("bijstand_kind", [Kind.LIKELY_ELIGIBLE, Kind.LIKELY_NOT_ELIGIBLE])
 def test_other_supplementary_insurance_check_it_first(bijstand_kind: Kind) -> None:
-    savings = YesNo.NO if bijstand_kind == Kind.LIKELY_ELIGIBLE else YesNo.YES
-    outcome = evaluate(eligible(insurance=Insurance.OTHER_SUPPLEMENTARY, savings_above_limit=savings), TODAY)
+    used = YesNo.NO if bijstand_kind == Kind.LIKELY_ELIGIBLE else YesNo.YES
+    outcome = evaluate(eligible(insurance=Insurance.OTHER_SUPPLEMENTARY, used_this_year=used), TODAY)
     assert outcome.kind == Kind.CHECK_SUPPLEMENTARY_INSURANCE
     assert outcome.bijstand_kind == bijstand_kind
 
@@ -235,14 +350,15 @@ def test_below_minimum_own_contribution_is_explained() -> None:
 
 
 def test_question_flow() -> None:
-    full = ["in_rotterdam", "insurance", "household", "income", "debt_arrangement", "savings", "pregnancy",
-            "used_this_year", "hours"]
+    full = ["in_rotterdam", "insurance", "household", "income", "other_adults", "under_21", "debt_arrangement",
+            "savings", "pregnancy", "used_this_year", "hours"]
     assert relevant_questions(Answers(), TODAY) == full
     low = eligible(income=Income(D("1000")))
     assert relevant_questions(low, TODAY) == [q for q in full if q != "debt_arrangement"]
     high = eligible(income=Income(D("3100")), debt_arrangement=YesNo.NO, savings_above_limit=None)
-    assert relevant_questions(high, TODAY) == full[:5]  # settled: the rest no longer matters
-    assert relevant_questions(eligible(savings_above_limit=YesNo.YES), TODAY) == full[:4] + ["savings"]
+    assert relevant_questions(high, TODAY) == full[:4] + ["debt_arrangement"]  # settled: the rest no longer matters
+    big_savings = eligible(savings_above_limit=YesNo.YES, savings_amount=D("50000"))
+    assert relevant_questions(big_savings, TODAY) == full[:6] + ["savings", "savings_amount"]
     used = eligible(used_this_year=YesNo.YES)
     assert relevant_questions(used, TODAY) == [q for q in full if q not in ("debt_arrangement", "hours")]
     small_band = eligible(income=Income(D("1541.65") + D("25")), debt_arrangement=YesNo.NO, hours=24)

@@ -26,7 +26,8 @@ from tests.helpers import domain as load_domain
 
 STORY_FILE = ROOT / "tests" / "stories" / "test_kraamzorg.yml"
 STORY_DATE = dt.date(2026, 11, 23)
-YES_NO_SLOTS = {"kz_in_rotterdam", "kz_debt_arrangement", "kz_savings", "kz_used_this_year"}
+YES_NO_SLOTS = {"kz_in_rotterdam", "kz_debt_arrangement", "kz_savings", "kz_used_this_year", "kz_other_adults",
+                "kz_under_21"}
 NOT_INTENT = set(FORM_NOT_INTENT)
 
 

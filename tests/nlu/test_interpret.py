@@ -149,3 +149,17 @@ def test_gibberish_goes_to_the_fallback_whatever_the_classifier_guessed() -> Non
     assert decide("qwrtz", "qwrtz", "nlu_fallback", 0.4, [], NAMES, KNOWN, gibberish=True) is None
     # a safety intent is never overridden
     assert decide("x y", "x y", "safety_life", 1.0, [], NAMES, KNOWN, gibberish=True) is None
+
+
+@pytest.mark.parametrize("text", [
+    "ik ben 12 weken zwanger en wil me aanmelden bij moeders van rotterdam",
+    "hoe meld ik me aan bij moeders van rotterdam",
+])
+def test_signing_up_with_moeders_van_rotterdam_is_the_registration(text: str) -> None:
+    decision = decide(text, text, "nlu_fallback", 0.4, [], NAMES, KNOWN)
+    assert decision is not None and decision.intent == "request_registration"
+
+
+def test_a_confident_other_intent_is_kept_when_moeders_van_rotterdam_is_named() -> None:
+    text = "hoe meld ik me aan bij moeders van rotterdam"
+    assert decide(text, text, "safety_life", 1.0, [], NAMES, KNOWN) is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -116,6 +117,9 @@ def test_human_gives_the_aanmeldpunt_number_and_the_cjg_route_with_buttons() -> 
     assert [b["payload"] for b in messages[0]["buttons"]] == [
         "/request_callback", "/leave_message", "/request_registration", "/info_cjg", "/ask_capabilities"]
     assert "terugbelt" in text  # the aanmeldpunt's callback offer (issue 13)
+    # No sourced opening hours: honest that it cannot say when someone is there, and no hours named.
+    assert "niet zeggen wanneer er iemand van het aanmeldpunt aan het werk is" in text
+    assert not re.search(r"\b\d{1,2}[.:]\d{2}\b|\b\d{1,2} uur\b", text)
     assert text.endswith(text_set("handoff").source_line) and len(text) <= 1024
 
 
@@ -206,6 +210,23 @@ def test_baby_loss_with_a_registration_offers_one_clear_choice(store: str) -> No
     assert len(messages) == 3
     assert [b["payload"] for b in messages[2]["buttons"]] == [
         "/registration_keep", "/registration_pause", "/withdraw_registration"]
+
+
+@pytest.mark.parametrize("text", [
+    "3 weken geleden bevallen, hij huilt de hele dag en ik huil ook heel veel",
+    "ik ben zo verdrietig sinds de geboorte",
+])
+def test_a_loss_only_the_classifier_heard_is_asked_about_first(text: str) -> None:
+    """No condolence for a mother whose baby is alive: without plain words she is asked first."""
+    messages, events = run_action(ActionBabyLoss(), make_tracker(intent="baby_loss", text=text, sender_id=SENDER))
+    texts = text_set("wellbeing/baby_loss")
+    assert [m["text"] for m in messages] == [texts.render("confirm_question")]
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/baby_loss", "/low_mood", "/none_of_these"]
+    assert events == []  # nothing suppressed yet
+    # "Ja" (the button's payload) is certain
+    messages, events = run_action(ActionBabyLoss(), make_tracker(intent="baby_loss", text="/baby_loss",
+                                                                 sender_id=SENDER))
+    assert messages[0]["text"] == texts.render("acknowledgement") and _slots(events) == {"baby_loss": True}
 
 
 def test_verloren_in_another_sense_is_not_treated_as_a_loss() -> None:

@@ -116,6 +116,20 @@ def test_clear_yes_sets_consent_with_time_version_and_instance() -> None:
     assert values[f.INSTANCE]
 
 
+@pytest.mark.parametrize(("text", "answer"), [
+    ("wat is een intake precies?", "eerste gesprek"),
+    ("wie kan mijn gegevens zien? ook de IND?", "alleen aan het aanmeldpunt"),
+    ("what do you do with my data", "alleen aan het aanmeldpunt"),
+    ("hoe lang duurt het", "010 267 26 53"),
+])
+def test_a_question_at_consent_is_answered_and_asked_again_nothing_stored(text: str, answer: str,
+                                                                           store_env: str) -> None:
+    message, values = validate(f.CONSENT, text, CONSENTED, intent="nlu_fallback")
+    assert answer in message
+    assert values[f.CONSENT] is None and f.OUTCOME not in values  # the form asks for consent again
+    assert list_registrations(url=store_env) == []
+
+
 @pytest.mark.parametrize("text", ["/affirm", '/request_registration{"reg_consent": true}', "misschien", "nee"])
 def test_no_or_unclear_consent_stores_nothing_and_gives_the_phone_number(text: str, store_env: str) -> None:
     message, values = validate(f.CONSENT, text, CONSENTED, intent="affirm")
@@ -255,3 +269,23 @@ def test_form_start_with_reset_slots_validates_nothing() -> None:
     messages, events_out = run_action(ValidateRegistrationForm(), tracker)
     assert messages == []
     assert all(e.get("value") is None for e in events_out if e.get("name") in (f.OUTCOME, f.CONSENT))
+
+
+def test_help_question_is_explained_and_removal_works() -> None:
+    text, values = validate(f.HELP, "wat betekent instanties?", {f.HELP_PICKED: ["wonen"]})
+    assert "organisaties, zoals de gemeente" in text and values[f.HELP] is None and values[f.HELP_PICKED] == ["wonen"]
+    assert f.HELP_TEXT not in values  # a question is not her own words for the aanmeldpunt
+    text, values = validate(f.HELP, "nee haal instanties weg", {f.HELP_PICKED: ["wonen", "instanties"]})
+    assert values[f.HELP_PICKED] == ["wonen"] and "Weggehaald: Instanties" in text
+    _, values = validate(f.HELP, "geldzorgen en huisvesting", {})
+    assert set(values[f.HELP_PICKED]) == {"wonen", "geld"}
+    text, values = validate(f.HELP, "liefst na 3 uur bellen", {})
+    assert values[f.HELP] is None and not values.get(f.HELP_PICKED)
+
+
+@pytest.mark.parametrize("text", ["nee", "ik wil toch niet"])
+def test_summary_no_offers_cancel(text: str) -> None:
+    message, values = validate(f.CONFIRM, text, filled())
+    assert values[f.CONFIRM] is None and "Niet versturen" in message and "stop" in message
+    messages, _ = run_action(ActionAskRegConfirm(), form_tracker(f.CONFIRM, "", filled()))
+    assert {"title": "Niet versturen", "payload": "/stop"} in messages[0]["buttons"]

@@ -10,7 +10,7 @@ from bot.registration import help_areas
 from bot.registration.conditions import BORN, NOT_PREGNANT, PREGNANT, parse_pregnant, parse_rotterdam
 from bot.registration.consent import consent_text, consent_version, is_clear_yes
 from bot.registration.submit import idempotency_key, missing_fields
-from bot.registration.summary import CONFIRM, parse_confirmation, render_summary, summary_buttons
+from bot.registration.summary import CANCEL, CONFIRM, parse_confirmation, render_summary, summary_buttons
 from bot.registration.validators import (
     UNKNOWN_POSTCODE,
     check_due,
@@ -182,7 +182,8 @@ def test_summary_shows_every_field() -> None:
     ("Klopt, versturen", CONFIRM), ("klopt", CONFIRM), ("ja", CONFIRM),
     ("mijn nummer klopt niet", "reg_phone"), ("Naam aanpassen", "reg_name"), ("postcode is fout", "reg_postcode"),
     ("de datum is verkeerd", "reg_due"), ("Bereikbaar aanpassen", "reg_reachable"),
-    ("/affirm", None), ("nee", None), ("hoi", None),
+    ("/affirm", None), ("nee", CANCEL), ("ik wil toch niet", CANCEL), ("Nee hoor.", CANCEL), ("hoi", None),
+    ("nee mijn nummer klopt niet", "reg_phone"),
 ])
 def test_parse_confirmation(text: str, expected: str | None) -> None:
     assert parse_confirmation(text) == expected
@@ -195,3 +196,47 @@ def test_missing_fields_and_idempotency_key() -> None:
     assert missing_fields(full) == []
     assert missing_fields({**full, "reg_consent": "ja"})[0] == "reg_consent"  # only the boolean set by validation
     assert idempotency_key("k", "abc") == idempotency_key("k", "abc") != idempotency_key("k", "abd")
+
+
+def test_summary_has_a_cancel_button() -> None:
+    buttons = summary_buttons()
+    assert buttons[-1] == {"title": "Niet versturen", "payload": "/stop"}
+    assert len(buttons) <= 10 and all(len(b["title"]) <= 24 for b in buttons)  # WhatsApp list
+
+
+@pytest.mark.parametrize("name", ["Ayşe", "Ayşe O'Neil", "Ayşe Yılmaz", "فاطمة", "محمد علي", "Zoë", "Jean-Luc",
+                                  "Nguyễn Thị"])
+def test_names_in_any_script_are_accepted(name: str) -> None:
+    assert check_name(name).value == name
+
+
+@pytest.mark.parametrize("text", ["Gezondheid", "Aanpassen", "Naam aanpassen", "Wonen", "Geld en administratie",
+                                  "Klopt, versturen", "x1"])
+def test_button_titles_are_not_names(text: str) -> None:
+    assert check_name(text).value is None
+
+
+@pytest.mark.parametrize(("text", "areas"), [
+    ("geldzorgen en huisvesting", ("wonen", "geld")),
+    ("ik heb schulden en geen huis", ("wonen", "geld")),
+    ("wonen, geld en gezondheid", ("wonen", "geld", "gezondheid")),
+    ("huisarts", ("gezondheid",)),
+])
+def test_parse_help_selects_every_area_named(text: str, areas: tuple) -> None:
+    assert help_areas.parse_help(text).areas == areas
+
+
+def test_parse_help_question_removal_and_reachability() -> None:
+    asked = help_areas.parse_help("wat betekent instanties?")
+    assert asked.asked_about == ("instanties",) and asked.areas == ()
+    removed = help_areas.parse_help("nee haal instanties weg")
+    assert removed.removed == ("instanties",) and removed.areas == ()
+    assert help_areas.parse_help("liefst na 3 uur bellen") is None
+    assert set(help_areas.EXPLANATIONS) == set(help_areas.BY_CODE)
+
+
+@pytest.mark.parametrize("text", ["ik heb geen eigen telefoon", "geen telefoon", "mijn telefoon is kapot"])
+def test_no_own_phone_gets_an_alternative(text: str) -> None:
+    checked = check_phone(text)
+    assert checked.value is None and "nummer geven van iemand" in checked.problem and "verloskundige" in checked.problem
+    assert check_phone("geen eigen telefoon, wel van mijn zus: 06 12345678").value == "+31612345678"

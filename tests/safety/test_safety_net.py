@@ -71,3 +71,14 @@ def test_assess_never_raises(text: str) -> None:
 def test_assess_never_raises_on_keyword_soup(words: list[str]) -> None:
     found = assess(" ".join(words))
     assert found.tier is None or found.tier in TIERS
+
+
+def test_importing_the_net_starts_no_thread_and_the_warm_up_runs_once() -> None:
+    """A warm-up thread started at import raced with imports in the importing thread (flaky tests)."""
+    import subprocess
+    import sys
+
+    code = ("import threading, bot.safety as s; assert threading.active_count() == 1, threading.enumerate(); "
+            "s.start_warm_up(); s.start_warm_up(); "
+            "assert [t.name for t in threading.enumerate()].count('safety-warm-up') <= 1")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

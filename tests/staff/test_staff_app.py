@@ -335,3 +335,35 @@ def test_database_down_gives_503(db_url, clock):
     resp = client.post("/login", data={"username": "anna", "password": PASSWORD,
                                        "csrf_token": csrf_from(page.get_data(as_text=True))})
     assert resp.status_code == 503 and "niet bereikbaar" in resp.get_data(as_text=True)
+
+
+# ------------------------------------------------------------------ content report
+def test_content_report_page_admin_only(staff_client, admin_client, clock):
+    from markupsafe import escape
+
+    from bot.devtools.content_report import build_report
+
+    assert staff_client.get("/inhoud").status_code == 403
+    response = admin_client.get("/inhoud")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    report = build_report(clock().date())
+    for item in report.checked:
+        assert str(escape(item.where)) in page
+    assert "content/kraamzorg/hourly_rates.yml" in page and "2026" in page
+    assert page.count("<tr") - 3 == len(report.checked) + len(report.missing) + len(report.unverified)
+    assert all(str(escape(u.where)) in page for u in report.unreviewed)
+    assert 'href="/inhoud"' in admin_client.get("/registrations").get_data(as_text=True)
+    assert 'href="/inhoud"' not in staff_client.get("/registrations").get_data(as_text=True)
+
+
+def test_content_report_page_flags_stale_items(app, clock):
+    from datetime import timedelta
+
+    from staff_helpers import ADMIN_PASSWORD, login
+
+    clock.now = clock.now + timedelta(days=800)  # everything was checked more than 6 months ago
+    admin = app.test_client()
+    assert login(admin, "beheer", ADMIN_PASSWORD).status_code == 302
+    page = admin.get("/inhoud").get_data(as_text=True)
+    assert "Verouderd</span>" in page and "In orde" not in page

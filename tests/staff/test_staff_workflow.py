@@ -237,12 +237,12 @@ def test_call_back_information_in_plain_dutch(staff_client, db_url):
     assert 'class="flag flag-no_address"' in page
     assert "Arabisch · tolk nodig: ja" in page
     assert "Ik slaap nu bij een vriendin.\nIk wil hulp met een huis." in page
-    assert ">webchat<" in page and ">rest<" not in page
+    assert ">testkanaal (REST)<" in page and ">rest<" not in page
     assert re.search(r"<summary>tekst van \d\d-\d\d-\d{4}</summary>", page) and "vraag ik je toestemming" in page
     assert "1-365d-def32813" not in page
     staff_client.post(f"/registrations/{ref}/claim", data=form_data(staff_client, ref))
     history = page_of(staff_client, ref).split('id="geschiedenis"')[1]
-    assert "Nieuw → In behandeling" in history and "->" not in history and "via webchat" in history
+    assert "Nieuw → In behandeling" in history and "->" not in history and "via testkanaal (REST)" in history
 
 
 def test_gebied_and_current_weeks_are_shown(staff_client, db_url, clock):

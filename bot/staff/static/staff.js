@@ -45,11 +45,11 @@
     timers.push(setTimeout(function () {
       var minutes = Math.max(1, Math.round(Math.min(warnBefore, ends) / 60));
       if (hardEnd) {
-        text.textContent = "Je sessie eindigt over " + minutes + " minuut" + (minutes === 1 ? "" : "en") +
+        text.textContent = "Je sessie eindigt over " + minutes + (minutes === 1 ? " minuut" : " minuten") +
           " (je kunt maximaal een werkdag ingelogd blijven). Sla je notitie op; daarna log je opnieuw in.";
         stay.hidden = true;
       } else {
-        text.textContent = "Je sessie verloopt over " + minutes + " minuut" + (minutes === 1 ? "" : "en") +
+        text.textContent = "Je sessie verloopt over " + minutes + (minutes === 1 ? " minuut" : " minuten") +
           " omdat je niets hebt gedaan. Wil je ingelogd blijven?";
         stay.hidden = false;
       }

@@ -1,0 +1,102 @@
+"""The staff side of the loop (issue 13, items 2, 3 and 6): the thread page and the overview.
+
+Delivery itself is tested over the fake channel APIs in tests/channels/test_channels_loop_e2e.py."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+
+from staff_helpers import csrf_from
+
+from bot.store import audit, threads
+from bot.store.registrations import create_registration
+from bot.store.testing import sample_registration_input
+
+
+def _case(db_url: str, channel: str = "telegram", **overrides) -> tuple[str, str]:
+    key = "sender-" + uuid.uuid4().hex
+    ref = create_registration(sample_registration_input(channel=channel, sender_key=key,
+                                                        idempotency_key=uuid.uuid4().hex, **overrides), url=db_url)
+    return ref, key
+
+
+def test_thread_page_is_linked_audited_and_shows_her_messages(staff_client, db_url):
+    ref, key = _case(db_url)
+    assert f"/registrations/{ref}/berichten" in staff_client.get(f"/registrations/{ref}").get_data(as_text=True)
+    threads.record_inbound("telegram", "12345", [key], "hallo", url=db_url)
+    threads.add_staff_message(ref, "anna", "Hoi, met Anna", url=db_url)
+    threads.record_inbound("telegram", "12345", [key], "Bel me maar om drie uur", url=db_url)
+    html = staff_client.get(f"/registrations/{ref}/berichten").get_data(as_text=True)
+    assert "Hoi, met Anna" in html and "Bel me maar om drie uur" in html and "Overnemen" in html
+    assert [e.actor for e in audit.entries(reference=ref, url=db_url) if e.action == "viewed thread"] == ["anna"]
+    assert staff_client.get("/registrations/MVR-ZZZZ-ZZ/berichten").status_code == 404
+
+
+def test_thread_forms_need_csrf_and_a_login(client, staff_client, db_url):
+    ref, _ = _case(db_url)
+    assert staff_client.post(f"/registrations/{ref}/berichten", data={"text": "hoi"}).status_code == 400
+    assert staff_client.post(f"/registrations/{ref}/overnemen").status_code == 400
+    assert client.post(f"/registrations/{ref}/berichten", data={"text": "hoi"}).status_code == 302  # to login
+    assert threads.get_thread(ref, url=db_url).messages == []
+
+
+def test_empty_message_is_refused_and_nothing_is_sent(staff_client, db_url):
+    ref, _ = _case(db_url)
+    page = staff_client.get(f"/registrations/{ref}/berichten").get_data(as_text=True)
+    html = staff_client.post(f"/registrations/{ref}/berichten", data={"text": "  ", "csrf_token": csrf_from(page)},
+                             follow_redirects=True).get_data(as_text=True)
+    assert "Er is niets verstuurd" in html
+    assert threads.get_thread(ref, url=db_url).messages == []
+
+
+def test_overview_only_for_admin_and_coordinator(staff_client, coordinator_client, admin_client, db_url):
+    assert staff_client.get("/overzicht").status_code == 403
+    assert staff_client.get("/overzicht.csv").status_code == 403
+    assert "Overzicht" not in staff_client.get("/registrations").get_data(as_text=True).split("<main")[0]
+    assert coordinator_client.get("/overzicht").status_code == 200
+    assert admin_client.get("/overzicht").status_code == 200
+    actions = [(e.actor, e.action) for e in audit.entries(url=db_url)]
+    assert ("anna", "overview refused") in actions and ("carla", "viewed overview") in actions
+
+
+def test_overview_page_and_csv_hold_counts_only(admin_client, db_url):
+    _case(db_url, channel="telegram")
+    _case(db_url, channel="whatsapp")
+    _case(db_url, channel="whatsapp", name="Zoë Uniekenaam")
+    html = admin_client.get("/overzicht?per=week").get_data(as_text=True).split("<main", 1)[1]
+    assert "Zoë" not in html and "MVR-" not in html
+    assert "<td>3</td>" in html  # three registrations through the chat
+    resp = admin_client.get("/overzicht.csv?per=month")
+    assert resp.mimetype == "text/csv"
+    body = resp.get_data(as_text=True)
+    assert body.startswith("\ufeff")  # so a Dutch Excel reads the accents and the columns
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))
+    assert rows[0][0] == "periode" and rows[-1][0] == "totaal"
+    assert rows[-1][1] == "3" and rows[-1][2] == "telegram=1, whatsapp=2"
+    assert "Zoë" not in resp.get_data(as_text=True) and "MVR-" not in resp.get_data(as_text=True)
+    assert ("beheer", "exported overview") in [(e.actor, e.action) for e in audit.entries(url=db_url)]
+
+
+def test_overview_counts_conversations_per_topic_from_the_tracker_store(app, admin_client, tmp_path):
+    import sqlalchemy as sa
+
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, type_name TEXT, "
+                             "timestamp REAL, intent_name TEXT, action_name TEXT, data TEXT)"))
+        rows = [("a", "user", "ask_kraamzorg"), ("a", "user", "ask_kraamzorg"), ("b", "user", "ask_kraamzorg"),
+                ("b", "user", "greet"), ("c", "user", "request_human"), ("c", "bot", None)]
+        for sender, kind, intent in rows:
+            conn.execute(sa.text("INSERT INTO events (sender_id, type_name, timestamp, intent_name, data) "
+                                 "VALUES (:s, :k, 1e9, :i, '{\"text\": \"geheim\"}')"), {"s": sender, "k": kind, "i": intent})
+    engine.dispose()
+    app.config["TRACKER_DB_URL"] = url
+    html = admin_client.get("/overzicht").get_data(as_text=True)
+    table = html.split('id="topics"')[1].split("</table>")[0]
+    assert "<th scope=\"row\">ask_kraamzorg</th><td>2</td>" in table  # two conversations, not three messages
+    assert "request_human</th><td>1</td>" in table and "greet" not in table and "geheim" not in html
+    app.config["TRACKER_DB_URL"] = ""
+    assert "Niet beschikbaar" in admin_client.get("/overzicht").get_data(as_text=True)
