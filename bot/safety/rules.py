@@ -382,12 +382,16 @@ def cue_tiers(message: Message) -> set[str]:
     """Emergency tiers with a lexical cue in ``message``: every sign word of one of their rules occurs
     somewhere (not the person or context terms; distance, order and sentence are not checked; numbers
     are), none of its ``unless``
-    concepts does, and not in the clause of an idiom ("dood van het lachen"). The classifier may take
+    concepts does, and not in the clause of an idiom ("dood van het lachen") or of a harmless context
+    ("vorig jaar", "ik las over", "wat als"), nor in a message that says it is over. The classifier may take
     over only with such a cue (:func:`bot.safety.decide`): "geen geld voor luiers" has the words of
     "no wet nappies" but also MONEY, so it is no cue.
     """
-    idiom_clauses = {t.token.clause for t in message.tagged if "IDIOM" in t.concepts}
-    tokens = [(i, tok) for i, tok in enumerate(message.tagged) if tok.token.clause not in idiom_clauses]
+    if "RESOLVED" in message.present:  # it is over, or a joke
+        return set()
+    # words in the clause of an idiom or of a harmless context (long ago, read about, what-if) are no cue
+    skipped = {t.token.clause for t in message.tagged if t.concepts.keys() & {"IDIOM", *HARMLESS_CONTEXT_CONCEPTS}}
+    tokens = [(i, tok) for i, tok in enumerate(message.tagged) if tok.token.clause not in skipped]
 
     def occurs(term: Term, allow_negated: bool) -> bool:
         if term.anywhere and term.concepts & message.synthetic:

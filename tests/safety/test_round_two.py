@@ -105,6 +105,8 @@ NO_TAKEOVER: dict[str, list[str]] = {
         "ik heb geen geld voor luiers en kleertjes voor de baby",
         "ik kan geen flesvoeding betalen",
         "ons kindje leefde maar twee dagen",
+        "ons dochtertje is stil geboren met 31 weken, hoe doe ik de aangifte",
+        "bij de echo bleek dat het kindje niet meer leefde",
         "ik voel niks voor mijn kindje, ik ben een slechte moeder",
         "mijn vrouw is somber en lusteloos sinds de bevalling",
     ],
@@ -149,3 +151,19 @@ def test_even_if_takes_harmless_contexts_only() -> None:
     with pytest.raises(SignError):
         _rule({"catches": "x", "all": ["BLEED"], "even_if": ["BLEED"]}, "test", {"BLEED"})
     assert _rule({"catches": "x", "all": ["BLEED"], "even_if": ["HYPO"]}, "test", {"BLEED"}).even_if == {"HYPO"}
+
+
+@pytest.mark.parametrize("text", [
+    "ik heb 5 minuten, kun je snel uitleggen hoe de kraamzorg werkt",
+    "we hebben geen geld voor luiers",
+    "vorig jaar had ik een heftige bloeding",
+    "ons zoontje is stil geboren vorige maand",
+    "ik lag dubbel van het lachen om de baby",
+])
+def test_no_lexical_cue_for_the_classifier(text: str) -> None:
+    """Without a cue a confident classifier gets only the maybe line (bot.safety.decide)."""
+    assert not assess(text).cues
+
+
+def test_a_lexical_cue_where_sign_words_occur_apart() -> None:
+    assert "sick_baby" in assess("mijn baby is zo anders, hij ademt").cues
