@@ -58,6 +58,27 @@ _FOR_WHOM_RE = re.compile(
 )
 
 
+# Looking for a care provider ("ik zoek een verloskundige in Feijenoord"): the place named is
+# where she wants the provider, not a group search. Professions map to their referral intent.
+_PROFESSIONS = (
+    (re.compile(r"\bverlos\s?kundig(?:e|en|e\s?praktijk|enpraktijk|epraktijk)?\b"), "info_verloskundige_vinden"),
+    (re.compile(r"\bhuis\s?arts(?:en|enpraktijk|praktijk)?\b"), "info_huisarts_vinden"),
+)
+_SEEK_RE = re.compile(r"\b(?:zoek|zoeken|gezocht|vind|vinden|nodig|heb\s+geen|nog\s+geen|waar|welke|is\s+er|zijn\s+er|"
+                      r"andere|nieuwe|aanmelden\s+bij|inschrijven\s+bij)\b")
+_GROUP_WORD_RE = re.compile(r"\b(?:groep\w*|cursus\w*|bijeenkomst\w*|ontmoet\w*|centering\w*|activiteit\w*)")
+# Intents a named place pulls a message towards; a profession sought overrides them.
+PLACE_INTENTS = frozenset({"find_group", "give_location", "more_groups", FALLBACK})
+
+
+def profession_sought(text: str) -> str | None:
+    """The referral intent when the text looks for a verloskundige or huisarts (and not a group)."""
+    lowered = (text or "").lower()
+    if not _SEEK_RE.search(lowered) or _GROUP_WORD_RE.search(lowered):
+        return None
+    return next((target for pattern, target in _PROFESSIONS if pattern.search(lowered)), None)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Thresholds and which intents count as a need (shell-style patterns)."""
@@ -212,6 +233,13 @@ def decide(raw_text: str, text: str, intent: str, confidence: float, segments: S
     needs, exclusive = several_needs(intent, confidence, segments, settings)
     if exclusive:
         return None if exclusive == intent else Decision(exclusive, 1.0)
+    profession = profession_sought(text)
+    pulled_by_place = intent in PLACE_INTENTS or confidence < settings.message_threshold or any(
+        n in PLACE_INTENTS for n in needs)
+    if profession and pulled_by_place and not baby_loss:
+        needs = [profession, *(n for n in needs if n not in PLACE_INTENTS | {profession})][: settings.max_needs]
+        if len(needs) == 1:
+            return None if intent == profession else Decision(profession, max(confidence, 0.9))
     named = _named_positions(text, offering_names, known_offerings)
     found = _aspect_match(text)
     how: Decision | None = None

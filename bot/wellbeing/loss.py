@@ -27,6 +27,8 @@ _OTHER_OBJECTS = (
     r"id ?kaart|rijbewijs|brief|formulier|wedstrijd|spel|potje|game|match|weddenschap|baan|werk|uitkering|huis|woning|"
     r"kilo|kilos|gewicht|geld|tijd|hoop|vertrouwen|overzicht|code|wachtwoord|inlog|digid|bon|bonnetje|speen|knuffel)"
 )
+# A short span of life: "3 dagen", "een paar uurtjes", "een week".
+_SPAN = r"(een |\d+ |enkele |een paar |paar |twee |drie |vier |vijf )?(uur|uurtje|uurtjes|uren|dag|dagje|dagen|week|weken|maand|maanden)"
 _OWN = r"(mijn|ons|onze|m'n|mn|me|het|de|een|der|haar|zijn|jullie)"
 _LOSS_PATTERNS = [
     r"\bmiskra+m", r"\bmis kraam\b", r"\bdood ?geboren\b", r"\bstil ?geboren\b", r"\bstilgeboorte\b",
@@ -39,6 +41,12 @@ _LOSS_PATTERNS = [
     rf"\b{_BABY} (is|was) (overleden|gestorven|dood|doodgeboren|stilgeboren)\b",
     rf"\b(verloor|verloren|verliezen) {_OWN} {_BABY}\b",
     rf"\b(overlijden|dood|verlies|sterven) van {_OWN} {_BABY}\b",
+    # Told indirectly: "geboren met 23 weken en heeft het niet gehaald", "leefde maar 3 dagen".
+    r"\b(geboren|bevallen|te vroeg|couveuse|nicu|neonatologie)\b.{0,60}\b(heeft|hebben|had|hadden) (het|t) (helaas |toen |uiteindelijk )?"
+    r"niet (gehaald|gered|overleefd|volgehouden)\b",
+    rf"\b(leefde|leefden) (maar|slechts|nog maar|pas|net) {_SPAN}\b",
+    rf"\b(maar|slechts) {_SPAN} (geleefd|mogen leven|bij ons geweest)\b",
+    rf"\b(geboren|bevallen)\b.{{0,60}}\b(en|maar) (is )?(na|binnen) {_SPAN} (overleden|gestorven)\b",
 ]
 _LOSS_RE = re.compile("|".join(_LOSS_PATTERNS))
 _OTHER_RE = re.compile(rf"\b(verloren|verloor|kwijt|kwijtgeraakt)\b.{{0,25}}\b{_OTHER_OBJECTS}\b|\b{_OTHER_OBJECTS}\b.{{0,25}}\b(verloren|verloor|kwijt|kwijtgeraakt)\b")

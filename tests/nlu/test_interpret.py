@@ -13,6 +13,7 @@ from bot.nlu.interpret import (
     is_bare_number,
     load_offering_names,
     named_offerings,
+    profession_sought,
     several_needs,
 )
 
@@ -149,6 +150,41 @@ def test_gibberish_goes_to_the_fallback_whatever_the_classifier_guessed() -> Non
     assert decide("qwrtz", "qwrtz", "nlu_fallback", 0.4, [], NAMES, KNOWN, gibberish=True) is None
     # a safety intent is never overridden
     assert decide("x y", "x y", "safety_life", 1.0, [], NAMES, KNOWN, gibberish=True) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("ik zoek een verloskundige in Charlois", "info_verloskundige_vinden"),
+     ("waar is een verloskundigenpraktijk bij mij in ijsselmonde", "info_verloskundige_vinden"),
+     ("heb nog geen huisarts in delfshaven", "info_huisarts_vinden")],
+)
+def test_a_profession_sought_in_a_place_is_not_a_group_search(text: str, intent: str) -> None:
+    for classified in ("find_group", "give_location", "nlu_fallback"):
+        decision = decide(text, text, classified, 0.8, [{"intent": "give_location", "confidence": 0.9}], NAMES, KNOWN)
+        assert decision is not None and decision.intent == intent
+    assert profession_sought(text) == intent
+
+
+def test_a_profession_with_a_group_question_stays_a_group_search() -> None:
+    text = "ik zoek een groep voor zwangeren bij de verloskundige in feijenoord"
+    assert profession_sought(text) is None
+    assert decide(text, text, "find_group", 0.9, [], NAMES, KNOWN) is None
+    # Only naming her own verloskundige is no search for one.
+    assert profession_sought("mijn verloskundige zegt dat ik moet rusten") is None
+
+
+def test_a_profession_sought_plus_another_need_is_several_needs() -> None:
+    text = "ik zoek een verloskundige in feijenoord en heb geen geld voor babyspullen"
+    segments = [{"intent": "find_group", "confidence": 0.7}, {"intent": "info_babystartpakket", "confidence": 0.8}]
+    decision = decide(text, text, "find_group", 0.7, segments, NAMES, KNOWN)
+    assert decision is not None and decision.intent == "several_needs"
+    assert decision.needs[0] == "info_verloskundige_vinden" and "info_babystartpakket" in decision.needs
+    assert "find_group" not in decision.needs
+
+
+def test_a_profession_named_in_another_question_is_left_to_the_classifier() -> None:
+    text = "welke dag komt de verloskundige op huisbezoek in de zwangerschap"
+    assert decide(text, text, "info_prenataal_huisbezoek", 0.9, [], NAMES, KNOWN) is None
 
 
 @pytest.mark.parametrize("text", [

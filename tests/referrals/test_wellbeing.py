@@ -79,6 +79,10 @@ def test_suppression_only_in_a_loss_conversation() -> None:
         "bij de echo was er geen hartje meer", "mn dochtertje is vorige week overleden",
         "de zwangerschap is afgebroken om medische redenen", "we verloren ons zoontje na de geboorte",
         "ons meisje heeft het niet overleefd", "onze baby is dood geboren", "ik heb een sterrenkindje",
+        # Told indirectly (issue 12, second round)
+        "hij is geboren met 24 weken en heeft het helaas niet gehaald",
+        "ze werd veel te vroeg geboren maar heeft het niet gered", "ons zoontje leefde maar 4 dagen",
+        "onze dochter heeft maar een paar uurtjes geleefd", "ze is met 26 weken geboren en na 2 dagen overleden",
     ],
 )
 def test_loss_is_recognised(text: str) -> None:
@@ -89,7 +93,8 @@ def test_loss_is_recognised(text: str) -> None:
     "text",
     ["ik ben mijn pas verloren", "we hebben de wedstrijd verloren", "ik ben mijn baan verloren",
      "ik ben mijn zorgpas kwijt", "mijn telefoon is verloren gegaan", "feyenoord heeft het potje verloren",
-     "mijn zoontje heeft zijn knuffel verloren", "ons kindje is haar speen kwijt"],
+     "mijn zoontje heeft zijn knuffel verloren", "ons kindje is haar speen kwijt",
+     "mijn dochter heeft haar pasje verloren en heeft het niet gehaald bij de balie"],
 )
 def test_verloren_in_other_senses_is_not_a_loss(text: str) -> None:
     assert loss_signal(text) is False
@@ -98,7 +103,9 @@ def test_verloren_in_other_senses_is_not_a_loss(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     ["ik voel me verloren", "ik voel me verloren met mijn baby", "ik ben bang dat mijn baby dood gaat",
-     "mijn kind is ziek", "hoi", ""],
+     "mijn kind is ziek", "hoi", "",
+     "ik heb het examen niet gehaald", "de bus heeft het niet gehaald", "ik heb maar 3 dagen vrij gehad",
+     "mijn baby is geboren met 36 weken en drinkt slecht", "hij leefde helemaal op in de kraamtijd"],
 )
 def test_no_signal_either_way(text: str) -> None:
     assert loss_signal(text) is None
