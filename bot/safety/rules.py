@@ -248,6 +248,8 @@ _FILLERS = frozenset({"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10",
 })
 _FILLER_CONCEPTS = frozenset({"DURATION", "DAYS", "MILD", "CONSTANT"})
 _SINCE = frozenset({"sinds", "since", "vanaf"})
+# Context concepts for `unless` that a "niet/niks" never switches off ("ik voel niks als ik naar haar kijk").
+_NEVER_NEGATED = frozenset({"BOND", "MONEY", "MOOD", "IDIOM", "TRIP", "CARE_TASK", "PLAY"})
 
 
 def _looks_like_temperature(word: str, tagged: list[Tagged], i: int) -> bool:
@@ -278,7 +280,7 @@ def _is_negated(tagged: list[Tagged], i: int) -> bool:
     NEG inside a phrase of the same concept ("niet veilig" is UNSAFE) does not negate that phrase.
     """
     own = tagged[i].concepts
-    if "NEG" in own:
+    if "NEG" in own or own.keys() & _NEVER_NEGATED:
         return False
     clause = tagged[i].token.clause
     if any(_negates(tagged, j, own, clause) for j in range(max(0, i - 3), i)):
