@@ -5,8 +5,9 @@ Public API:
 * :func:`assess` - the deterministic detector (lexicon + rules + harmless contexts + other
   languages): tier, answer language and the signs that matched;
 * :func:`decide` - what the NLU pipeline acts on: the detector, with the trained classifier
-  (DIET's ``safety_*`` intents) as a second opinion: a confident classifier-only hit takes
-  over, an unsure one becomes ``maybe`` (one line before the normal answer), never silence;
+  (DIET's ``safety_*`` intents) as a second opinion: a confident classifier-only hit with a lexical
+  cue in the message takes over, an unsure one or one without a cue becomes ``maybe`` (one line
+  before the normal answer), never silence;
 * :func:`emergency_text`, :func:`maybe_text`, :func:`after_form_text` - the answers
   (content/safety.yml).
 
@@ -45,8 +46,11 @@ CATEGORIES = EMERGENCY_TIERS
 INTENT_FOR_CATEGORY = INTENT_FOR_TIER
 
 FALLBACK_INTENT = "nlu_fallback"
-# A classifier-only safety prediction at or above this confidence takes over like a detector hit;
-# below it, the message gets the `maybe` line and the normal (clarifying) answer.
+# A classifier-only safety prediction at or above this confidence takes over like a detector hit,
+# provided the message has a lexical cue of an emergency tier (the words of one of its rules, anywhere:
+# ``Assessment.cues``); below it, or without a cue, the message gets the `maybe` line and the normal
+# (clarifying) answer. Without the cue, DIET took over on "ik heb 5 minuten, kun je snel uitleggen ...",
+# "geen geld voor luiers" or a baby who died: never silence, but no takeover either.
 CLASSIFIER_TAKEOVER = 0.9
 
 
@@ -109,7 +113,7 @@ def decide(text: str, ranking: list[tuple[str, float]] | None = None) -> Decisio
     top = _classifier_top(ranking or [])
     tier = tier_for_intent(top[0]) if top else None
     if top and tier:
-        if top[1] >= CLASSIFIER_TAKEOVER:
+        if top[1] >= CLASSIFIER_TAKEOVER and found.cues:
             return Decision(tier, INTENT_FOR_TIER[tier], found.lang, None, "classifier", (top[0],))
         return Decision(MAYBE, FALLBACK_INTENT, found.lang, MAYBE_TOPIC_FOR_TIER[tier], "classifier", (top[0],))
     return Decision(None, None, found.lang)

@@ -8,7 +8,8 @@ Layers, in order:
 4. harmless contexts: a sign in a sentence about something read or heard ("ik las over ..."),
    long ago ("vorig jaar", "bij mijn vorige zwangerschap") or a what-if / how-do-I-recognise
    question is demoted to ``maybe``: one "bel bij twijfel" line, never silence. A what-if
-   question about a life-threatening sign still gets the life answer;
+   question about a life-threatening sign still gets the life answer. A sign in the clause of an
+   idiom of joy or exaggeration ("ik ontplof van trots", "dood van het lachen") is dropped;
 5. other languages: a short list of emergency words per language (:mod:`bot.safety.foreign`).
 
 Recall matters more than precision: a false alarm costs a parent one extra message, a miss
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 
 from bot.safety.foreign import foreign_emergency, foreign_stopword_count
 from bot.safety.lexicon import tag
-from bot.safety.rules import Message, RuleHit, evaluate
+from bot.safety.rules import Message, RuleHit, cue_tiers, evaluate
 from bot.safety.text import read_numbers, tokenise
 from bot.safety.tiers import EMERGENCY_TIERS, MAYBE, MAYBE_TOPIC_FOR_TIER, most_urgent
 
@@ -35,6 +36,9 @@ HARMLESS_CONTEXTS = (
 )
 # Anywhere in the message: it is over, or a joke ("het is helemaal over", "alles is goed", "haha").
 RESOLVED = "RESOLVED"
+# In the same clause as a sign: an idiom of joy or exaggeration ("ik ontplof van trots", "dood van het
+# lachen", "bloed van het lachen"): the sign words are not meant, the hit is dropped (no line either).
+IDIOM = "IDIOM"
 
 # Words that tell English from Dutch (for the reply language); ties go to Dutch.
 _EN_WORDS = frozenset("""i i'm im my me the a is am are was and it he she his her him has have had not
@@ -55,6 +59,7 @@ class Assessment:
     topic: str | None = None         # for "maybe": pregnancy, baby, violence or mind
     signs: tuple[str, ...] = ()      # ids of the signs that matched (for logs and tests)
     hits: tuple[RuleHit, ...] = field(default=(), repr=False, compare=False)
+    cues: frozenset[str] = frozenset()  # emergency tiers with a lexical cue (rules.cue_tiers), for the classifier
 
     @property
     def is_emergency(self) -> bool:
@@ -80,6 +85,8 @@ def _demote(hit: RuleHit, message: Message) -> RuleHit:
     clause = message.tagged[first].token.clause
     sentence = message.tagged[first].token.sentence
     for concept in HARMLESS_CONTEXTS:
+        if concept in hit.rule.even_if:
+            continue
         # long ago: in the same clause; read-about and what-if: anywhere in the sentence
         scope = (lambda t: t.token.clause == clause) if concept == "PAST" else (lambda t: t.token.sentence == sentence)
         spots = [i for i, t in enumerate(message.tagged) if scope(t) and concept in t.concepts]
@@ -101,9 +108,17 @@ def analyse(text: str) -> tuple[Message, list[RuleHit]]:
     """The tagged message and every (demoted) rule hit: for tests and the evaluation report."""
     tokens = tokenise(text)
     message = Message(tag(tokens, lang=_token_language(tokens)), read_numbers(tokens))
-    hits = [_demote(h, message) for h in evaluate(message)]
+    hits = [_demote(h, message) for h in evaluate(message) if not _in_idiom(h, message)]
     # a maybe-level sign in a harmless context (read about it, long ago, a joke, over) gets no line at all
     return message, [h for h in hits if not (h.tier == MAYBE and not h.demoted_by and _harmless(h, message))]
+
+
+def _in_idiom(hit: RuleHit, message: Message) -> bool:
+    """Every word of the hit stands in a clause with an idiom of joy or exaggeration ("dood van het lachen")."""
+    if not hit.positions or IDIOM not in message.present:
+        return False
+    idiom_clauses = {t.token.clause for t in message.tagged if IDIOM in t.concepts}
+    return all(message.tagged[p].token.clause in idiom_clauses for p in hit.positions)
 
 
 def _harmless(hit: RuleHit, message: Message) -> bool:
@@ -131,13 +146,14 @@ def assess(text: str) -> Assessment:
     if foreign is not None:
         return Assessment(foreign.tier, foreign.lang, None, (f"{foreign.lang}:{foreign.kind}",))
     maybes = [h for h in hits if h.tier == MAYBE]
+    cues = frozenset(cue_tiers(message))
     if maybes:
         # the topic of the most urgent sign that was demoted, else of the maybe sign itself
         origins = [h.sign.tier for h in maybes]
         origin = most_urgent(origins)
         topic = MAYBE_TOPIC_FOR_TIER.get(origin or "", None) or _maybe_topic(maybes)
-        return Assessment(MAYBE, lang, topic, tuple(dict.fromkeys(h.sign.id for h in maybes)), tuple(maybes))
-    return Assessment(None, lang)
+        return Assessment(MAYBE, lang, topic, tuple(dict.fromkeys(h.sign.id for h in maybes)), tuple(maybes), cues)
+    return Assessment(None, lang, cues=cues)
 
 
 def _maybe_topic(hits: list[RuleHit]) -> str:

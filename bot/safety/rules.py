@@ -14,6 +14,8 @@ says in plain words what it is for::
                                   #   the condition ends in "?" ("baby_months < 3?": age unknown is ok)
       mild: maybe                 # "een beetje ..." demotes the hit to this tier
       ordered: true               # the terms must come in this order
+      even_if: [HYPO]             # not demoted by this harmless context (READ, PAST, HYPO): "voor als ik er
+                                  #   niet meer ben" is no what-if question
 
 Terms: ``A|B`` is either concept; ``@A|B`` may stand anywhere in the message (context, not
 part of the span, never negated: "geen natte luier" still tells it is about a baby); ``~A`` is a negated occurrence ("beweegt niet", "geen leven gevoeld");
@@ -49,9 +51,13 @@ ENTITIES = frozenset({"I", "ME", "HE", "PERSON", "SELF", "BABY", "KID", "KIDS", 
                       "PREGNANT", "POSTPARTUM", "BELLY", "HEAD", "LIPS", "FACE_HANDS", "HANDS_FEET", "OF"})
 _MODIFIERS = frozenset({"NEG", "LESS", "MILD", "END", "HEAVY", "SEVERE", "CONSTANT", "BAD", "GOOD", "DURATION"})
 DEFAULT_WITHIN = 8
+# Phrases with a "niet" in them that are a sign of their own: their "niet" negates no other word.
+_NEG_PHRASE_CONCEPTS = frozenset({"GOING_MAD", "UNSURE_ACT", "NOT_THERE", "BOND", "CONSTANT"})  # CONSTANT: "stopt niet"
 _COND_RE = re.compile(r"^(temp|weeks|baby_months|interval|days)\s*(<=|>=|<|>)\s*(\d+(?:\.\d+)?)(\??)$")
 _OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
-_RULE_KEYS = {"catches", "all", "within", "unless", "if", "mild", "tier", "ordered"}
+_RULE_KEYS = {"catches", "all", "within", "unless", "if", "mild", "tier", "ordered", "even_if"}
+# The harmless contexts of the detector (bot/safety/detector.py): a rule may say it holds even in one of them.
+HARMLESS_CONTEXT_CONCEPTS = frozenset({"READ", "PAST", "HYPO"})
 _SIGN_KEYS = {"id", "what", "urgent_when", "sources", "rules", "examples", "not_examples"}
 
 
@@ -83,6 +89,7 @@ class Rule:
     mild: str | None = None
     tier: str | None = None
     ordered: bool = False
+    even_if: frozenset[str] = frozenset()  # harmless contexts that do not demote this rule ("voor als ik er niet meer ben")
 
     @property
     def about_negation(self) -> bool:
@@ -142,6 +149,9 @@ def _rule(raw: dict[str, Any], where: str, known: set[str]) -> Rule:
     unless = frozenset(raw.get("unless") or [])
     if unless - known:
         raise SignError(f"{where}: unknown concept(s) in unless: {sorted(unless - known)}")
+    even_if = frozenset(raw.get("even_if") or [])
+    if even_if - HARMLESS_CONTEXT_CONCEPTS:
+        raise SignError(f"{where}: even_if takes harmless contexts {sorted(HARMLESS_CONTEXT_CONCEPTS)} only")
     for key in ("mild", "tier"):
         if raw.get(key) is not None and raw[key] not in TIERS:
             raise SignError(f"{where}: {key} must be a tier, not {raw[key]!r}")
@@ -154,6 +164,7 @@ def _rule(raw: dict[str, Any], where: str, known: set[str]) -> Rule:
         mild=raw.get("mild"),
         tier=raw.get("tier"),
         ordered=bool(raw.get("ordered", False)),
+        even_if=even_if,
     )
 
 
@@ -236,6 +247,9 @@ _FILLERS = frozenset({"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10",
     "nu", "vandaag", "bijna", "haast", "really", "still", "anymore", "at", "all", "today",
 })
 _FILLER_CONCEPTS = frozenset({"DURATION", "DAYS", "MILD", "CONSTANT"})
+_SINCE = frozenset({"sinds", "since", "vanaf"})
+# Context concepts for `unless` that a "niet/niks" never switches off ("ik voel niks als ik naar haar kijk").
+_NEVER_NEGATED = frozenset({"BOND", "MONEY", "MOOD", "IDIOM", "TRIP", "CARE_TASK", "PLAY"})
 
 
 def _looks_like_temperature(word: str, tagged: list[Tagged], i: int) -> bool:
@@ -252,27 +266,35 @@ def _negates(tagged: list[Tagged], j: int, own: dict[str, str], clause: int) -> 
     concepts = tagged[j].concepts
     if tagged[j].token.clause != clause or "NEG" not in concepts or "BAD" in concepts:
         return False
-    # a NEG that belongs to the same phrase ("niet veilig", "wil niet meer leven") does not negate it
-    return not (set(concepts) - _MODIFIERS) & set(own)
+    # a NEG that belongs to the same phrase ("niet veilig", "wil niet meer leven") does not negate it, nor
+    # does a NEG inside a phrase of a sign of its own ("ik kan mezelf niet stoppen met schreeuwen")
+    return not (set(concepts) - _MODIFIERS) & set(own) and not (set(concepts) & _NEG_PHRASE_CONCEPTS)
 
 
 def _is_negated(tagged: list[Tagged], i: int) -> bool:
     """Negated by a NEG word in the same clause: up to 3 words before ("geen koorts"), or after it
-    with only small words in between ("bloed niet", "beweegt al de hele dag niet").
+    with only small words or a "sinds ..." time in between ("bloed niet", "beweegt al de hele dag niet",
+    "schopt sinds het ontbijt niet meer").
 
     "niet goed" / "niet lekker" (concept BAD) is a judgement, not a negation of its neighbour; and a
     NEG inside a phrase of the same concept ("niet veilig" is UNSAFE) does not negate that phrase.
     """
     own = tagged[i].concepts
-    if "NEG" in own:
+    if "NEG" in own or own.keys() & _NEVER_NEGATED:
         return False
     clause = tagged[i].token.clause
     if any(_negates(tagged, j, own, clause) for j in range(max(0, i - 3), i)):
         return True
-    for j in range(i + 1, min(len(tagged), i + 7)):
+    since = -1  # "sinds het ontbijt", "since lunch": a time phrase of up to 3 words after "sinds" is a filler too
+    for j in range(i + 1, min(len(tagged), i + 9)):
         # a NEG after the word that starts a phrase of its own ("niet meer wakker worden") negates that phrase
         if _negates(tagged, j, own, clause) and not set(tagged[j].concepts) - _MODIFIERS:
             return True
+        if tagged[j].text in _SINCE:
+            since = j
+            continue
+        if 0 <= since and j - since <= 3 and tagged[j].token.clause == clause and "NEG" not in tagged[j].concepts:
+            continue
         if tagged[j].text not in _FILLERS and not tagged[j].concepts.keys() & _FILLER_CONCEPTS:
             return False
     return False
@@ -356,3 +378,42 @@ def evaluate(message: Message) -> list[RuleHit]:
                 tier, demoted = rule.mild, "mild"
             hits.append(RuleHit(sign, rule, tier, positions, demoted))
     return hits
+
+
+def cue_tiers(message: Message) -> set[str]:
+    """Emergency tiers with a lexical cue in ``message``: every sign word of one of their rules occurs
+    somewhere (not the person or context terms; distance, order and sentence are not checked; numbers
+    are), none of its ``unless``
+    concepts does, and not in the clause of an idiom ("dood van het lachen") or of a harmless context
+    ("vorig jaar", "ik las over", "wat als"), nor in a message that says it is over. The classifier may take
+    over only with such a cue (:func:`bot.safety.decide`): "geen geld voor luiers" has the words of
+    "no wet nappies" but also MONEY, so it is no cue.
+    """
+    if "RESOLVED" in message.present:  # it is over, or a joke
+        return set()
+    # words in the clause of an idiom or of a harmless context (long ago, read about, what-if) are no cue
+    skipped = {t.token.clause for t in message.tagged if t.concepts.keys() & {"IDIOM", *HARMLESS_CONTEXT_CONCEPTS}}
+    tokens = [(i, tok) for i, tok in enumerate(message.tagged) if tok.token.clause not in skipped]
+
+    def occurs(term: Term, allow_negated: bool) -> bool:
+        if term.anywhere and term.concepts & message.synthetic:
+            return True
+        return any(term.fits(tok.concepts, message.negated[i]) and (
+            allow_negated or term.anywhere or not message.negated[i] or term.concepts <= ENTITIES) for i, tok in tokens)
+
+    found: set[str] = set()
+    for sign in signs():
+        if sign.tier not in EMERGENCY_TIERS or sign.tier in found:
+            continue
+        for rule in sign.rules:
+            if not _conditions_hold(rule, message.numbers):
+                continue
+            if all(t.anywhere or t.concepts <= ENTITIES for t in rule.terms):
+                continue  # a rule of context words only is no cue
+            if rule.unless and any(rule.unless & tok.concepts.keys() for i, tok in tokens if not message.negated[i]):
+                continue
+            # the rule's own words (not who it is about, not the context): "hij trapt" is a cue for less movement
+            if all(occurs(term, rule.about_negation) for term in rule.terms if not (term.anywhere or term.concepts <= ENTITIES)):
+                found.add(rule.tier or sign.tier)
+                break
+    return found & set(EMERGENCY_TIERS)

@@ -7,7 +7,7 @@ Everything here is pure string work, shared by every layer of the detector:
 * :func:`tokenise` splits into tokens with their sentence and clause (a clause ends at a
   comma or "maar"/"but"; negation never reaches across a clause);
 * :func:`read_numbers` finds a temperature, the weeks of pregnancy, the baby's age, the
-  minutes between contractions and a number of days ("al 3 nachten niet geslapen").
+  minutes between contractions and a number of days ("al 3 nachten niet geslapen", "al 60 uur wakker").
 """
 
 from __future__ import annotations
@@ -77,6 +77,7 @@ _TEMP_CUES = frozenset({"koorts", "temp", "temperatuur", "verhoging", "fever", "
 _WEEK_UNITS = frozenset({"weken", "week", "wk", "wkn", "w", "weeks", "wks", "wekn", "weke"})
 _MONTH_UNITS = frozenset({"maanden", "maand", "mnd", "mnden", "months", "month", "mths"})
 _DAY_UNITS = frozenset({"dagen", "dag", "days", "day", "nachten", "nacht", "nights", "night"})
+_HOUR_UNITS = frozenset({"uur", "uren", "u", "hours", "hour", "hrs", "hr", "h"})
 _YEAR_UNITS = frozenset({"jaar", "jaren", "jr", "years", "year", "yrs", "jarig"})
 # A child word followed by "van 2" without a unit: a child's age in years ("mijn dochter van 2").
 _CHILD_YEARS_CUES = frozenset({"dochter", "zoon", "kind", "meisje", "jongen", "peuter", "dochtertje", "zoontje",
@@ -172,6 +173,10 @@ def read_numbers(tokens: list[Token]) -> Numbers:
         if (prev in {"van", "of"} and i >= 2 and words[i - 2] in _CHILD_YEARS_CUES and value <= 18
                 and nxt not in _WEEK_UNITS | _MONTH_UNITS | _DAY_UNITS | _MINUTE_UNITS):
             ages.append(value * 12)
+            continue
+        # hours of no sleep: "al 70 uur niet geslapen" is almost 3 days (a clock time "om 10 uur" is under 24)
+        if nxt in _HOUR_UNITS and value >= 24 and not is_age:
+            days.append(value / 24.0)
             continue
         if nxt in _DAY_UNITS:
             if is_age or (prev in {"van", "of"} and _near(words, i, 4, 0, _BABY_CUES)):

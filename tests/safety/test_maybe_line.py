@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from rasa.core.actions.action import Action
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.safety_component import SAFETY_KEY, _WithMaybeLine, apply_decision, maybe_event
-from bot.safety import maybe_text
+from bot.safety import assess, maybe_text
 
 
 class _Utter(Action):
@@ -74,10 +75,31 @@ def test_unsure_classifier_only_safety_prediction_becomes_maybe_not_silence() ->
     assert message.get(SAFETY_KEY)["tier"] == "maybe" and message.get(SAFETY_KEY)["topic"] == "pregnancy"
 
 
-def test_confident_classifier_only_safety_prediction_takes_over() -> None:
-    message = _parsed("er is iets heel ergs met me aan de hand", [("safety_life", 0.97), ("greet", 0.01)])
-    assert message.get("intent")["name"] == "safety_life"
+def test_confident_classifier_only_safety_prediction_with_a_lexical_cue_takes_over() -> None:
+    """The detector found no sign, but the words of one are there (a baby, breathing): a confident
+    classifier takes over."""
+    text = "mijn baby is zo anders, hij ademt"
+    assert assess(text).tier is None and assess(text).cues
+    message = _parsed(text, [("safety_sick_baby", 0.97), ("greet", 0.01)])
+    assert message.get("intent")["name"] == "safety_sick_baby"
     assert message.get(SAFETY_KEY)["source"] == "classifier"
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("ik heb 5 minuten, kun je snel uitleggen hoe de kraamzorg werkt", "safety_pregnancy_urgent"),
+    ("im broke lol, what does the kraamzorg cost", "safety_pregnancy_urgent"),
+    ("we hebben geen geld voor luiers en rompertjes", "safety_sick_baby"),
+    ("ons zoontje heeft maar twee dagen geleefd, hij is overleden", "safety_violence"),
+    ("ik voel niks voor mijn kindje, ik ben vast een slechte moeder", "safety_pregnancy_urgent"),
+    ("mijn vrouw is sinds de bevalling somber en lusteloos", "safety_sick_baby"),
+    ("er is iets heel ergs met me aan de hand", "safety_life"),
+])
+def test_confident_classifier_without_a_lexical_cue_gives_the_line_not_the_takeover(text: str, intent: str) -> None:
+    """No words of any sign: even a sure classifier only gets the maybe line (never silence, no takeover)."""
+    assert not assess(text).cues
+    message = _parsed(text, [(intent, 0.97), ("greet", 0.01)])
+    assert message.get("intent")["name"] == "nlu_fallback"
+    assert message.get(SAFETY_KEY)["tier"] == "maybe" and message.get(SAFETY_KEY)["source"] == "classifier"
 
 
 def test_ordinary_message_is_left_alone() -> None:
