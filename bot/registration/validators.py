@@ -104,6 +104,9 @@ NO_PHONE_TEXT = (
 )
 
 
+DUTCH_NATIONAL_DIGITS = 9  # 06 12345678 and 010 1234567 without the leading 0
+
+
 def check_phone(answer: str | None, lang: str = "nl") -> Checked:
     """A Dutch mobile or landline number (06..., 010..., +31..., 0031...), as E.164."""
     raw = (answer or "").strip()
@@ -118,15 +121,18 @@ def check_phone(answer: str | None, lang: str = "nl") -> Checked:
             candidates = [phonenumbers.parse(re.sub(r"[^\d+]", "", raw), "NL")]
         except phonenumbers.NumberParseException:
             candidates = []
+    right_length = False
     for number in candidates:
         if phonenumbers.region_code_for_number(number) != "NL" or number.country_code != 31:
             return Checked(problem=_say("phone_not_dutch", lang, example=example))
         if not phonenumbers.is_valid_number(number):
+            # "06 98765432": ten digits, but no Dutch number starts like that. Say so, not "digits missing".
+            right_length = right_length or len(str(number.national_number)) == DUTCH_NATIONAL_DIGITS
             continue
         if phonenumbers.number_type(number) not in _ALLOWED_PHONE_TYPES:
             return Checked(problem=_say("phone_wrong_type", lang, example=example))
         return Checked(value=phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
-    return Checked(problem=_say("phone_invalid", lang, example=example))
+    return Checked(problem=_say("phone_not_in_use" if right_length else "phone_invalid", lang, example=example))
 
 
 def display_phone(e164: str | None) -> str:

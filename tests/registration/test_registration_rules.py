@@ -102,6 +102,7 @@ def test_phone_ok(text: str, e164: str) -> None:
 @pytest.mark.parametrize(("text", "reason"), [
     ("+32 470 12 34 56", "Nederlands"), ("+44 7911 123456", "Nederlands"), ("0800 2000", "mobiel of vast"),
     ("0900 1234567", "mobiel of vast"), ("06123", "cijfers"), ("geen idee", "telefoonnummer"), ("/affirm", "telefoonnummer"),
+    ("06 98765432", "verkeerd hebt getypt"),  # ten digits, but no Dutch number starts with 069: not "digits missing"
 ])
 def test_phone_rejected_with_clear_reask(text: str, reason: str) -> None:
     checked = check_phone(text)
