@@ -40,7 +40,7 @@ class ActionShowOffering(Action):
         if card_suppressed(card.id, tracker.slots):  # after a baby loss (bot/wellbeing/loss.py)
             from actions.referrals import utter_loss_instead_of_card
 
-            utter_loss_instead_of_card(dispatcher)
+            utter_loss_instead_of_card(dispatcher, lang_of(tracker))
             return []
         text, buttons = render_summary(card)
         aspect = tracker.latest_message.get("offering_aspect")  # "wat is X en hoe meld ik me aan" (bot/nlu/interpret.py)
@@ -78,7 +78,7 @@ class ActionOfferingDetail(Action):
         if card_suppressed(card.id if card else None, tracker.slots):
             from actions.referrals import utter_loss_instead_of_card
 
-            utter_loss_instead_of_card(dispatcher)
+            utter_loss_instead_of_card(dispatcher, lang_of(tracker))
             return []
         if card is None:
             dispatcher.utter_message(text=WHICH_OFFERING[lang], buttons=WHICH_OFFERING_BUTTONS[lang], answer_id="clarify")

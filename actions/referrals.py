@@ -12,7 +12,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.content import cards, render_detail
+from bot.content import cards, other_question_button, render_detail
+from bot.content import human_button as localized_human_button
 from bot.languages.conversation import lang_of
 from bot.loop.render import CALLBACK_BUTTON, MESSAGE_BUTTON
 from bot.loop.texts import text as loop_text
@@ -37,16 +38,17 @@ def _intent(tracker: Tracker) -> str | None:
     return (tracker.latest_message.get("intent") or {}).get("name")
 
 
-def utter_loss_instead_of_card(dispatcher: CollectingDispatcher) -> None:
+def utter_loss_instead_of_card(dispatcher: CollectingDispatcher, lang: str = "nl") -> None:
     """After a loss, a pregnancy or newborn card is not shown: a gentle note instead."""
     dispatcher.utter_message(
-        text=text_set("wellbeing/baby_loss").render("card_instead"), buttons=[HUMAN_BUTTON], answer_id="baby_loss",
+        text=text_set("wellbeing/baby_loss", lang).render("card_instead"), buttons=[localized_human_button(lang)],
+        answer_id="baby_loss",
     )
 
 
 def utter_referral(dispatcher: CollectingDispatcher, tracker: Tracker, ref: Referral) -> list[dict[str, Any]]:
     if card_suppressed(ref.id, tracker.slots):
-        utter_loss_instead_of_card(dispatcher)
+        utter_loss_instead_of_card(dispatcher, lang_of(tracker))
         return []
     ref = referrals(lang_of(tracker)).get(ref.id, ref)
     text, buttons = render_referral(ref)
@@ -71,7 +73,7 @@ class ActionShowReferral(Action):
 def referral_detail(dispatcher: CollectingDispatcher, tracker: Tracker, ref: Referral, aspect: str) -> list:
     """'Hoe regel ik dit?' / 'Voor wie is dit?' on a referral card (used by action_offering_detail)."""
     if card_suppressed(ref.id, tracker.slots):
-        utter_loss_instead_of_card(dispatcher)
+        utter_loss_instead_of_card(dispatcher, lang_of(tracker))
         return []
     ref = referrals(lang_of(tracker)).get(ref.id, ref)
     text, buttons = render_referral_detail(ref, aspect)
@@ -86,16 +88,18 @@ class ActionHuman(Action):
         return "action_human"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
-        texts = text_set("handoff")
+        lang = lang_of(tracker)
+        texts = text_set("handoff", lang)
+        cjg = texts.button("cjg", CJG_BUTTON["payload"])
         if in_loss_conversation(tracker.slots):
             text = texts.render("after_loss") + "\n\n" + texts.render("danger")
-            buttons = [CJG_BUTTON, OTHER_QUESTION_BUTTON]
+            buttons = [cjg, other_question_button(lang)]
         else:
             lines = [texts.render(key) for key in ("pregnant", "after_birth", "money_housing")]
             text = (texts.render("intro") + "\n\n" + "\n".join(lines) + "\n\n" + loop_text("human_offer")
                     + "\n\n" + texts.render("danger"))
             # The aanmeldpunt's callback offer (issue 13, actions/loop.py) as follow-up buttons.
-            buttons = [CALLBACK_BUTTON, MESSAGE_BUTTON, REGISTER_BUTTON, CJG_BUTTON, OTHER_QUESTION_BUTTON]
+            buttons = [CALLBACK_BUTTON, MESSAGE_BUTTON, REGISTER_BUTTON, cjg, other_question_button(lang)]
         dispatcher.utter_message(text=f"{text}\n\n{texts.source_line}", buttons=buttons, answer_id="human")
         return []
 

@@ -17,6 +17,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from bot.content import human_button as localized_human_button
 from bot.languages.conversation import lang_of
 from bot.privacy.pseudonym import sender_key
 from bot.privacy.texts import nothing_kept_text
@@ -107,8 +108,9 @@ class ActionRegistrationStart(Action):
         reset = [SlotSet("requested_slot", None)] + [SlotSet(slot, None) for slot in f.ALL_SLOTS]
         if in_loss_conversation(tracker.slots):
             # After a baby loss: no pregnancy questions; the form ends at once (outcome set).
-            dispatcher.utter_message(text=text_set("wellbeing/baby_loss").render("registration_instead"),
-                                     buttons=[HUMAN_BUTTON], answer_id="baby_loss")
+            lang = lang_of(tracker)
+            dispatcher.utter_message(text=text_set("wellbeing/baby_loss", lang).render("registration_instead"),
+                                     buttons=[localized_human_button(lang)], answer_id="baby_loss")
             return reset + [SlotSet(f.OUTCOME, "baby_loss")]
         dispatcher.utter_message(response="utter_registration_intro")
         return reset

@@ -13,31 +13,33 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.content import human_button
+from bot.languages.conversation import lang_of
 from bot.privacy.pseudonym import sender_key
-from bot.referrals import HUMAN_BUTTON
 from bot.wellbeing import registration_choice as choice
 from bot.wellbeing.loss import LOSS_SLOT, in_loss_conversation, loss_is_certain, loss_signal
-from bot.wellbeing.texts import text_set
+from bot.wellbeing.texts import TextSet, text_set
 
 log = logging.getLogger(__name__)
 
 # A confirmed loss comes back as the payload itself (certain); "nee" is most often sadness.
-CONFIRM_BUTTONS = [
-    {"title": "Ja", "payload": "/baby_loss"},
-    {"title": "Nee, mijn kindje leeft", "payload": "/low_mood"},
-    {"title": "Iets anders", "payload": "/none_of_these"},
-]
-CHOICE_BUTTONS = [
-    {"title": "Houden", "payload": "/registration_keep"},
-    {"title": "Pauzeren", "payload": "/registration_pause"},
-    {"title": "Intrekken", "payload": "/withdraw_registration"},
-]
-LOW_MOOD_BUTTONS = [
-    {"title": "Home-Start", "payload": "/info_homestart"},
-    {"title": "Groepen in de buurt", "payload": "/find_group"},
-    HUMAN_BUTTON,
-]
-CJG_BUTTON = {"title": "Wat is het CJG?", "payload": "/info_cjg"}
+# Button titles live in the content files (``buttons:``), in Dutch and English.
+def _confirm_buttons(texts: TextSet) -> list[dict[str, str]]:
+    return [texts.button("confirm", "/baby_loss"), texts.button("baby_alive", "/low_mood"),
+            texts.button("something_else", "/none_of_these")]
+
+
+def _choice_buttons(texts: TextSet) -> list[dict[str, str]]:
+    return [texts.button("keep", "/registration_keep"), texts.button("pause", "/registration_pause"),
+            texts.button("withdraw", "/withdraw_registration")]
+
+
+def _cjg_button(texts: TextSet) -> dict[str, str]:
+    return texts.button("cjg", "/info_cjg")
+
+
+def _low_mood_buttons(texts: TextSet, lang: str) -> list[dict[str, str]]:
+    return [texts.button("home_start", "/info_homestart"), texts.button("groups", "/find_group"), human_button(lang)]
 
 
 def _text(tracker: Tracker) -> str:
@@ -64,19 +66,20 @@ class ActionBabyLoss(Action):
         if not text.startswith("/") and loss_signal(text) is False:
             # 'Verloren' about a card, a game, a job: not a loss of a baby.
             return [FollowupAction("action_clarify")]
-        texts = text_set("wellbeing/baby_loss")
+        lang = lang_of(tracker)
+        texts = text_set("wellbeing/baby_loss", lang)
         if not loss_is_certain(text, tracker.slots):
             # Only the classifier heard a loss ("ik huil de hele dag sinds de bevalling"): ask first.
-            dispatcher.utter_message(text=texts.render("confirm_question"), buttons=CONFIRM_BUTTONS,
+            dispatcher.utter_message(text=texts.render("confirm_question"), buttons=_confirm_buttons(texts),
                                      answer_id="baby_loss_confirm")
             return []
         dispatcher.utter_message(text=texts.render("acknowledgement"), answer_id="baby_loss")
         care = f"{texts.render('care')}\n\n{texts.source_line}"
-        dispatcher.utter_message(text=care, buttons=[HUMAN_BUTTON], answer_id="baby_loss")
+        dispatcher.utter_message(text=care, buttons=[human_button(lang)], answer_id="baby_loss")
         found = choice.open_references(_sender(tracker))
         if found.references:
             dispatcher.utter_message(
-                text=texts.render("registration_question"), buttons=CHOICE_BUTTONS, answer_id="baby_loss",
+                text=texts.render("registration_question"), buttons=_choice_buttons(texts), answer_id="baby_loss",
             )
         return [SlotSet(LOSS_SLOT, True)]
 
@@ -91,11 +94,13 @@ class ActionRegistrationChoice(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         pause = intent == "registration_pause"
         loss = in_loss_conversation(tracker.slots)
-        texts = text_set("wellbeing/baby_loss")
+        lang = lang_of(tracker)
+        texts = text_set("wellbeing/baby_loss", lang)
+        staff = text_set("wellbeing/baby_loss")  # notes for the aanmeldpunt stay Dutch
         if loss:
-            result = choice.record_choice(_sender(tracker), texts.render("note_paused" if pause else "note_kept"))
+            result = choice.record_choice(_sender(tracker), staff.render("note_paused" if pause else "note_kept"))
         elif pause:
-            result = choice.record_choice(_sender(tracker), texts.render("note_paused_plain"))
+            result = choice.record_choice(_sender(tracker), staff.render("note_paused_plain"))
         else:  # keep, nothing to tell the aanmeldpunt
             result = choice.open_references(_sender(tracker))
         if result.unavailable:
@@ -105,7 +110,7 @@ class ActionRegistrationChoice(Action):
         else:
             key = "paused" if pause else ("kept" if loss else "kept_plain")
         extra = {"answer_id": "baby_loss"} if loss else {}
-        dispatcher.utter_message(text=texts.render(key), buttons=[HUMAN_BUTTON], **extra)
+        dispatcher.utter_message(text=texts.render(key), buttons=[human_button(lang)], **extra)
         return []
 
 
@@ -117,10 +122,11 @@ class ActionLowMood(Action):
         return "action_low_mood"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
-        texts = text_set("wellbeing/low_mood")
+        lang = lang_of(tracker)
+        texts = text_set("wellbeing/low_mood", lang)
         loss = in_loss_conversation(tracker.slots)
         extra = texts.render("extra_support_after_loss" if loss else "extra_support")
         text = f"{texts.render('answer')}\n\n{texts.render('crisis_line')}\n\n{extra}\n\n{texts.source_line}"
-        buttons = [CJG_BUTTON, HUMAN_BUTTON] if loss else LOW_MOOD_BUTTONS
+        buttons = [_cjg_button(texts), human_button(lang)] if loss else _low_mood_buttons(texts, lang)
         dispatcher.utter_message(text=text, buttons=buttons, answer_id="low_mood")
         return []

@@ -15,16 +15,20 @@ from typing import Any
 
 import yaml
 
+from bot.languages.localize import language, localized
+
 log = logging.getLogger(__name__)
 
 TEXTS_FILE = Path(__file__).resolve().parents[2] / "content" / "channels" / "texts.yml"
 REQUIRED_TEXTS = ("only_text", "unavailable", "list_button", "choose", "more_choices")
 
 
-@lru_cache(maxsize=1)
-def texts() -> dict[str, str]:
-    """The channels' fixed Dutch texts from content/channels/texts.yml (validated)."""
-    data: dict[str, Any] = yaml.safe_load(TEXTS_FILE.read_text(encoding="utf-8")) or {}
+@lru_cache(maxsize=2)
+def texts(lang: str = "nl") -> dict[str, str]:
+    """The channels' fixed texts from content/channels/texts.yml (validated), in ``lang``
+    (Dutch, the default, or English from the file's ``en:`` block)."""
+    raw: dict[str, Any] = yaml.safe_load(TEXTS_FILE.read_text(encoding="utf-8")) or {}
+    data: dict[str, Any] = localized(raw, language(lang))
     found = data.get("texts") or {}
     missing = [key for key in REQUIRED_TEXTS if not str(found.get(key) or "").strip()]
     if missing:
@@ -32,8 +36,8 @@ def texts() -> dict[str, str]:
     return {key: " ".join(str(value).split()) for key, value in found.items()}
 
 
-def text(key: str) -> str:
-    return texts()[key]
+def text(key: str, lang: str = "nl") -> str:
+    return texts(lang)[key]
 
 
 _BREAKS = ("\n\n", "\n", ". ", "! ", "? ", " ")

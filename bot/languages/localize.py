@@ -31,6 +31,9 @@ NOT_TRANSLATED = frozenset({
     "related", "contacts", "contact_ids", "payload", "phone", "order", "numbers", "keywords", "synonyms",
     "examples", "version", "reviewed", "reviewer", "applies", "answer_id", "key", "kind", "type", "tier",
     "terms", "match", "patterns", "pattern", "aliases", "lang", "language", "name_nl",
+    # Notes for the aanmeldpunt's staff (they read Dutch), not texts a parent reads.
+    "note_kept", "note_paused", "note_paused_plain",
+    "suppressed_cards",  # card ids
 })
 # A number as a parent sees it: "010 267 26 53", "1.250,50", "0800-2000", "49".
 _FIGURE_RE = re.compile(r"\d+(?:[.,]\d+)*(?:[ \-]\d+(?:[.,]\d+)*)*")

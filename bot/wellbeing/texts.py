@@ -28,6 +28,7 @@ from bot.content import (
     _figures_in,
     _normalise_figure,
 )
+from bot.languages.localize import language, localized
 
 _PLACEHOLDER_RE = re.compile(r"\{(phone|host):([a-z0-9_]+)\}")
 _ANY_BRACE_RE = re.compile(r"[{}]")
@@ -42,6 +43,7 @@ class TextSet:
     checked: dt.date
     figures: tuple[tuple[str, str], ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
+    lang: str = "nl"
 
     def render(self, key: str, registry: Mapping[str, Contact] | None = None) -> str:
         """The text ``key`` with its placeholders filled from the contact registry."""
@@ -56,7 +58,13 @@ class TextSet:
     @property
     def source_line(self) -> str:
         refs = "; ".join(s.ref for s in self.sources)
+        if self.lang == "en":
+            return f"Source: {refs} (checked on {self.checked:%d-%m-%Y})."
         return f"Bron: {refs} (gecontroleerd op {self.checked:%d-%m-%Y})."
+
+    def button(self, key: str, payload: str) -> dict[str, str]:
+        """A button with its title from the set's ``buttons`` (in the set's language)."""
+        return {"title": str(self.extra["buttons"][key]), "payload": payload}
 
 
 def _tidy(text: str) -> str:
@@ -70,8 +78,11 @@ def _tidy(text: str) -> str:
 
 
 def validate_text_set(data: Any, name: str, registry: Mapping[str, Contact] | None = None,
-                      extra_keys: tuple[str, ...] = ()) -> TextSet:
+                      extra_keys: tuple[str, ...] = (), lang: str = "nl") -> TextSet:
+    """Check a text set as read in ``lang`` (its ``en:`` block laid over the Dutch for English)."""
     reg = contacts() if registry is None else registry
+    lang = language(lang)
+    data = localized(data, lang)
     if not isinstance(data, dict):
         raise ContentError(f"{name}: must be a mapping")
     problems: list[str] = []
@@ -122,25 +133,26 @@ def validate_text_set(data: Any, name: str, registry: Mapping[str, Contact] | No
     return TextSet(
         name=name, texts=tidy, contacts=tuple(listed), sources=tuple(sources),
         checked=checked, figures=tuple(figures),  # type: ignore[arg-type]
-        extra={k: data[k] for k in extra_keys if k in data},
+        extra={k: data[k] for k in extra_keys if k in data}, lang=lang,
     )
 
 
 def load_text_set(path: Path, registry: Mapping[str, Contact] | None = None,
-                  extra_keys: tuple[str, ...] = ()) -> TextSet:
+                  extra_keys: tuple[str, ...] = (), lang: str = "nl") -> TextSet:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise ContentError(f"{path.name}: not valid YAML ({exc})") from exc
-    return validate_text_set(data, path.name, registry, extra_keys)
+    return validate_text_set(data, path.name, registry, extra_keys, lang)
 
 
 # Text sets that carry more than texts: the extra fields they may have.
-_EXTRA_KEYS = {"wellbeing/baby_loss": ("suppressed_cards",)}
+_EXTRA_KEYS = {"wellbeing/baby_loss": ("suppressed_cards", "buttons"), "wellbeing/low_mood": ("buttons",),
+               "handoff": ("buttons",)}
 
 
 @cache
-def text_set(name: str) -> TextSet:
+def text_set(name: str, lang: str = "nl") -> TextSet:
     """A shipped text set, e.g. 'wellbeing/baby_loss' (content/wellbeing/baby_loss.yml) or
-    'handoff' (content/handoff.yml), loaded once per process."""
-    return load_text_set(CONTENT_DIR / f"{name}.yml", extra_keys=_EXTRA_KEYS.get(name, ()))
+    'handoff' (content/handoff.yml), in ``lang`` ('nl' or 'en'), loaded once per process."""
+    return load_text_set(CONTENT_DIR / f"{name}.yml", extra_keys=_EXTRA_KEYS.get(name, ()), lang=language(lang))
