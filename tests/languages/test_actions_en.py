@@ -1,0 +1,83 @@
+"""The hand-off, baby loss and low mood in English (issue 11 item 2), at action level.
+
+The same actions as in Dutch with the conversation language ``en``: English text from the
+content file's ``en:`` block, the same phone numbers and button payloads as in Dutch.
+"""
+
+from __future__ import annotations
+
+from actions.referrals import ActionHuman
+from actions.wellbeing import ActionBabyLoss, ActionLowMood
+from bot.languages.localize import figures
+from tests.helpers import make_tracker, run_action
+
+EN = {"language": "en"}
+LOSS = {"baby_loss": True}
+
+
+def _both(action: object, **kwargs: object) -> tuple[list[dict], list[dict]]:
+    slots = dict(kwargs.pop("slots", {}) or {})  # type: ignore[arg-type]
+    english, _ = run_action(action, make_tracker(slots={**slots, **EN}, **kwargs))  # type: ignore[arg-type]
+    dutch, _ = run_action(action, make_tracker(slots=slots, **kwargs))  # type: ignore[arg-type]
+    return english, dutch
+
+
+def _same_shape(english: list[dict], dutch: list[dict]) -> None:
+    assert len(english) == len(dutch)
+    for en, nl in zip(english, dutch, strict=True):
+        assert en["text"] != nl["text"]
+        assert figures(en["text"]) == figures(nl["text"])
+        assert [b["payload"] for b in en.get("buttons") or []] == [b["payload"] for b in nl.get("buttons") or []]
+
+
+def test_human_hand_off_in_english() -> None:
+    english, dutch = _both(ActionHuman(), intent="request_human")
+    text = english[0]["text"]
+    assert text.startswith("Do you want to talk to a person?")
+    assert "Are you pregnant? Call the aanmeldpunt Moeders van Rotterdam: 010 267 26 53" in text
+    assert "Has your baby been born?" in text and "Source:" in text and "checked on" in text
+    assert "Bron:" not in text and "Ben je zwanger" not in text
+    titles = [b["title"] for b in english[0]["buttons"]]
+    assert "What is the CJG?" in titles and "Other question" in titles
+    _same_shape(english, dutch)
+
+
+def test_human_hand_off_after_a_loss_in_english() -> None:
+    english, dutch = _both(ActionHuman(), intent="request_human", slots=LOSS)
+    assert english[0]["text"].startswith("Do you want to talk to someone about what happened?")
+    assert "oudersoverledenkind.nl" in english[0]["text"]
+    _same_shape(english, dutch)
+
+
+def test_baby_loss_in_english() -> None:
+    english, dutch = _both(ActionBabyLoss(), intent="baby_loss", text="/baby_loss", sender_id="en-loss")
+    assert english[0]["text"].startswith("I am so very sorry that you lost your baby.")
+    care = english[1]["text"]
+    assert "For your body: your midwife or your GP" in care and "within 48 hours" in care and "112" in care
+    assert "Source:" in care and "Voor je lichaam" not in care
+    assert [b["title"] for b in english[1]["buttons"]] == ["Talk to someone"]
+    _same_shape(english, dutch)
+
+
+def test_a_loss_the_classifier_heard_is_asked_about_in_english() -> None:
+    english, dutch = _both(ActionBabyLoss(), intent="baby_loss", text="I cry all day since the birth")
+    assert english[0]["text"].startswith("I want to understand you well")
+    assert [b["title"] for b in english[0]["buttons"]] == ["Yes", "No, my baby is alive", "Something else"]
+    _same_shape(english, dutch)
+
+
+def test_low_mood_in_english() -> None:
+    english, dutch = _both(ActionLowMood(), intent="low_mood", text="I feel so low")
+    text = english[0]["text"]
+    for needle in ("It happens a lot", "your GP", "your midwife", "CJG", "113", "Home-Start", "Source:"):
+        assert needle in text
+    assert "komt vaak voor" not in text
+    assert [b["title"] for b in english[0]["buttons"]] == ["Home-Start", "Groups near you", "Talk to someone"]
+    _same_shape(english, dutch)
+
+
+def test_low_mood_after_a_loss_in_english() -> None:
+    english, dutch = _both(ActionLowMood(), intent="low_mood", slots=LOSS)
+    assert "Other parents who lost their baby" in english[0]["text"]
+    assert [b["title"] for b in english[0]["buttons"]] == ["What is the CJG?", "Talk to someone"]
+    _same_shape(english, dutch)
