@@ -22,10 +22,11 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from bot.languages.conversation import lang_of
 from bot.loop import render, requests, service
 from bot.loop import slots as s
 from bot.loop.adapters import aanmeldpunt_phone, erase_after_turn_event
-from bot.loop.callback import CALL, CHAT, CONSENT_BUTTONS, MOMENT_BUTTONS, consent_text, consent_version
+from bot.loop.callback import CALL, CHAT, consent_buttons, consent_text, consent_version, moment_buttons
 from bot.loop.texts import text
 from bot.registration.consent import is_clear_no, is_clear_yes
 from bot.registration.validators import check_phone, check_reachable
@@ -93,37 +94,37 @@ def _is_armed(tracker: Tracker, kind: str) -> bool:
     return 0 <= _user_turns(tracker) - int(turn) <= ARM_TURNS
 
 
-def _unavailable(dispatcher: CollectingDispatcher, answer_id: str) -> None:
-    dispatcher.utter_message(text=text("unavailable") + "\n" + render.phone_line(), answer_id=answer_id)
+def _unavailable(dispatcher: CollectingDispatcher, answer_id: str, lang: str = "nl") -> None:
+    dispatcher.utter_message(text=text("unavailable", lang) + "\n" + render.phone_line(lang), answer_id=answer_id)
 
 
-def _say_status(dispatcher: CollectingDispatcher, found: service.Lookup) -> list[dict[str, Any]]:
+def _say_status(dispatcher: CollectingDispatcher, found: service.Lookup, lang: str = "nl") -> list[dict[str, Any]]:
     """The status answer for what this conversation may know (or: nothing found)."""
     if found.unavailable:
-        _unavailable(dispatcher, STATUS)
+        _unavailable(dispatcher, STATUS, lang)
         return []
     if found.cases:
-        body, buttons = render.status_answer(found.cases)
+        body, buttons = render.status_answer(found.cases, lang)
         dispatcher.utter_message(text=body, buttons=buttons, answer_id=STATUS)
         return []
-    body, buttons = render.none_found_answer()
+    body, buttons = render.none_found_answer(lang)
     dispatcher.utter_message(text=body, buttons=buttons, answer_id=STATUS)
     return [SlotSet(s.PURPOSE, STATUS)]
 
 
-def _say_my_data(dispatcher: CollectingDispatcher, found: service.Lookup) -> list[dict[str, Any]]:
+def _say_my_data(dispatcher: CollectingDispatcher, found: service.Lookup, lang: str = "nl") -> list[dict[str, Any]]:
     if found.unavailable:
-        _unavailable(dispatcher, MY_DATA)
+        _unavailable(dispatcher, MY_DATA, lang)
         return []
     if not found.cases:
-        body, buttons = render.none_found_data_answer()
+        body, buttons = render.none_found_data_answer(lang)
         dispatcher.utter_message(text=body, buttons=buttons, answer_id=MY_DATA)
         return [SlotSet(s.PURPOSE, MY_DATA)]
     data = service.export(found)
     if data is None:
-        _unavailable(dispatcher, MY_DATA)
+        _unavailable(dispatcher, MY_DATA, lang)
         return []
-    dispatcher.utter_message(text=render.my_data_answer(data), buttons=[render.ERASE_BUTTON], answer_id=MY_DATA)
+    dispatcher.utter_message(text=render.my_data_answer(data), buttons=[render.loop_button("erase", lang)], answer_id=MY_DATA)
     # The values shown are set and cleared again in the same turn: the redacting tracker store
     # learns them, removes them from its copy of this answer, and keeps no value.
     shown = render.shown_values(data)
@@ -136,12 +137,13 @@ def _say_my_data(dispatcher: CollectingDispatcher, found: service.Lookup) -> lis
 
 def _arm_withdrawal(dispatcher: CollectingDispatcher, tracker: Tracker,
                     found: service.Lookup) -> list[dict[str, Any]]:
+    lang = lang_of(tracker)
     if found.unavailable:
-        _unavailable(dispatcher, WITHDRAW)
+        _unavailable(dispatcher, WITHDRAW, lang)
         return []
     if not found.with_data:
-        dispatcher.utter_message(text=text("not_withdrawable") + "\n" + render.phone_line(),
-                                 buttons=[render.REGISTER_BUTTON], answer_id=WITHDRAW)
+        dispatcher.utter_message(text=text("not_withdrawable", lang) + "\n" + render.phone_line(lang),
+                                 buttons=[render.loop_button("register", lang)], answer_id=WITHDRAW)
         return [SlotSet(s.PURPOSE, WITHDRAW)]
     return [SlotSet(s.ARMED, _arm(tracker, WITHDRAW)), SlotSet(s.WITHDRAW_OK, None), ActiveLoop(s.WITHDRAW_FORM)]
 
@@ -158,18 +160,20 @@ class ActionLoopStatus(Action):
         return "action_loop_status"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        lang = lang_of(tracker)
         code = requests.find_reference(_text(tracker))
         if code:
             return _handle_reference(dispatcher, tracker, code, STATUS)
-        return _say_status(dispatcher, _lookup(tracker))
+        return _say_status(dispatcher, _lookup(tracker), lang)
 
 
 def _handle_reference(dispatcher: CollectingDispatcher, tracker: Tracker, code: str,
                       purpose: str) -> list[dict[str, Any]]:
     """She gave a reference code: hers already (this chat made it or proved it), or check first."""
+    lang = lang_of(tracker)
     found = _lookup(tracker)
     if found.unavailable:
-        _unavailable(dispatcher, VERIFY)
+        _unavailable(dispatcher, VERIFY, lang)
         return []
     if any(c.reference == code for c in found.cases):
         return _do_purpose(dispatcher, tracker, found, purpose)
@@ -178,14 +182,15 @@ def _handle_reference(dispatcher: CollectingDispatcher, tracker: Tracker, code: 
 
 def _do_purpose(dispatcher: CollectingDispatcher, tracker: Tracker, found: service.Lookup,
                 purpose: str) -> list[dict[str, Any]]:
+    lang = lang_of(tracker)
     reset = [SlotSet(s.PURPOSE, None), SlotSet(s.REF, None)]
     if purpose == MY_DATA:
-        return reset + _say_my_data(dispatcher, found)
+        return reset + _say_my_data(dispatcher, found, lang)
     if purpose == WITHDRAW:
         return reset + _arm_withdrawal(dispatcher, tracker, found)
     if purpose == ERASE:
         return reset + _arm_erasure(tracker)
-    return reset + _say_status(dispatcher, found)
+    return reset + _say_status(dispatcher, found, lang)
 
 
 class ActionLoopReference(Action):
@@ -195,9 +200,10 @@ class ActionLoopReference(Action):
         return "action_loop_reference"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        lang = lang_of(tracker)
         code = requests.find_reference(_text(tracker))
         if code is None:
-            dispatcher.utter_message(text=text("bad_reference") + "\n" + render.phone_line(), answer_id=VERIFY)
+            dispatcher.utter_message(text=text("bad_reference", lang) + "\n" + render.phone_line(lang), answer_id=VERIFY)
             return []
         purpose = tracker.get_slot(s.PURPOSE)
         return _handle_reference(dispatcher, tracker, code, purpose if purpose in PURPOSES else STATUS)
@@ -210,7 +216,8 @@ class ActionLoopPrivacy(Action):
         return "action_loop_privacy"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        body, buttons = render.privacy_answer()
+        lang = lang_of(tracker)
+        body, buttons = render.privacy_answer(lang)
         dispatcher.utter_message(text=body, buttons=buttons, answer_id=PRIVACY)
         return []
 
@@ -222,10 +229,11 @@ class ActionLoopMyData(Action):
         return "action_loop_my_data"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        lang = lang_of(tracker)
         code = requests.find_reference(_text(tracker))
         if code:
             return _handle_reference(dispatcher, tracker, code, MY_DATA)
-        return _say_my_data(dispatcher, _lookup(tracker))
+        return _say_my_data(dispatcher, _lookup(tracker), lang)
 
 
 # ---------------------------------------------------------------------------- verification
@@ -235,6 +243,7 @@ class ValidateLoopVerifyForm(FormValidationAction):
 
     def validate_loop_verify_phone(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                    domain: DomainDict) -> dict[str, Any]:
+        lang = lang_of(tracker)
         if not _answered(tracker, s.VERIFY, value):
             return {}
         code = tracker.get_slot(s.REF)
@@ -242,13 +251,13 @@ class ValidateLoopVerifyForm(FormValidationAction):
             return {s.VERIFY: "failed"}
         digits = requests.parse_two_digits(_text(tracker))
         if digits is None:
-            dispatcher.utter_message(text=text("digits_unclear"), answer_id=VERIFY)
+            dispatcher.utter_message(text=text("digits_unclear", lang), answer_id=VERIFY)
             return {s.VERIFY: None}
         result = service.verify(tracker.sender_id, code, digits, _metadata(tracker))
         if result.result == "ok":
             return {s.VERIFY: "ok"}
         if result.result == "wrong" and result.attempts_left > 0:
-            dispatcher.utter_message(text=text("digits_wrong"), answer_id=VERIFY)
+            dispatcher.utter_message(text=text("digits_wrong", lang), answer_id=VERIFY)
             return {s.VERIFY: None}
         return {s.VERIFY: "unavailable" if result.result == "unavailable" else "failed"}
 
@@ -258,7 +267,8 @@ class ActionAskLoopVerifyPhone(Action):
         return "action_ask_loop_verify_phone"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        dispatcher.utter_message(text=text("ask_digits"), answer_id=VERIFY)
+        lang = lang_of(tracker)
+        dispatcher.utter_message(text=text("ask_digits", lang), answer_id=VERIFY)
         return []
 
 
@@ -269,16 +279,17 @@ class ActionLoopVerified(Action):
         return "action_loop_verified"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        lang = lang_of(tracker)
         outcome = tracker.get_slot(s.VERIFY)
         purpose = tracker.get_slot(s.PURPOSE)
         reset = [SlotSet(s.VERIFY, None), SlotSet(s.REF, None), SlotSet(s.PURPOSE, None)]
         if outcome == "unavailable":
-            _unavailable(dispatcher, VERIFY)
+            _unavailable(dispatcher, VERIFY, lang)
             return reset
         if outcome != "ok":
-            dispatcher.utter_message(text=text("verify_failed") + "\n" + render.phone_line(), answer_id=VERIFY)
+            dispatcher.utter_message(text=text("verify_failed", lang) + "\n" + render.phone_line(lang), answer_id=VERIFY)
             return reset
-        dispatcher.utter_message(text=text("verified"), answer_id=VERIFY)
+        dispatcher.utter_message(text=text("verified", lang), answer_id=VERIFY)
         return reset + _do_purpose(dispatcher, tracker, _lookup(tracker), purpose if purpose in PURPOSES else STATUS)
 
 
@@ -290,11 +301,12 @@ class ActionLoopWithdrawStart(Action):
         return "action_loop_withdraw_start"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        lang = lang_of(tracker)
         said = _text(tracker)
         code = requests.find_reference(said)
         if not requests.is_explicit_withdrawal(said):
             log.info("withdrawal intent without a withdrawal request: answered as a status question")
-            return _say_status(dispatcher, _lookup(tracker)) if code is None else _handle_reference(
+            return _say_status(dispatcher, _lookup(tracker), lang) if code is None else _handle_reference(
                 dispatcher, tracker, code, STATUS)
         if code:
             return _handle_reference(dispatcher, tracker, code, WITHDRAW)
@@ -306,8 +318,9 @@ class ActionAskRegWithdrawOk(Action):
         return "action_ask_reg_withdraw_ok"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        lang = lang_of(tracker)
         found = _lookup(tracker)
-        body, buttons = render.withdraw_question([c.reference for c in found.with_data] or ["bij het aanmeldpunt"])
+        body, buttons = render.withdraw_question([c.reference for c in found.with_data] or [text("at_aanmeldpunt", lang)], lang)
         dispatcher.utter_message(text=body, buttons=buttons, answer_id=WITHDRAW)
         return []
 
@@ -318,6 +331,7 @@ class ValidateRegistrationWithdrawForm(FormValidationAction):
 
     def validate_reg_withdraw_ok(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                  domain: DomainDict) -> dict[str, Any]:
+        lang = lang_of(tracker)
         if not _is_armed(tracker, WITHDRAW):
             log.warning("withdrawal form ran without an explicit request: nothing done")
             return {s.WITHDRAW_OK: "no"}
@@ -326,7 +340,7 @@ class ValidateRegistrationWithdrawForm(FormValidationAction):
         answer = requests.parse_confirmation(_text(tracker))
         if answer is None:
             dispatcher.utter_message(text="Dat begreep ik niet. Wil je je aanmelding intrekken? Typ 'ja' of 'nee'.",
-                                     buttons=[render.YES_WITHDRAW, render.NO_WITHDRAW], answer_id=WITHDRAW)
+                                     buttons=[render.loop_button("yes_withdraw", lang), render.loop_button("no_withdraw", lang)], answer_id=WITHDRAW)
             return {s.WITHDRAW_OK: None}
         return {s.WITHDRAW_OK: "yes" if answer else "no"}
 
@@ -338,6 +352,7 @@ class ActionRegistrationWithdraw(Action):
         return "action_registration_withdraw"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        lang = lang_of(tracker)
         from bot.registration.withdraw import WithdrawResult, result_text
 
         armed = _is_armed(tracker, WITHDRAW)
@@ -352,7 +367,7 @@ class ActionRegistrationWithdraw(Action):
             # As the privacy issue asks: a withdrawal also erases this conversation after the turn.
             return reset if result.unavailable else reset + [erase_after_turn_event()]
         still_open = any(c.status in service.OPEN_STATUSES for c in found.with_data)
-        dispatcher.utter_message(text=text("withdraw_kept_open" if still_open else "withdraw_kept_other"),
+        dispatcher.utter_message(text=text("withdraw_kept_open" if still_open else "withdraw_kept_other", lang),
                                  answer_id=WITHDRAW)
         return reset
 
@@ -365,18 +380,19 @@ class ActionLoopEraseStart(Action):
         return "action_loop_erase_start"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        lang = lang_of(tracker)
         said = _text(tracker)
         code = requests.find_reference(said)
         if not requests.is_explicit_erasure(said):
             log.info("erasure intent without a deletion request: answered with her data")
             if code:
                 return _handle_reference(dispatcher, tracker, code, MY_DATA)
-            return _say_my_data(dispatcher, _lookup(tracker))
+            return _say_my_data(dispatcher, _lookup(tracker), lang)
         if code:
             return _handle_reference(dispatcher, tracker, code, ERASE)
         found = _lookup(tracker)
         if found.unavailable:
-            dispatcher.utter_message(text=text("erase_unavailable") + "\n" + render.phone_line(), answer_id=ERASE)
+            dispatcher.utter_message(text=text("erase_unavailable", lang) + "\n" + render.phone_line(lang), answer_id=ERASE)
             return []
         return _arm_erasure(tracker)
 
@@ -386,8 +402,9 @@ class ActionAskLoopEraseOk(Action):
         return "action_ask_loop_erase_ok"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        lang = lang_of(tracker)
         found = _lookup(tracker)
-        body, buttons = render.erase_question(found.cases)
+        body, buttons = render.erase_question(found.cases, lang=lang)
         dispatcher.utter_message(text=body, buttons=buttons, answer_id=ERASE)
         return []
 
@@ -398,6 +415,7 @@ class ValidateLoopEraseForm(FormValidationAction):
 
     def validate_loop_erase_ok(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                domain: DomainDict) -> dict[str, Any]:
+        lang = lang_of(tracker)
         if not _is_armed(tracker, ERASE):
             log.warning("erasure form ran without an explicit request: nothing done")
             return {s.ERASE_OK: "no"}
@@ -406,7 +424,7 @@ class ValidateLoopEraseForm(FormValidationAction):
         answer = requests.parse_confirmation(_text(tracker))
         if answer is None:
             dispatcher.utter_message(text="Dat begreep ik niet. Wil je dat we alles verwijderen? Typ 'ja' of 'nee'.",
-                                     buttons=[render.YES_ERASE, render.NO_ERASE], answer_id=ERASE)
+                                     buttons=[render.loop_button("yes_erase", lang), render.loop_button("no_erase", lang)], answer_id=ERASE)
             return {s.ERASE_OK: None}
         return {s.ERASE_OK: "yes" if answer else "no"}
 
@@ -418,21 +436,22 @@ class ActionLoopErase(Action):
         return "action_loop_erase"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        lang = lang_of(tracker)
         armed = _is_armed(tracker, ERASE)
         reset = [SlotSet(s.ERASE_OK, None), SlotSet(s.ARMED, None)]
         if not (armed and tracker.get_slot(s.ERASE_OK) == "yes"):
-            dispatcher.utter_message(text=text("erase_kept"), answer_id=ERASE)
+            dispatcher.utter_message(text=text("erase_kept", lang), answer_id=ERASE)
             return reset
         found = _lookup(tracker)
         if found.unavailable:
-            dispatcher.utter_message(text=text("erase_unavailable") + "\n" + render.phone_line(), answer_id=ERASE)
+            dispatcher.utter_message(text=text("erase_unavailable", lang) + "\n" + render.phone_line(lang), answer_id=ERASE)
             return reset
         result = service.erase(tracker.sender_id, found, _metadata(tracker))
         if result.unavailable:
-            dispatcher.utter_message(text=text("erase_unavailable") + "\n" + render.phone_line(), answer_id=ERASE)
+            dispatcher.utter_message(text=text("erase_unavailable", lang) + "\n" + render.phone_line(lang), answer_id=ERASE)
             return reset
         key = "erase_done" if result.references else "erase_done_chat_only"
-        dispatcher.utter_message(text=text(key), buttons=[render.REGISTER_BUTTON], answer_id=ERASE)
+        dispatcher.utter_message(text=text(key, lang), buttons=[render.loop_button("register", lang)], answer_id=ERASE)
         return reset + [erase_after_turn_event()]
 
 
@@ -456,7 +475,8 @@ class ActionAskCbConsent(Action):
         return "action_ask_cb_consent"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        dispatcher.utter_message(text=consent_text(_mode(tracker)), buttons=CONSENT_BUTTONS, answer_id=CALLBACK)
+        lang = lang_of(tracker)
+        dispatcher.utter_message(text=consent_text(_mode(tracker), lang=lang), buttons=consent_buttons(lang), answer_id=CALLBACK)
         return []
 
 
@@ -465,7 +485,8 @@ class ActionAskCbPhone(Action):
         return "action_ask_cb_phone"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        dispatcher.utter_message(text=text("ask_callback_phone"), answer_id=CALLBACK)
+        lang = lang_of(tracker)
+        dispatcher.utter_message(text=text("ask_callback_phone", lang), answer_id=CALLBACK)
         return []
 
 
@@ -474,7 +495,8 @@ class ActionAskCbMoment(Action):
         return "action_ask_cb_moment"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        dispatcher.utter_message(text=text("ask_callback_moment"), buttons=MOMENT_BUTTONS, answer_id=CALLBACK)
+        lang = lang_of(tracker)
+        dispatcher.utter_message(text=text("ask_callback_moment", lang), buttons=moment_buttons(lang), answer_id=CALLBACK)
         return []
 
 
@@ -483,7 +505,8 @@ class ActionAskCbMessage(Action):
         return "action_ask_cb_message"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        dispatcher.utter_message(text=text("ask_message"), answer_id=CALLBACK)
+        lang = lang_of(tracker)
+        dispatcher.utter_message(text=text("ask_message", lang), answer_id=CALLBACK)
         return []
 
 
@@ -501,6 +524,7 @@ class _ContactConsent:
 
     def validate_cb_consent(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                             domain: DomainDict) -> dict[str, Any]:
+        lang = lang_of(tracker)
         if not _answered(tracker, s.CB_CONSENT, value):
             return {}
         said, intent = _text(tracker), _intent(tracker)
@@ -508,11 +532,11 @@ class _ContactConsent:
             return {
                 s.CB_CONSENT: True,
                 s.CB_CONSENT_AT: dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                s.CB_CONSENT_VERSION: consent_version(_mode(tracker)),
+                s.CB_CONSENT_VERSION: consent_version(_mode(tracker), lang=lang),
                 s.CB_INSTANCE: secrets.token_hex(8),
             }
         opening = "" if is_clear_no(said, intent) else "Ik weet niet zeker of je dat goed vindt. "
-        dispatcher.utter_message(text=opening + text("callback_no_consent", phone=aanmeldpunt_phone()),
+        dispatcher.utter_message(text=opening + text("callback_no_consent", lang, phone=aanmeldpunt_phone()),
                                  answer_id=CALLBACK)
         return {s.CB_CONSENT: False, s.CB_OUTCOME: "no_consent"}
 
@@ -523,20 +547,22 @@ class ValidateLoopCallbackForm(_ContactConsent, FormValidationAction):
 
     def validate_cb_phone(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                           domain: DomainDict) -> dict[str, Any]:
+        lang = lang_of(tracker)
         if not _answered(tracker, s.CB_PHONE, value):
             return {}
-        checked = check_phone(_text(tracker))
+        checked = check_phone(_text(tracker), lang)
         if not checked.ok:
             dispatcher.utter_message(text=checked.problem, answer_id=CALLBACK)
         return {s.CB_PHONE: checked.value}
 
     def validate_cb_moment(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                            domain: DomainDict) -> dict[str, Any]:
+        lang = lang_of(tracker)
         if not _answered(tracker, s.CB_MOMENT, value):
             return {}
-        checked = check_reachable(_text(tracker))
+        checked = check_reachable(_text(tracker), lang)
         if not checked.ok:
-            dispatcher.utter_message(text=checked.problem, buttons=MOMENT_BUTTONS, answer_id=CALLBACK)
+            dispatcher.utter_message(text=checked.problem, buttons=moment_buttons(lang), answer_id=CALLBACK)
         return {s.CB_MOMENT: checked.value}
 
 
@@ -546,14 +572,15 @@ class ValidateLoopMessageForm(_ContactConsent, FormValidationAction):
 
     def validate_cb_message(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                             domain: DomainDict) -> dict[str, Any]:
+        lang = lang_of(tracker)
         if not _answered(tracker, s.CB_MESSAGE, value):
             return {}
         said = _text(tracker).strip()
         if not said or said.startswith("/") or len(said) < 2:
-            dispatcher.utter_message(text=text("ask_message"), answer_id=CALLBACK)
+            dispatcher.utter_message(text=text("ask_message", lang), answer_id=CALLBACK)
             return {s.CB_MESSAGE: None}
         if len(said) > MAX_MESSAGE_LENGTH:
-            dispatcher.utter_message(text=text("message_too_long") + "\n" + render.phone_line(), answer_id=CALLBACK)
+            dispatcher.utter_message(text=text("message_too_long", lang) + "\n" + render.phone_line(lang), answer_id=CALLBACK)
             return {s.CB_MESSAGE: None}
         return {s.CB_MESSAGE: said}
 
@@ -565,6 +592,7 @@ class ActionLoopCallbackSubmit(Action):
         return "action_loop_callback_submit"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        lang = lang_of(tracker)
         reset = [SlotSet(slot, None) for slot in s.CALLBACK_SLOTS]
         if tracker.get_slot(s.CB_CONSENT) is not True or tracker.get_slot(s.CB_OUTCOME):
             return reset  # no consent: already answered, nothing stored
@@ -572,7 +600,7 @@ class ActionLoopCallbackSubmit(Action):
         consent_at, version, instance = (tracker.get_slot(x) for x in (s.CB_CONSENT_AT, s.CB_CONSENT_VERSION,
                                                                         s.CB_INSTANCE))
         if not (version and instance and consent_at) or not (phone and moment) and not message:
-            dispatcher.utter_message(text=text("callback_unavailable", phone=aanmeldpunt_phone()), answer_id=CALLBACK)
+            dispatcher.utter_message(text=text("callback_unavailable", lang, phone=aanmeldpunt_phone()), answer_id=CALLBACK)
             return reset
         result = service.submit_callback(
             tracker.sender_id, _channel(tracker), consent_version=str(version),
@@ -580,11 +608,11 @@ class ActionLoopCallbackSubmit(Action):
             phone=phone, moment=moment, message=message, metadata=_metadata(tracker),
         )
         if result.unavailable:
-            dispatcher.utter_message(text=text("callback_unavailable", phone=aanmeldpunt_phone()), answer_id=CALLBACK)
+            dispatcher.utter_message(text=text("callback_unavailable", lang, phone=aanmeldpunt_phone()), answer_id=CALLBACK)
             return reset
         if phone:
-            body = text("callback_done", reference=result.reference, moment=moment)
+            body = text("callback_done", lang, reference=result.reference, moment=moment)
         else:
-            body = text("message_done", reference=result.reference)
-        dispatcher.utter_message(text=body + "\n" + render.phone_line(), answer_id=CALLBACK)
+            body = text("message_done", lang, reference=result.reference)
+        dispatcher.utter_message(text=body + "\n" + render.phone_line(lang), answer_id=CALLBACK)
         return reset

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.loop.adapters import aanmeldpunt_phone, chat_retention_days
-from bot.loop.texts import dutch_date, status_text, text
+from bot.loop.texts import button, dutch_date, kind_word, status_text, text
 
 Button = dict[str, str]
 
@@ -17,59 +17,70 @@ NO_WITHDRAW = {"title": "Nee", "payload": "Nee, niet intrekken"}
 YES_ERASE = {"title": "Ja, verwijder alles", "payload": "Ja, verwijder alles"}
 NO_ERASE = {"title": "Nee", "payload": "Nee, niet verwijderen"}
 
-KIND_WORDS = {"registration": "aanmelding", "callback": "terugbelverzoek"}
+# The Dutch buttons above, by name: their titles per language come from content/loop/texts.yml.
+_BUTTON_KEYS = {
+    "callback": CALLBACK_BUTTON, "message": MESSAGE_BUTTON, "register": REGISTER_BUTTON,
+    "my_data": MY_DATA_BUTTON, "erase": ERASE_BUTTON, "yes_withdraw": YES_WITHDRAW,
+    "no_withdraw": NO_WITHDRAW, "yes_erase": YES_ERASE, "no_erase": NO_ERASE,
+}
+_TITLE_KEYS = {"no_withdraw": "no_button", "no_erase": "no_button"}
 CLOSED = ("closed", "withdrawn")
 
 
-def _kind(kind: str) -> str:
-    return KIND_WORDS.get(kind, "aanmelding")
+def loop_button(name: str, lang: str = "nl") -> Button:
+    """One of the loop's buttons (``_BUTTON_KEYS``) with its title in ``lang``; same payload."""
+    return button(_TITLE_KEYS.get(name, name), _BUTTON_KEYS[name]["payload"], lang)
 
 
-def phone_line() -> str:
-    return text("phone_line", phone=aanmeldpunt_phone())
+def _kind(kind: str, lang: str = "nl") -> str:
+    return kind_word(kind, lang)
 
 
-def _case_status_lines(case) -> list[str]:
-    words = status_text(case.status)
+def phone_line(lang: str = "nl") -> str:
+    return text("phone_line", lang, phone=aanmeldpunt_phone())
+
+
+def _case_status_lines(case, lang: str = "nl") -> list[str]:
+    words = status_text(case.status, lang)
     is_callback = case.kind != "registration"
     now = (words.callback_now if is_callback else "") or words.now
     nxt = (words.callback_next if is_callback else "") or words.next
     return [
-        text("received", kind=_kind(case.kind), reference=case.reference, date=dutch_date(case.created_at),
-             label=words.label),
+        text("received", lang, kind=_kind(case.kind, lang), reference=case.reference,
+             date=dutch_date(case.created_at, lang=lang), label=words.label),
         now,
         nxt,
     ]
 
 
-def status_answer(cases: list) -> tuple[str, list[Button]]:
+def status_answer(cases: list, lang: str = "nl") -> tuple[str, list[Button]]:
     """Her newest registration (else her newest callback request), plus open callback requests."""
     registrations = [c for c in cases if c.kind == "registration"]
     main = registrations[0] if registrations else cases[0]
-    lines = _case_status_lines(main)
+    lines = _case_status_lines(main, lang)
     for other in cases:
         if other is main or other.kind == "registration" or other.status in CLOSED:
             continue
-        lines.append(text("also_callback", reference=other.reference, label=status_text(other.status).label))
-    lines.append(phone_line())
+        lines.append(text("also_callback", lang, reference=other.reference, label=status_text(other.status, lang).label))
+    lines.append(phone_line(lang))
     if main.status in CLOSED:
-        buttons = [REGISTER_BUTTON, CALLBACK_BUTTON]
+        buttons = [loop_button("register", lang), loop_button("callback", lang)]
     else:
-        buttons = [CALLBACK_BUTTON, MESSAGE_BUTTON]
+        buttons = [loop_button("callback", lang), loop_button("message", lang)]
     return "\n".join(lines), buttons
 
 
-def none_found_answer() -> tuple[str, list[Button]]:
-    return text("none_found") + "\n" + phone_line(), [REGISTER_BUTTON, CALLBACK_BUTTON]
+def none_found_answer(lang: str = "nl") -> tuple[str, list[Button]]:
+    return text("none_found", lang) + "\n" + phone_line(lang), [loop_button("register", lang), loop_button("callback", lang)]
 
 
-def privacy_answer() -> tuple[str, list[Button]]:
+def privacy_answer(lang: str = "nl") -> tuple[str, list[Button]]:
     from bot.registration.consent import retention_days
 
     chat_days = chat_retention_days()
-    chat = " " + text("chat_retention", days=chat_days) if chat_days else ""
-    body = text("privacy", days=retention_days(), chat_retention=chat, phone=aanmeldpunt_phone())
-    return body, [MY_DATA_BUTTON, ERASE_BUTTON]
+    chat = " " + text("chat_retention", lang, days=chat_days) if chat_days else ""
+    body = text("privacy", lang, days=retention_days(), chat_retention=chat, phone=aanmeldpunt_phone())
+    return body, [loop_button("my_data", lang), loop_button("erase", lang)]
 
 
 # ---------------------------------------------------------------- her own data
@@ -122,8 +133,8 @@ def my_data_answer(data: list) -> str:
     return "\n\n".join(blocks)
 
 
-def none_found_data_answer() -> tuple[str, list[Button]]:
-    return text("none_found_data") + "\n" + phone_line(), [REGISTER_BUTTON, CALLBACK_BUTTON]
+def none_found_data_answer(lang: str = "nl") -> tuple[str, list[Button]]:
+    return text("none_found_data", lang) + "\n" + phone_line(lang), [loop_button("register", lang), loop_button("callback", lang)]
 
 
 def shown_values(data: list) -> dict[str, list[str]]:
@@ -140,25 +151,29 @@ def shown_values(data: list) -> dict[str, list[str]]:
 
 
 # ---------------------------------------------------------------- withdrawal and erasure
-def withdraw_question(references: list[str]) -> tuple[str, list[Button]]:
-    return text("withdraw_question", reference=" en ".join(references)), [YES_WITHDRAW, NO_WITHDRAW]
+def withdraw_question(references: list[str], lang: str = "nl") -> tuple[str, list[Button]]:
+    joiner = " " + text("and_word", lang) + " "
+    return (text("withdraw_question", lang, reference=joiner.join(references)),
+            [loop_button("yes_withdraw", lang), loop_button("no_withdraw", lang)])
 
 
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
+def _join(items: list[str], lang: str = "nl") -> str:
+    joiner = text("and_word", lang)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {joiner} " + items[-1]
 
 
-def erase_question(cases: list, has_messages: bool = False) -> tuple[str, list[Button]]:
+def erase_question(cases: list, has_messages: bool = False, lang: str = "nl") -> tuple[str, list[Button]]:
     """What will be deleted, in her words; the chat itself is always part of it."""
     what = []
     regs = [c.reference for c in cases if c.kind == "registration" and not c.personal_data_deleted]
     cbs = [c.reference for c in cases if c.kind != "registration" and not c.personal_data_deleted]
     if regs:
-        what.append(f"je aanmelding ({', '.join(regs)})")
+        what.append(text("erase_what_registration", lang, reference=", ".join(regs)))
     if cbs:
-        what.append(f"je terugbelverzoek ({', '.join(cbs)})")
+        what.append(text("erase_what_callback", lang, reference=", ".join(cbs)))
     if has_messages or cbs:
-        what.append("je berichten aan het aanmeldpunt")
+        what.append(text("erase_what_messages", lang))
+    buttons = [loop_button("yes_erase", lang), loop_button("no_erase", lang)]
     if not what:
-        return text("erase_question_chat_only"), [YES_ERASE, NO_ERASE]
-    return text("erase_question", what=_join(what)), [YES_ERASE, NO_ERASE]
+        return text("erase_question_chat_only", lang), buttons
+    return text("erase_question", lang, what=_join(what, lang)), buttons

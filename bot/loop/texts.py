@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from bot.content import CONTENT_DIR, ContentError, Source, _check_checked, _check_sources
+from bot.languages.localize import language, localized
 
 TEXTS_FILE = CONTENT_DIR / "loop" / "texts.yml"
 STATUS_FIELDS = ("label", "now", "next")
@@ -31,6 +32,7 @@ REQUIRED_TEXTS = (
     "callback_consent", "message_consent", "callback_no_consent", "ask_callback_phone",
     "ask_callback_moment", "ask_message", "message_too_long", "callback_done", "message_done",
     "callback_unavailable", "handoff_started", "handoff_ended",
+    "erase_what_registration", "erase_what_callback", "erase_what_messages", "and_word", "at_aanmeldpunt",
 )
 # Placeholders a text may use (filled from settings and the store, never typed in content).
 PLACEHOLDERS = {"phone", "days", "date", "reference", "kind", "label", "what", "moment", "chat_retention"}
@@ -39,6 +41,11 @@ MONTHS = (
     "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
     "november", "december",
 )
+MONTHS_EN = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December",
+)
+MAX_BUTTON_TITLE = 20
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,8 @@ class LoopTexts:
     texts: dict[str, str]
     sources: tuple[Source, ...]
     checked: dt.date
+    buttons: dict[str, str] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
 
 
 def _placeholders(text: str) -> set[str]:
@@ -116,41 +125,66 @@ def validate_texts(raw: Any, statuses: tuple[str, ...], origin: str = "texts.yml
     texts = {key: check_text(f"texts.{key}", raw_texts.get(key)) for key in REQUIRED_TEXTS}
     for key in set(raw_texts) - set(REQUIRED_TEXTS):
         problems.append(f"texts.{key}: not used by the code (a typo?)")
+    words: dict[str, dict[str, str]] = {}
+    for part in ("buttons", "kinds"):
+        entries = raw.get(part) or {}
+        if not isinstance(entries, dict):
+            problems.append(f"{part}: must be a mapping key -> text")
+            entries = {}
+        words[part] = {str(k): check_text(f"{part}.{k}", v) for k, v in entries.items()}
+    too_long = [k for k, v in words["buttons"].items() if len(v) > MAX_BUTTON_TITLE]
+    if too_long:
+        problems.append(f"buttons: title(s) longer than {MAX_BUTTON_TITLE} characters: {', '.join(too_long)}")
     if problems:
         raise ContentError(f"{origin}: " + "; ".join(problems))
-    return LoopTexts(statuses=status_texts, texts=texts, sources=tuple(sources), checked=checked)  # type: ignore[arg-type]
+    return LoopTexts(statuses=status_texts, texts=texts, sources=tuple(sources), checked=checked,  # type: ignore[arg-type]
+                     buttons=words["buttons"], kinds=words["kinds"])
 
 
-def load_texts(path: Path = TEXTS_FILE) -> LoopTexts:
+def load_texts(path: Path = TEXTS_FILE, lang: str = "nl") -> LoopTexts:
+    """The texts as read in ``lang``: Dutch, or English from the file's ``en:`` block."""
     from bot.store.models import STATUSES
 
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as err:
         raise ContentError(f"{path.name}: not valid YAML ({err})") from err
-    return validate_texts(raw, STATUSES, path.name)
+    return validate_texts(localized(raw, language(lang)), STATUSES, path.name)
 
 
-@lru_cache(maxsize=1)
-def loop_texts() -> LoopTexts:
-    return load_texts()
+@lru_cache(maxsize=2)
+def loop_texts(lang: str = "nl") -> LoopTexts:
+    return load_texts(lang=language(lang))
 
 
-def text(key: str, **values: Any) -> str:
-    """One text, with its placeholders filled (a missing value is a programming error)."""
-    return loop_texts().texts[key].format(**values)
+def text(key: str, lang: str = "nl", **values: Any) -> str:
+    """One text in ``lang``, with its placeholders filled (a missing value is a programming error)."""
+    return loop_texts(lang).texts[key].format(**values)
 
 
-def status_text(status: str) -> StatusText:
+def button(key: str, payload: str, lang: str = "nl") -> dict[str, str]:
+    """A button of the loop with its title in ``lang``; the payload is the same in every language."""
+    return {"title": loop_texts(lang).buttons[key], "payload": payload}
+
+
+def kind_word(kind: str, lang: str = "nl") -> str:
+    """'aanmelding' / 'terugbelverzoek' (or 'registration' / 'callback request') for a case kind."""
+    kinds = loop_texts(lang).kinds
+    return kinds.get(kind) or kinds["registration"]
+
+
+def status_text(status: str, lang: str = "nl") -> StatusText:
     """The words for a status of the store; an unknown status reads as 'in behandeling'."""
-    statuses = loop_texts().statuses
+    statuses = loop_texts(lang).statuses
     return statuses.get(status) or statuses["in_progress"]
 
 
-def dutch_date(value: dt.date | dt.datetime, tz: dt.tzinfo | None = None) -> str:
-    """'1 december 2026' (a datetime is shown in ``tz``, default Europe/Amsterdam)."""
+def dutch_date(value: dt.date | dt.datetime, tz: dt.tzinfo | None = None, lang: str = "nl") -> str:
+    """'1 december 2026' ('1 December 2026' in English; a datetime is shown in ``tz``,
+    default Europe/Amsterdam)."""
     if isinstance(value, dt.datetime):
         from zoneinfo import ZoneInfo
 
         value = value.astimezone(tz or ZoneInfo("Europe/Amsterdam")).date()
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    months = MONTHS_EN if language(lang) == "en" else MONTHS
+    return f"{value.day} {months[value.month - 1]} {value.year}"
