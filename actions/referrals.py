@@ -19,7 +19,6 @@ from bot.loop.render import CALLBACK_BUTTON, MESSAGE_BUTTON
 from bot.loop.texts import text as loop_text
 from bot.referrals import (
     HUMAN_BUTTON,
-    OTHER_QUESTION_BUTTON,
     Referral,
     referral_for_intent,
     referrals,
@@ -104,13 +103,13 @@ class ActionHuman(Action):
         return []
 
 
-def _term_buttons(term: Term, context: str | None) -> list[dict[str, str]]:
-    """Other terms of the same answer (at most two), then a person."""
-    others = [t for t in terms_for_context(context) if t.id != term.id and not t.card][:2]
+def _term_buttons(term: Term, context: str | None, lang: str = "nl") -> list[dict[str, str]]:
+    """Other terms of the same answer (at most two), then a person; titles in ``lang``."""
+    others = [t for t in terms_for_context(context, terms(lang)) if t.id != term.id and not t.card][:2]
     buttons = [{"title": t.button_title, "payload": f'/ask_term{{"term": "{t.id}"}}'} for t in others]
     if not buttons:
-        buttons = [OTHER_QUESTION_BUTTON]
-    return [*buttons, HUMAN_BUTTON]
+        buttons = [other_question_button(lang)]
+    return [*buttons, localized_human_button(lang)]
 
 
 class ActionExplainTerm(Action):
@@ -129,7 +128,11 @@ class ActionExplainTerm(Action):
         if term is not None and term.card and term.card in referrals():
             return utter_referral(dispatcher, tracker, referrals()[term.card])
         if term is not None:
-            dispatcher.utter_message(text=render_term(term), buttons=_term_buttons(term, context), answer_id=term.answer_id)
+            # Found with the Dutch patterns; explained in her language.
+            lang = lang_of(tracker)
+            term = terms(lang).get(term.id, term)
+            dispatcher.utter_message(text=render_term(term), buttons=_term_buttons(term, context, lang),
+                                     answer_id=term.answer_id)
             return []
         card_id = context[5:] if context and context.startswith("card:") else None
         if card_id in referrals():

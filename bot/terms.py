@@ -9,6 +9,7 @@ and :func:`find_terms` which term her question is about, in that context first.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import unicodedata
@@ -32,6 +33,7 @@ from bot.content import (
     _figures_in,
     _normalise_figure,
 )
+from bot.languages.localize import language, localized
 
 TERMS_FILE = CONTENT_DIR / "terms.yml"
 GLOBAL = "global"
@@ -56,6 +58,7 @@ class Term:
     contacts: tuple[str, ...] = ()
     card: str = ""
     figures: tuple[tuple[str, str], ...] = ()
+    lang: str = "nl"
 
     @property
     def button_title(self) -> str:
@@ -68,6 +71,8 @@ class Term:
     @property
     def source_line(self) -> str:
         refs = "; ".join(s.ref for s in self.sources)
+        if self.lang == "en":
+            return f"Source: {refs} (checked on {self.checked:%d-%m-%Y})."
         return f"Bron: {refs} (gecontroleerd op {self.checked:%d-%m-%Y})."
 
     def match_length(self, normalised: str) -> int:
@@ -152,10 +157,13 @@ def load_terms(
     path: Path = TERMS_FILE,
     registry: Mapping[str, Contact] | None = None,
     card_ids: Iterable[str] | None = None,
+    lang: str = "nl",
 ) -> dict[str, Term]:
-    """Load and validate every term. ``card_ids``: the cards a context or ``card`` may name."""
+    """Load and validate every term as read in ``lang`` (English from each term's ``en:``
+    block). ``card_ids``: the cards a context or ``card`` may name."""
+    lang = language(lang)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = localized(yaml.safe_load(path.read_text(encoding="utf-8")), lang)
     except yaml.YAMLError as exc:
         raise ContentError(f"{path.name}: not valid YAML ({exc})") from exc
     if not isinstance(raw, dict) or not isinstance(raw.get("terms"), list):
@@ -166,7 +174,7 @@ def load_terms(
     errors: list[str] = []
     for i, item in enumerate(raw["terms"], 1):
         try:
-            term = validate_term(item, f"{path.name} entry {i}", registry)
+            term = dataclasses.replace(validate_term(item, f"{path.name} entry {i}", registry), lang=lang)
         except ContentError as exc:
             errors.append(str(exc))
             continue
@@ -184,10 +192,10 @@ def load_terms(
     return found
 
 
-@lru_cache(maxsize=1)
-def terms() -> dict[str, Term]:
-    """The shipped terms, loaded once per process."""
-    return load_terms()
+@lru_cache(maxsize=2)
+def terms(lang: str = "nl") -> dict[str, Term]:
+    """The shipped terms in ``lang``, loaded once per process."""
+    return load_terms(lang=language(lang))
 
 
 def find_terms(text: str, context: str | None, catalogue: Mapping[str, Term] | None = None) -> list[Term]:
@@ -211,10 +219,10 @@ def terms_for_context(context: str | None, catalogue: Mapping[str, Term] | None 
 
 
 def render_term(term: Term) -> str:
-    """The explanation with the routes of its contacts and the source line."""
+    """The explanation with the routes of its contacts and the source line, in the term's language."""
     text = f"*{term.name}*\n{term.explanation}"
     if term.contacts:
-        text += "\n\n" + "\n".join(f"• {contact_line(cid)}" for cid in term.contacts)
+        text += "\n\n" + "\n".join(f"• {contact_line(cid, lang=term.lang)}" for cid in term.contacts)
     return f"{text}\n\n{term.source_line}"
 
 

@@ -81,3 +81,16 @@ def test_low_mood_after_a_loss_in_english() -> None:
     assert "Other parents who lost their baby" in english[0]["text"]
     assert [b["title"] for b in english[0]["buttons"]] == ["What is the CJG?", "Talk to someone"]
     _same_shape(english, dutch)
+
+
+def test_a_follow_up_term_is_explained_in_english() -> None:
+    from actions.referrals import ActionExplainTerm
+
+    picked = [{"entity": "term", "value": "eigen_bijdrage"}]
+    english, dutch = _both(ActionExplainTerm(), intent="ask_term", text='/ask_term{"term": "eigen_bijdrage"}',
+                           entities=picked)
+    text = english[0]["text"]
+    assert text.startswith("*Own contribution*\nMaternity care is paid by your health insurance.")
+    assert "Source:" in text and "Bron:" not in text
+    assert english[0]["buttons"][-1]["title"] == "Talk to someone"
+    _same_shape(english, dutch)
