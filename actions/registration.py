@@ -17,6 +17,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.form_help import PersonOnRequest
 from bot.languages.conversation import lang_of
 from bot.privacy.pseudonym import sender_key
 from bot.privacy.texts import nothing_kept_text
@@ -114,7 +115,7 @@ class ActionRegistrationStart(Action):
         return reset
 
 
-class ValidateRegistrationForm(FormValidationAction):
+class ValidateRegistrationForm(PersonOnRequest, FormValidationAction):
     def name(self) -> str:
         return "validate_registration_form"
 

@@ -289,3 +289,15 @@ def test_summary_no_offers_cancel(text: str) -> None:
     assert values[f.CONFIRM] is None and "Niet versturen" in message and "stop" in message
     messages, _ = run_action(ActionAskRegConfirm(), form_tracker(f.CONFIRM, "", filled()))
     assert {"title": "Niet versturen", "payload": "/stop"} in messages[0]["buttons"]
+
+
+@pytest.mark.parametrize("slot", [f.PHONE, f.CONSENT, f.NAME])
+def test_asking_for_a_person_in_the_form_gets_the_hand_off_then_the_same_question(slot: str, store_env: str) -> None:
+    """'ik wil toch liever met een mens praten' at a question is not her answer to it."""
+    messages, values = validate(slot, "ik wil toch liever met een mens praten", CONSENTED, intent="request_human")
+    assert "010 267 26 53" in messages  # the hand-off: who to call
+    assert values == {slot: None}  # nothing stored; the form asks the same question again
+    assert list_registrations(url=store_env) == []
+    # a confident answer that only resembles the request stays an answer
+    _, values = validate(f.PHONE, "0612345678", CONSENTED, intent="inform")
+    assert values[f.PHONE] == "+31612345678"
