@@ -189,6 +189,10 @@ def test_help_in_her_own_words_is_kept_for_the_aanmeldpunt(store_env: str) -> No
     # not understood: still kept, and asked again
     text, values = validate(f.HELP, "dat vertel ik liever aan de telefoon", {f.HELP_TEXT: "eerste zin hier"})
     assert "begreep ik niet" in text and values[f.HELP_TEXT] == "eerste zin hier\ndat vertel ik liever aan de telefoon"
+    # a question she asks us is not her need: not passed on as her words
+    for question in ("is mijn aanmelding aangekomen?", "wat gebeurt er met mijn gegevens"):
+        _, values = validate(f.HELP, question, {f.HELP_TEXT: "eerste zin hier"})
+        assert f.HELP_TEXT not in values, question
     # a button or a single word is a choice, not her own words
     for choice in ("Wonen", "Klaar", "Weet ik nog niet", "schulden"):
         _, values = validate(f.HELP, choice, {f.HELP_PICKED: ["geld"]})
