@@ -305,3 +305,28 @@ def test_asking_for_a_person_in_the_form_gets_the_hand_off_then_the_same_questio
     # a confident answer that only resembles the request stays an answer
     _, values = validate(f.PHONE, "0612345678", CONSENTED, intent="inform")
     assert values[f.PHONE] == "+31612345678"
+
+
+def test_three_answers_not_understood_tell_her_the_way_out() -> None:
+    """Never an endless loop: after three answers to one question, how to stop and who to call."""
+    from actions.form_help import answers_to_this_question
+    from bot.conversation import stuck_in_form_text
+
+    def tracker_after(answers: list[str]) -> Tracker:
+        events = [{"event": "slot", "name": "requested_slot", "value": f.NAME},
+                  {"event": "user", "text": "Fatima"}, {"event": "slot", "name": f.NAME, "value": "Fatima"},
+                  {"event": "slot", "name": "requested_slot", "value": f.PHONE}]
+        for answer in answers[:-1]:
+            events += [{"event": "user", "text": answer}, {"event": "slot", "name": "requested_slot", "value": f.PHONE}]
+        # the form just extracted her latest answer into the slot
+        events += [{"event": "user", "text": answers[-1]}, {"event": "slot", "name": f.PHONE, "value": answers[-1]}]
+        latest = {"text": answers[-1], "intent": {"name": "nlu_fallback", "confidence": 0.4}, "entities": []}
+        return Tracker(SENDER, {**CONSENTED, f.PHONE: answers[-1], "requested_slot": f.PHONE}, latest, events,
+                       False, None, {"name": f.FORM}, "action_listen")
+
+    assert answers_to_this_question(tracker_after(["weet ik niet"])) == 1  # the name answer does not count
+    messages, _ = run_action(ValidateRegistrationForm(), tracker_after(["weet ik niet", "hmm"]))
+    assert stuck_in_form_text() not in [m.get("text") for m in messages]
+    messages, events = run_action(ValidateRegistrationForm(), tracker_after(["weet ik niet", "hmm", "geen idee"]))
+    assert messages[-1]["text"] == stuck_in_form_text() and "010 267 26 53" in messages[-1]["text"]
+    assert {"event": "slot", "name": f.PHONE, "value": None, "timestamp": None} in events
