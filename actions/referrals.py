@@ -18,14 +18,22 @@ from bot.languages.conversation import lang_of
 from bot.loop.render import CALLBACK_BUTTON, MESSAGE_BUTTON
 from bot.loop.texts import text as loop_text
 from bot.referrals import (
-    HUMAN_BUTTON,
     Referral,
     referral_for_intent,
     referrals,
     render_referral,
     render_referral_detail,
 )
-from bot.terms import GLOBAL, Term, context_from_events, find_terms, render_term, terms, terms_for_context
+from bot.terms import (
+    GLOBAL,
+    Term,
+    ask_which_text,
+    context_from_events,
+    find_terms,
+    render_term,
+    terms,
+    terms_for_context,
+)
 from bot.wellbeing.loss import card_suppressed, in_loss_conversation
 from bot.wellbeing.texts import text_set
 
@@ -143,7 +151,7 @@ class ActionExplainTerm(Action):
                 dispatcher.utter_message(text=text, answer_id=f"offering:{card_id}")
             dispatcher.utter_message(text=messages[-1], buttons=buttons, answer_id=f"offering:{card_id}")
             return []
-        return self._ask_which(dispatcher, context)
+        return self._ask_which(dispatcher, context, lang_of(tracker))
 
     @staticmethod
     def _picked_term(tracker: Tracker) -> Term | None:
@@ -154,13 +162,9 @@ class ActionExplainTerm(Action):
         return None
 
     @staticmethod
-    def _ask_which(dispatcher: CollectingDispatcher, context: str | None) -> list:
-        options = [t for t in terms_for_context(context) if GLOBAL not in t.contexts][:2]
+    def _ask_which(dispatcher: CollectingDispatcher, context: str | None, lang: str = "nl") -> list:
+        options = [t for t in terms_for_context(context, terms(lang)) if GLOBAL not in t.contexts][:2]
         buttons = [{"title": t.button_title, "payload": f'/ask_term{{"term": "{t.id}"}}'} for t in options]
-        if options:
-            text = "Over welk woord of welke stap gaat je vraag? Kies hieronder, of typ het woord."
-        else:
-            text = ("Welk woord of welke stap bedoel je? Typ het woord, bijvoorbeeld 'bijzondere bijstand' "
-                    "of 'Vraagwijzer'. Of stel je vraag anders.")
-        dispatcher.utter_message(text=text, buttons=[*buttons, HUMAN_BUTTON], answer_id="clarify")
+        text = ask_which_text(bool(options), lang)
+        dispatcher.utter_message(text=text, buttons=[*buttons, localized_human_button(lang)], answer_id="clarify")
         return []

@@ -198,6 +198,13 @@ def terms(lang: str = "nl") -> dict[str, Term]:
     return load_terms(lang=language(lang))
 
 
+def ask_which_text(has_options: bool, lang: str = "nl", path: Path = TERMS_FILE) -> str:
+    """The question when no term is recognised (content/terms.yml ``ask_which``), in ``lang``."""
+    raw = localized(yaml.safe_load(path.read_text(encoding="utf-8")), language(lang))
+    text = str(raw["ask_which"]["options" if has_options else "no_options"])
+    return re.sub(r"\s+", " ", text).strip()
+
+
 def find_terms(text: str, context: str | None, catalogue: Mapping[str, Term] | None = None) -> list[Term]:
     """Terms the question names, best first: terms of ``context`` before global ones,
     then the longest match. A term outside the context and not global is not found."""

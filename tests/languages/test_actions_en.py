@@ -94,3 +94,12 @@ def test_a_follow_up_term_is_explained_in_english() -> None:
     assert "Source:" in text and "Bron:" not in text
     assert english[0]["buttons"][-1]["title"] == "Talk to someone"
     _same_shape(english, dutch)
+
+
+def test_an_unknown_word_is_asked_about_in_english() -> None:
+    from actions.referrals import ActionExplainTerm
+
+    english, dutch = _both(ActionExplainTerm(), intent="ask_term", text="what does xyzzy mean")
+    assert english[0]["text"].startswith("Which word or step do you mean?")
+    assert "Welk woord" not in english[0]["text"] and english[0]["buttons"][-1]["title"] == "Talk to someone"
+    _same_shape(english, dutch)
