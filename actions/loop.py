@@ -124,7 +124,7 @@ def _say_my_data(dispatcher: CollectingDispatcher, found: service.Lookup, lang: 
     if data is None:
         _unavailable(dispatcher, MY_DATA, lang)
         return []
-    dispatcher.utter_message(text=render.my_data_answer(data), buttons=[render.loop_button("erase", lang)], answer_id=MY_DATA)
+    dispatcher.utter_message(text=render.my_data_answer(data, lang), buttons=[render.loop_button("erase", lang)], answer_id=MY_DATA)
     # The values shown are set and cleared again in the same turn: the redacting tracker store
     # learns them, removes them from its copy of this answer, and keeps no value.
     shown = render.shown_values(data)

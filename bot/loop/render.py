@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.loop.adapters import aanmeldpunt_phone, chat_retention_days
-from bot.loop.texts import button, dutch_date, kind_word, status_text, text
+from bot.loop.texts import button, dutch_date, kind_word, my_data_word, status_text, text
 
 Button = dict[str, str]
 
@@ -92,44 +92,49 @@ def _display_phone(e164: str | None) -> str | None:
     return display_phone(e164)
 
 
-def _consent_line(case) -> str:
+def _consent_line(case, lang: str = "nl") -> str:
     at = case.consent_at
     from zoneinfo import ZoneInfo
 
     local = at.astimezone(ZoneInfo("Europe/Amsterdam"))
-    return f"• Toestemming: gegeven op {dutch_date(at)} om {local:%H:%M} (versie van de tekst: {case.consent_text_version})"
+    return "• " + my_data_word("consent", lang, date=dutch_date(at, lang=lang), time=f"{local:%H:%M}",
+                               version=case.consent_text_version)
 
 
-def my_data_answer(data: list) -> str:
+def my_data_answer(data: list, lang: str = "nl") -> str:
     """Every stored field of her cases (``bot.store.parent_access.CaseData``), then how to change it."""
-    blocks = [text("my_data_intro")]
+    def word(key: str) -> str:
+        return my_data_word(key, lang)
+
+    blocks = [text("my_data_intro", lang)]
     for case in data:
         s = case.summary
         lines = [
-            f"{_kind(s.kind).capitalize()} {s.reference}, binnengekomen op {dutch_date(s.created_at)}",
-            f"• Status: {status_text(s.status).label}",
+            my_data_word("came_in", lang, kind=_kind(s.kind, lang).capitalize(), reference=s.reference,
+                         date=dutch_date(s.created_at, lang=lang)),
+            f"• Status: {status_text(s.status, lang).label}",
         ]
         if s.personal_data_deleted:
-            lines.append("• Je gegevens zijn al verwijderd. We weten alleen nog dat er iets was.")
+            lines.append("• " + word("deleted"))
             blocks.append("\n".join(lines))
             continue
         fields = [
-            ("Naam", case.name),
-            ("Telefoonnummer", _display_phone(case.phone)),
-            ("Postcode", case.postcode),
-            ("Uitgerekend op", dutch_date(case.due_date) if case.due_date else None),
-            ("Weken zwanger bij je aanmelding", str(case.weeks_pregnant) if case.weeks_pregnant is not None else None),
-            ("Hulp bij", ", ".join(case.help_areas) if case.help_areas else None),
-            ("Bellen" if s.kind != "registration" else "Bereikbaar", case.reachable),
-            ("Via", s.channel),
+            (word("name"), case.name),
+            (word("phone"), _display_phone(case.phone)),
+            (word("postcode"), case.postcode),
+            (word("due_date"), dutch_date(case.due_date, lang=lang) if case.due_date else None),
+            (word("weeks"), str(case.weeks_pregnant) if case.weeks_pregnant is not None else None),
+            (word("help"), ", ".join(case.help_areas) if case.help_areas else None),
+            (word("call") if s.kind != "registration" else word("reachable"), case.reachable),
+            (word("via"), s.channel),
         ]
         lines += [f"• {label}: {value}" for label, value in fields if value]
-        lines.append(_consent_line(case))
+        lines.append(_consent_line(case, lang))
         for message in case.messages:
-            who = "Jij" if message.direction == "in" else "De chatbot" if message.actor == "bot" else "Het aanmeldpunt"
-            lines.append(f"• {who} ({dutch_date(message.created_at)}): {message.text}")
+            who = word("you") if message.direction == "in" else word("bot") if message.actor == "bot" else word("aanmeldpunt")
+            lines.append(f"• {who} ({dutch_date(message.created_at, lang=lang)}): {message.text}")
         blocks.append("\n".join(lines))
-    blocks.append(text("my_data_outro", phone=aanmeldpunt_phone()))
+    blocks.append(text("my_data_outro", lang, phone=aanmeldpunt_phone()))
     return "\n\n".join(blocks)
 
 

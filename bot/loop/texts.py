@@ -35,7 +35,8 @@ REQUIRED_TEXTS = (
     "erase_what_registration", "erase_what_callback", "erase_what_messages", "and_word", "at_aanmeldpunt",
 )
 # Placeholders a text may use (filled from settings and the store, never typed in content).
-PLACEHOLDERS = {"phone", "days", "date", "reference", "kind", "label", "what", "moment", "chat_retention"}
+PLACEHOLDERS = {"phone", "days", "date", "reference", "kind", "label", "what", "moment", "chat_retention", "time",
+                "version"}
 _DIGITS = re.compile(r"\d+(?:[ .,\-]\d+)*")
 MONTHS = (
     "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
@@ -65,6 +66,7 @@ class LoopTexts:
     checked: dt.date
     buttons: dict[str, str] = field(default_factory=dict)
     kinds: dict[str, str] = field(default_factory=dict)
+    my_data: dict[str, str] = field(default_factory=dict)
 
 
 def _placeholders(text: str) -> set[str]:
@@ -126,7 +128,7 @@ def validate_texts(raw: Any, statuses: tuple[str, ...], origin: str = "texts.yml
     for key in set(raw_texts) - set(REQUIRED_TEXTS):
         problems.append(f"texts.{key}: not used by the code (a typo?)")
     words: dict[str, dict[str, str]] = {}
-    for part in ("buttons", "kinds"):
+    for part in ("buttons", "kinds", "my_data"):
         entries = raw.get(part) or {}
         if not isinstance(entries, dict):
             problems.append(f"{part}: must be a mapping key -> text")
@@ -138,7 +140,7 @@ def validate_texts(raw: Any, statuses: tuple[str, ...], origin: str = "texts.yml
     if problems:
         raise ContentError(f"{origin}: " + "; ".join(problems))
     return LoopTexts(statuses=status_texts, texts=texts, sources=tuple(sources), checked=checked,  # type: ignore[arg-type]
-                     buttons=words["buttons"], kinds=words["kinds"])
+                     buttons=words["buttons"], kinds=words["kinds"], my_data=words["my_data"])
 
 
 def load_texts(path: Path = TEXTS_FILE, lang: str = "nl") -> LoopTexts:
@@ -171,6 +173,11 @@ def kind_word(kind: str, lang: str = "nl") -> str:
     """'aanmelding' / 'terugbelverzoek' (or 'registration' / 'callback request') for a case kind."""
     kinds = loop_texts(lang).kinds
     return kinds.get(kind) or kinds["registration"]
+
+
+def my_data_word(key: str, lang: str = "nl", **values: Any) -> str:
+    """A heading or field label of her own data (content/loop/texts.yml ``my_data``) in ``lang``."""
+    return loop_texts(lang).my_data[key].format(**values)
 
 
 def status_text(status: str, lang: str = "nl") -> StatusText:

@@ -86,3 +86,18 @@ def test_callback_consent_in_english_is_versioned_by_the_text_she_read():
     assert values[s.CB_CONSENT] is True and values[s.CB_CONSENT_VERSION] == consent_version(CALL, lang="en")
     said, values = _cb(s.CALLBACK_FORM, s.CB_CONSENT, "Nee, liever niet", intent="deny", slots=EN)
     assert "then I will not keep anything" in said and "010 267 26 53" in said
+
+
+def test_her_own_data_in_english():
+    ref = _register()
+    messages, _ = run_action(a.ActionLoopMyData(), make_tracker("ask_my_data", "what do you know about me",
+                                                                 sender_id=HER, slots=EN))
+    said = _said(messages)
+    assert said.startswith("This is what we know about you:")
+    for expected in (f"Registration {ref}, came in on", "Name: Fatima Zwanenburg", "Phone number: 06 12345678",
+                     "Due date: 1 May 2026", "Weeks pregnant when you registered: 22", "Permission: given on 3 November 2025",
+                     "010 267 26 53", "delete my data"):
+        assert expected in said, expected
+    for dutch in ("Naam:", "binnengekomen", "Toestemming", "mei"):
+        assert dutch not in said, dutch
+    assert [b["title"] for b in messages[0]["buttons"]] == ["Delete my data"]
