@@ -361,7 +361,7 @@ class ActionRegistrationWithdraw(Action):
         if armed and tracker.get_slot(s.WITHDRAW_OK) == "yes":
             result = service.withdraw(found) if not found.unavailable else service.ChangeResult(unavailable=True)
             dispatcher.utter_message(
-                text=result_text(WithdrawResult(references=result.references, unavailable=result.unavailable)),
+                text=result_text(WithdrawResult(references=result.references, unavailable=result.unavailable), lang),
                 answer_id=WITHDRAW,
             )
             # As the privacy issue asks: a withdrawal also erases this conversation after the turn.

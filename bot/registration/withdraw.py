@@ -62,24 +62,15 @@ def question_text() -> str:
     )
 
 
-def result_text(result: WithdrawResult) -> str:
+def result_text(result: WithdrawResult, lang: str = "nl") -> str:
+    """What happened, in ``lang`` (texts in content/loop/texts.yml)."""
+    from bot.loop.texts import text
+
     if result.unavailable:
-        return (
-            "Sorry, het intrekken lukt nu niet door een storing. Probeer het later nog eens: typ 'trek mijn aanmelding in'. "
-            f"Of bel het aanmeldpunt Moeders van Rotterdam: {AANMELDPUNT_PHONE}."
-        )
+        return text("withdraw_unavailable", lang, phone=AANMELDPUNT_PHONE)
     if not result.references:
-        return (
-            "Ik kan via deze chat geen aanmelding van je vinden, dus er is niets om te verwijderen. "
-            "Dit gesprek heb ik wel gewist. "
-            f"Heb je je op een andere manier aangemeld? Bel dan het aanmeldpunt: {AANMELDPUNT_PHONE}."
-        )
-    codes = ", ".join(result.references)
-    return (
-        f"Je aanmelding is ingetrokken ({codes}). Je gegevens zijn verwijderd, en dit gesprek ook. "
-        "Het aanmeldpunt ziet alleen nog dat er een aanmelding was die is ingetrokken. "
-        f"Wil je later toch hulp? Je kunt je altijd opnieuw aanmelden, of bel {AANMELDPUNT_PHONE}."
-    )
+        return text("withdraw_none", lang, phone=AANMELDPUNT_PHONE)
+    return text("withdraw_done", lang, reference=", ".join(result.references), phone=AANMELDPUNT_PHONE)
 
 
 def kept_text() -> str:

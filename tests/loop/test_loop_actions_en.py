@@ -16,6 +16,7 @@ from bot.languages.localize import figures
 from bot.loop import slots as s
 from bot.loop.callback import CALL, consent_text, consent_version
 from bot.store.cases import set_status
+from bot.store.registrations import get_registration
 from tests.helpers import make_tracker, run_action
 from tests.loop.test_loop_actions import HER, _cb, _register, _said
 
@@ -101,3 +102,19 @@ def test_her_own_data_in_english():
     for dutch in ("Naam:", "binnengekomen", "Toestemming", "mei"):
         assert dutch not in said, dutch
     assert [b["title"] for b in messages[0]["buttons"]] == ["Delete my data"]
+
+
+def test_withdrawal_in_english():
+    ref = _register()
+    messages, _ = run_action(a.ActionAskRegWithdrawOk(), make_tracker(sender_id=HER, slots=EN))
+    question = _said(messages)
+    assert question.startswith(f"Do you want to withdraw your registration {ref}") and "cannot be undone" in question
+    assert [b["title"] for b in messages[0]["buttons"]] == ["Yes, withdraw", "No"]
+    assert _payloads(messages) == ["Ja, trek mijn aanmelding in", "Nee, niet intrekken"]
+    done = make_tracker(slots={s.WITHDRAW_OK: "yes", s.ARMED: "withdraw:1", **EN}, sender_id=HER,
+                        events=[{"event": "user", "text": "...", "parse_data": {}}])
+    said = _said(run_action(a.ActionRegistrationWithdraw(), done)[0])
+    assert said.startswith(f"Your registration has been withdrawn ({ref}).") and "010 267 26 53" in said
+    assert get_registration(ref).name is None
+    kept = make_tracker(slots={s.WITHDRAW_OK: "no", **EN}, sender_id="someone-else")
+    assert _said(run_action(a.ActionRegistrationWithdraw(), kept)[0]).startswith("Okay, I will not change anything")
