@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.content import cards, other_question_button, render_detail
 from bot.content import human_button as localized_human_button
 from bot.languages.conversation import lang_of
-from bot.loop.render import CALLBACK_BUTTON, MESSAGE_BUTTON
+from bot.loop.render import loop_button
 from bot.loop.texts import text as loop_text
 from bot.referrals import (
     Referral,
@@ -103,10 +103,11 @@ class ActionHuman(Action):
             buttons = [cjg, other_question_button(lang)]
         else:
             lines = [texts.render(key) for key in ("pregnant", "after_birth", "money_housing")]
-            text = (texts.render("intro") + "\n\n" + "\n".join(lines) + "\n\n" + loop_text("human_offer")
+            text = (texts.render("intro") + "\n\n" + "\n".join(lines) + "\n\n" + loop_text("human_offer", lang)
                     + "\n\n" + texts.render("danger"))
             # The aanmeldpunt's callback offer (issue 13, actions/loop.py) as follow-up buttons.
-            buttons = [CALLBACK_BUTTON, MESSAGE_BUTTON, REGISTER_BUTTON, cjg, other_question_button(lang)]
+            buttons = [loop_button("callback", lang), loop_button("message", lang),
+                       texts.button("register", REGISTER_BUTTON["payload"]), cjg, other_question_button(lang)]
         dispatcher.utter_message(text=f"{text}\n\n{texts.source_line}", buttons=buttons, answer_id="human")
         return []
 

@@ -37,8 +37,9 @@ def test_human_hand_off_in_english() -> None:
     assert "Are you pregnant? Call the aanmeldpunt Moeders van Rotterdam: 010 267 26 53" in text
     assert "Has your baby been born?" in text and "Source:" in text and "checked on" in text
     assert "Bron:" not in text and "Ben je zwanger" not in text
-    titles = [b["title"] for b in english[0]["buttons"]]
-    assert "What is the CJG?" in titles and "Other question" in titles
+    assert "I cannot say when someone from the aanmeldpunt is at work." in text and "terugbelt" not in text
+    assert [b["title"] for b in english[0]["buttons"]] == [
+        "Call me back", "Send a message", "Register for help", "What is the CJG?", "Other question"]
     _same_shape(english, dutch)
 
 
