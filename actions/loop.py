@@ -339,7 +339,7 @@ class ValidateRegistrationWithdrawForm(FormValidationAction):
             return {}
         answer = requests.parse_confirmation(_text(tracker))
         if answer is None:
-            dispatcher.utter_message(text="Dat begreep ik niet. Wil je je aanmelding intrekken? Typ 'ja' of 'nee'.",
+            dispatcher.utter_message(text=text("withdraw_unclear", lang),
                                      buttons=[render.loop_button("yes_withdraw", lang), render.loop_button("no_withdraw", lang)], answer_id=WITHDRAW)
             return {s.WITHDRAW_OK: None}
         return {s.WITHDRAW_OK: "yes" if answer else "no"}
@@ -423,7 +423,7 @@ class ValidateLoopEraseForm(FormValidationAction):
             return {}
         answer = requests.parse_confirmation(_text(tracker))
         if answer is None:
-            dispatcher.utter_message(text="Dat begreep ik niet. Wil je dat we alles verwijderen? Typ 'ja' of 'nee'.",
+            dispatcher.utter_message(text=text("erase_unclear", lang),
                                      buttons=[render.loop_button("yes_erase", lang), render.loop_button("no_erase", lang)], answer_id=ERASE)
             return {s.ERASE_OK: None}
         return {s.ERASE_OK: "yes" if answer else "no"}
@@ -535,7 +535,7 @@ class _ContactConsent:
                 s.CB_CONSENT_VERSION: consent_version(_mode(tracker), lang=lang),
                 s.CB_INSTANCE: secrets.token_hex(8),
             }
-        opening = "" if is_clear_no(said, intent) else "Ik weet niet zeker of je dat goed vindt. "
+        opening = "" if is_clear_no(said, intent) else text("consent_unclear", lang) + " "
         dispatcher.utter_message(text=opening + text("callback_no_consent", lang, phone=aanmeldpunt_phone()),
                                  answer_id=CALLBACK)
         return {s.CB_CONSENT: False, s.CB_OUTCOME: "no_consent"}

@@ -32,7 +32,7 @@ REQUIRED_TEXTS = (
     "callback_consent", "message_consent", "callback_no_consent", "ask_callback_phone",
     "ask_callback_moment", "ask_message", "message_too_long", "callback_done", "message_done",
     "callback_unavailable", "handoff_started", "handoff_ended",
-    "withdraw_unavailable", "withdraw_none", "withdraw_done",
+    "withdraw_unavailable", "withdraw_none", "withdraw_done", "withdraw_unclear", "erase_unclear", "consent_unclear",
     "erase_what_registration", "erase_what_callback", "erase_what_messages", "and_word", "at_aanmeldpunt",
 )
 # Placeholders a text may use (filled from settings and the store, never typed in content).

@@ -118,3 +118,9 @@ def test_withdrawal_in_english():
     assert get_registration(ref).name is None
     kept = make_tracker(slots={s.WITHDRAW_OK: "no", **EN}, sender_id="someone-else")
     assert _said(run_action(a.ActionRegistrationWithdraw(), kept)[0]).startswith("Okay, I will not change anything")
+
+
+def test_an_unclear_consent_answer_in_english():
+    said, values = _cb(s.CALLBACK_FORM, s.CB_CONSENT, "/affirm", slots=EN)
+    assert values[s.CB_CONSENT] is False
+    assert said.startswith("I am not sure whether that is okay for you. Okay, then I will not keep anything.")
