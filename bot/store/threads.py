@@ -305,8 +305,13 @@ def record_inbound(channel: str, address: str, sender_keys: Iterable[str], text:
             stored = target.reference
             audit.add(session, CLIENT, "message received", target.reference, f"channel={channel[:32]}")
             handoff = _active(target)
-            # Whoever holds the case: the claimant, and the colleague who took the chat over.
-            for username in dict.fromkeys(u for u in (target.claimed_by, handoff and handoff.started_by) if u):
+            # Whoever holds the case: the claimant and the colleague who took the chat over; for an
+            # unclaimed case without a handoff, the colleague who last wrote to her.
+            holders = [u for u in (target.claimed_by, handoff and handoff.started_by) if u]
+            if not holders:
+                writers = sorted((mid, actor) for mid, reg, actor, _, _ in outgoing if reg == target.id and actor != BOT)
+                holders = [writers[-1][1]] if writers else []
+            for username in dict.fromkeys(holders):
                 notifications.add(session, username, "client_message", target.reference)
             if derived.safety_signal(clean):
                 _flag_safety(session, target)
@@ -319,7 +324,7 @@ def _flag_safety(session, rec: RegistrationRecord) -> None:
         return
     rec.flag_reasons = ",".join([*reasons, "safety"])
     rec.flagged = True
-    audit.add(session, "system", "flagged", rec.reference, "reason=safety source=message")
+    audit.add(session, "system", "marked urgent", rec.reference, "reason=safety source=message")
 
 
 def messages_after(reference: str, after_id: int, url: str | None = None) -> list[MessageView] | None:

@@ -205,6 +205,9 @@ def test_her_message_notifies_the_claimant_and_the_handoff_holder(db_url):
 
     ref, key = _case(db_url)
     threads.record_inbound("telegram", "5550011", [key], "hallo", now=NOW, url=db_url)
+    threads.add_staff_message(ref, "piet", "Hoi, met Piet", now=NOW, url=db_url)
+    threads.record_inbound("telegram", "5550011", [key], "Hoi Piet", now=NOW, url=db_url)
+    assert kinds("piet") == [("client_message", ref)]  # unclaimed, no handoff: who last wrote to her
     assert threads.start_handoff(ref, "sanne", now=NOW, url=db_url)
     threads.record_inbound("telegram", "5550011", [key], "Ben je er nog?", now=NOW, url=db_url)
     assert kinds("sanne") == [("client_message", ref)]  # unclaimed: the handoff holder hears of it
@@ -216,7 +219,7 @@ def test_her_message_notifies_the_claimant_and_the_handoff_holder(db_url):
     threads.end_handoff(ref, "sanne", now=NOW, url=db_url)
     threads.add_staff_message(ref, "anna", "Ik bel je morgen", now=NOW, url=db_url)
     threads.record_inbound("telegram", "5550011", [key], "Goed", now=NOW, url=db_url)  # a thread, no handoff
-    assert len(kinds("anna")) == 2 and len(kinds("sanne")) == 2
+    assert len(kinds("anna")) == 2 and len(kinds("sanne")) == 2 and len(kinds("piet")) == 1
 
 
 def test_her_message_naming_danger_marks_the_case_urgent(db_url):
@@ -232,6 +235,10 @@ def test_her_message_naming_danger_marks_the_case_urgent(db_url):
                            now=NOW, url=db_url)
     reg = get_registration(ref, url=db_url)
     assert "safety" in reg.flag_reasons
+    from bot.store import audit
+
+    assert [e.detail for e in audit.entries(reference=ref, url=db_url) if e.action == "marked urgent"] == [
+        "reason=safety source=message"]
     reindex(url=db_url)  # recomputing the queue columns keeps it
     assert "safety" in get_registration(ref, url=db_url).flag_reasons
 

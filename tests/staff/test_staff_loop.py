@@ -159,3 +159,17 @@ def test_polling_does_not_keep_an_idle_session_alive(app, staff_client, clock, d
     clock.now = start + idle + timedelta(seconds=5)
     resp = staff_client.get(f"/registrations/{ref}/berichten/nieuw")
     assert resp.status_code == 401 and resp.get_json() == {"expired": True}
+
+
+def test_her_message_naming_danger_puts_veiligheid_on_the_case_in_the_queue(staff_client, db_url):
+    ref, key = _case(db_url, help_areas=["geld en administratie"])
+    threads.record_inbound("telegram", "12348", [key], "hallo", url=db_url)
+    threads.add_staff_message(ref, "anna", "Hoi, hoe gaat het?", url=db_url)
+
+    def row() -> str:
+        html = staff_client.get("/registrations").get_data(as_text=True)
+        return next(tr.split("</tr>")[0] for tr in html.split("<tr")[1:] if ref in tr.split("</tr>")[0])
+
+    assert "Veiligheid" not in row()
+    threads.record_inbound("telegram", "12348", [key], "Hij is weer dronken en ik ben bang voor hem", url=db_url)
+    assert "Veiligheid" in row()
