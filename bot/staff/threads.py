@@ -11,8 +11,18 @@ message stays in the thread as failed and can be sent again ("Opnieuw versturen"
 
 from __future__ import annotations
 
-from flask import (Blueprint, abort, current_app, flash, get_template_attribute, jsonify, redirect, render_template,
-                   request, url_for)
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    get_template_attribute,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from bot.outbound import OutboundConfig, deliver
