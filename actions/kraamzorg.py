@@ -16,6 +16,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.form_help import PersonOnRequest
 from bot.kraamzorg import answers as kz
 from bot.kraamzorg.render import answers_recap, render_outcome
 from bot.kraamzorg.rules import evaluate, relevant_questions
@@ -128,7 +129,7 @@ def _explain_first(method: Callable[..., dict[str, Any]]) -> Callable[..., dict[
     return wrapper
 
 
-class ValidateKraamzorgForm(FormValidationAction):
+class ValidateKraamzorgForm(PersonOnRequest, FormValidationAction):
     """Validate every kz_ slot and decide which questions still matter."""
 
     def name(self) -> str:

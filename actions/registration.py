@@ -17,6 +17,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.form_help import PersonOnRequest
 from bot.languages.conversation import lang_of
 from bot.privacy.pseudonym import sender_key
 from bot.privacy.texts import nothing_kept_text
@@ -114,7 +115,7 @@ class ActionRegistrationStart(Action):
         return reset
 
 
-class ValidateRegistrationForm(FormValidationAction):
+class ValidateRegistrationForm(PersonOnRequest, FormValidationAction):
     def name(self) -> str:
         return "validate_registration_form"
 
@@ -228,10 +229,13 @@ class ValidateRegistrationForm(FormValidationAction):
         if not _answered(tracker, "reg_help", value):
             return {}
         picked = [c for c in tracker.get_slot(f.HELP_PICKED) or [] if c in help_areas.BY_CODE]
-        # Her own words go to the aanmeldpunt as she typed them, also when no area was recognised.
-        words = help_areas.add_own_words(tracker.get_slot(f.HELP_TEXT), _text(tracker))
-        kept = {f.HELP_TEXT: words} if words != tracker.get_slot(f.HELP_TEXT) else {}
         answer = help_areas.parse_help(_text(tracker))
+        # Her own words go to the aanmeldpunt as she typed them, also when no area was recognised;
+        # not a question she asks us ("is mijn aanmelding aangekomen?"): that is no need of hers.
+        stray = answer is None and is_question(_text(tracker))
+        words = tracker.get_slot(f.HELP_TEXT) if stray else help_areas.add_own_words(tracker.get_slot(f.HELP_TEXT),
+                                                                                    _text(tracker))
+        kept = {f.HELP_TEXT: words} if words != tracker.get_slot(f.HELP_TEXT) else {}
         if answer is None:
             dispatcher.utter_message(text=text("problems.help_not_understood", lang_of(tracker)))
             return {f.HELP: None, **kept}

@@ -34,7 +34,7 @@ MAX_TOPICS = 2
 _SENTENCE_RE = re.compile(r"(?<=[.!?])\s+")
 _FIGURE_RE = re.compile(r"\d+(?:[.,]\d+)*(?:[ \t\-]\d+(?:[.,]\d+)*)*")
 REQUIRED = {
-    "clarify": ("topics", "rephrase", "human"),
+    "clarify": ("topics", "rephrase", "human", "stuck"),
     "bare_number": ("question",),
     "several_needs": ("intro", "one", "also", "outro", "sources"),
 }
@@ -123,6 +123,12 @@ def close_topics(ranking: Sequence[Mapping[str, Any]], label: Callable[[str], st
 
 def human_button(lang: str = "nl") -> Button:
     return {"title": str(_texts(lang)["needs"][HUMAN_INTENT]["title"]), "payload": f"/{HUMAN_INTENT}"}
+
+
+def stuck_in_form_text(lang: str = "nl") -> str:
+    """After several answers to one form question that were not understood: the way out and a person."""
+    t = _texts(lang)["clarify"]
+    return f"{t['stuck']}\n{t['human']}"
 
 
 def clarify_message(ranking: Sequence[Mapping[str, Any]], label: Callable[[str], str | None],

@@ -273,3 +273,9 @@ def test_the_stored_answers_are_shown_before_the_outcome() -> None:
     for needle in ("wonen: alleen", "inkomen: € 1.200 per maand", "spaargeld: € 8.050", "Opnieuw doen"):
         assert needle in first
     assert "waarschijnlijk in aanmerking" in messages[1]["text"]
+
+
+def test_asking_for_a_person_in_the_check_gets_the_hand_off_then_the_same_question() -> None:
+    messages, values = validate("kz_income", "kan ik niet gewoon iemand spreken", intent="request_human")
+    assert any("010 267 26 53" in (m.get("text") or "") for m in messages)
+    assert values == {"kz_income": None}

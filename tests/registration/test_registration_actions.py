@@ -189,6 +189,10 @@ def test_help_in_her_own_words_is_kept_for_the_aanmeldpunt(store_env: str) -> No
     # not understood: still kept, and asked again
     text, values = validate(f.HELP, "dat vertel ik liever aan de telefoon", {f.HELP_TEXT: "eerste zin hier"})
     assert "begreep ik niet" in text and values[f.HELP_TEXT] == "eerste zin hier\ndat vertel ik liever aan de telefoon"
+    # a question she asks us is not her need: not passed on as her words
+    for question in ("is mijn aanmelding aangekomen?", "wat gebeurt er met mijn gegevens"):
+        _, values = validate(f.HELP, question, {f.HELP_TEXT: "eerste zin hier"})
+        assert f.HELP_TEXT not in values, question
     # a button or a single word is a choice, not her own words
     for choice in ("Wonen", "Klaar", "Weet ik nog niet", "schulden"):
         _, values = validate(f.HELP, choice, {f.HELP_PICKED: ["geld"]})
@@ -289,3 +293,40 @@ def test_summary_no_offers_cancel(text: str) -> None:
     assert values[f.CONFIRM] is None and "Niet versturen" in message and "stop" in message
     messages, _ = run_action(ActionAskRegConfirm(), form_tracker(f.CONFIRM, "", filled()))
     assert {"title": "Niet versturen", "payload": "/stop"} in messages[0]["buttons"]
+
+
+@pytest.mark.parametrize("slot", [f.PHONE, f.CONSENT, f.NAME])
+def test_asking_for_a_person_in_the_form_gets_the_hand_off_then_the_same_question(slot: str, store_env: str) -> None:
+    """'ik wil toch liever met een mens praten' at a question is not her answer to it."""
+    messages, values = validate(slot, "ik wil toch liever met een mens praten", CONSENTED, intent="request_human")
+    assert "010 267 26 53" in messages  # the hand-off: who to call
+    assert values == {slot: None}  # nothing stored; the form asks the same question again
+    assert list_registrations(url=store_env) == []
+    # a confident answer that only resembles the request stays an answer
+    _, values = validate(f.PHONE, "0612345678", CONSENTED, intent="inform")
+    assert values[f.PHONE] == "+31612345678"
+
+
+def test_three_answers_not_understood_tell_her_the_way_out() -> None:
+    """Never an endless loop: after three answers to one question, how to stop and who to call."""
+    from actions.form_help import answers_to_this_question
+    from bot.conversation import stuck_in_form_text
+
+    def tracker_after(answers: list[str]) -> Tracker:
+        events = [{"event": "slot", "name": "requested_slot", "value": f.NAME},
+                  {"event": "user", "text": "Fatima"}, {"event": "slot", "name": f.NAME, "value": "Fatima"},
+                  {"event": "slot", "name": "requested_slot", "value": f.PHONE}]
+        for answer in answers[:-1]:
+            events += [{"event": "user", "text": answer}, {"event": "slot", "name": "requested_slot", "value": f.PHONE}]
+        # the form just extracted her latest answer into the slot
+        events += [{"event": "user", "text": answers[-1]}, {"event": "slot", "name": f.PHONE, "value": answers[-1]}]
+        latest = {"text": answers[-1], "intent": {"name": "nlu_fallback", "confidence": 0.4}, "entities": []}
+        return Tracker(SENDER, {**CONSENTED, f.PHONE: answers[-1], "requested_slot": f.PHONE}, latest, events,
+                       False, None, {"name": f.FORM}, "action_listen")
+
+    assert answers_to_this_question(tracker_after(["weet ik niet"])) == 1  # the name answer does not count
+    messages, _ = run_action(ValidateRegistrationForm(), tracker_after(["weet ik niet", "hmm"]))
+    assert stuck_in_form_text() not in [m.get("text") for m in messages]
+    messages, events = run_action(ValidateRegistrationForm(), tracker_after(["weet ik niet", "hmm", "geen idee"]))
+    assert messages[-1]["text"] == stuck_in_form_text() and "010 267 26 53" in messages[-1]["text"]
+    assert {"event": "slot", "name": f.PHONE, "value": None, "timestamp": None} in events
