@@ -33,6 +33,8 @@ from bot.store.errors import StoreUnavailable
 
 bp = Blueprint("auth", __name__)
 PUBLIC_ENDPOINTS = {"auth.login", "static"}
+# Background requests of an open page: they need a session but are not activity (idle timeout).
+PASSIVE_ENDPOINTS = {"threads.poll"}
 # POSTs whose typed text is kept when the session has expired: endpoint -> (form field, draft field)
 DRAFT_FIELDS = {"cases.add_note": ("text", "note")}
 _CASE_PATH = re.compile(r"^/registrations/(MVR-[A-Z0-9]{4}-[A-Z0-9]{2})(/|$)")
@@ -122,7 +124,8 @@ def check_session():
     if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
         return None
     token = session.get("sid")
-    result = staff_sessions.check(token, idle(), _now(), url=_db())
+    result = staff_sessions.check(token, idle(), _now(), touch=request.endpoint not in PASSIVE_ENDPOINTS,
+                                  url=_db())
     if result.ok:
         g.staff_account = result.account
         g.staff_session = result
@@ -137,7 +140,7 @@ def check_session():
             flash("Je sessie is verlopen. Log opnieuw in; je komt terug waar je was.")
     elif request.endpoint != "cases.index":
         flash("Log in om verder te gaan.")
-    if request.path.startswith("/session/"):
+    if request.path.startswith("/session/") or request.endpoint in PASSIVE_ENDPOINTS:
         return jsonify({"expired": True}), 401
     return redirect(url_for("auth.login", next=next_path) if next_path and next_path != "/" else url_for("auth.login"))
 

@@ -118,6 +118,8 @@ ACTION_LABELS = {
     "message delivery": "aflevering bericht",
     "handoff started": "gesprek overgenomen",
     "handoff ended": "gesprek teruggegeven aan de chatbot",
+    "handoff override": "ingegrepen in het overgenomen gesprek van een collega (coördinator)",
+    "marked urgent": "dringend gemaakt: haar bericht noemt gevaar of onveiligheid",
     "viewed overview": "overzicht bekeken",
     "exported overview": "overzicht gedownload (CSV)",
     "overview refused": "overzicht geweigerd (geen coördinator of beheerder)",

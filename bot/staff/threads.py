@@ -1,13 +1,28 @@
 """The message thread of a case: staff write to her on her own channel, and take the chat over.
 
-Every view and every send is audited (``bot.store.audit``; never the text). Delivery goes
+Every view and every send is audited (``bot.store.audit``; never the text). The page asks for
+new messages every few seconds (:func:`poll`, JSON). Those polls are not audited: the page view
+that started them is, and a row every 5 seconds would bury the audit log without telling who saw
+anything new. Polls also do not count as activity for the idle session timeout
+(``bot.staff.auth``): an open page alone does not keep a session alive. Delivery goes
 through ``bot.outbound`` (the app's ``OUTBOUND`` config, default: the environment); a failed
 message stays in the thread as failed and can be sent again ("Opnieuw versturen").
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    get_template_attribute,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from bot.outbound import OutboundConfig, deliver
@@ -40,6 +55,17 @@ def _user() -> str:
     return current_user.username
 
 
+def _override() -> bool:
+    """A coordinator or admin who confirmed stepping into a colleague's handoff."""
+    return bool(current_user.is_coordinator) and request.form.get("confirm") == "1"
+
+
+def _held(reference: str, exc: threads.HandoffHeld):
+    flash(f"{exc.holder} heeft dit gesprek overgenomen. Alleen {exc.holder} (of een coördinator) kan nu "
+          "berichten sturen of het gesprek teruggeven aan de chatbot. Er is niets verstuurd of veranderd.")
+    return _back(reference)
+
+
 def _deliver(message_id: int) -> str:
     return deliver(message_id, _outbound(), url=_db(), now=current_app.config["NOW"]())
 
@@ -55,7 +81,25 @@ def thread_page(reference: str):
         "thread.html", t=view, status_labels=STATUS_LABELS, channel_note=CHANNEL_NOTES.get(view.channel),
         window_open=view.channel == "whatsapp" and window_open(view.last_inbound_at, now),
         max_length=threads.MAX_STAFF_MESSAGE,
+        held_by_other=view.handoff_by if view.handoff_by and view.handoff_by != _user() else None,
+        may_override=bool(current_user.is_coordinator),
     )
+
+
+@bp.route("/registrations/<reference>/berichten/nieuw")
+def poll(reference: str):
+    """Messages after ``na`` (an id) as rendered list items, and who holds the handoff. Not audited
+    (see the module doc)."""
+    after = request.args.get("na", "0")
+    messages = threads.messages_after(reference, int(after) if after.isdigit() else 0, url=_db())
+    if messages is None:
+        abort(404)
+    render = get_template_attribute("_message.html", "message")
+    view = threads.get_handoff_holder(reference, url=_db())
+    return jsonify({
+        "messages": [{"id": m.id, "html": str(render(m, reference, STATUS_LABELS))} for m in messages],
+        "handoff_by": view,
+    })
 
 
 def _back(reference: str):
@@ -66,9 +110,12 @@ def _back(reference: str):
 def send(reference: str):
     text = request.form.get("text", "")
     try:
-        message_id = threads.add_staff_message(reference, _user(), text, now=current_app.config["NOW"](), url=_db())
+        message_id = threads.add_staff_message(reference, _user(), text, now=current_app.config["NOW"](), url=_db(),
+                                               override=_override())
     except LookupError:
         abort(404)
+    except threads.HandoffHeld as exc:
+        return _held(reference, exc)
     except ValueError:
         flash("Je bericht is leeg of te lang (meer dan 2000 tekens), of haar gegevens zijn verwijderd. Er is niets verstuurd.")
         return _back(reference)
@@ -116,9 +163,12 @@ def start_handoff(reference: str):
 @bp.route("/registrations/<reference>/beeindigen", methods=["POST"])
 def end_handoff(reference: str):
     try:
-        ended = threads.end_handoff(reference, _user(), now=current_app.config["NOW"](), url=_db())
+        ended = threads.end_handoff(reference, _user(), now=current_app.config["NOW"](), url=_db(),
+                                    override=_override())
     except LookupError:
         abort(404)
+    except threads.HandoffHeld as exc:
+        return _held(reference, exc)
     if ended:
         status = _bot_message(reference, "handoff_ended")
         flash("Het gesprek is weer bij de chatbot." + (" Het bericht daarover kon niet worden verstuurd."

@@ -97,6 +97,9 @@ def apply(rec: RegistrationRecord) -> None:
         clear(rec)
         return
     columns, wanted = compute(rec.name, rec.phone, rec.postcode, rec.due_date, rec.help_areas, rec.own_words)
+    if "safety" not in (columns["flag_reasons"] or "") and _thread_names_danger(rec):
+        columns["flag_reasons"] = ",".join(r for r in (columns["flag_reasons"], "safety") if r)
+        columns["flagged"] = True
     for column, value in columns.items():
         if getattr(rec, column) != value:
             setattr(rec, column, value)
@@ -104,6 +107,14 @@ def apply(rec: RegistrationRecord) -> None:
     if existing != wanted:
         rec.search_tokens[:] = [t for t in rec.search_tokens if t.token in wanted]
         rec.search_tokens.extend(SearchToken(token=t) for t in sorted(wanted - existing))
+
+
+def _thread_names_danger(rec: RegistrationRecord) -> bool:
+    """A message of hers in the case's thread names danger (bot.store.threads flags it on arrival;
+    kept here so a reindex does not drop it)."""
+    if rec.id is None:  # a new case has no thread yet
+        return False
+    return any(m.direction == "in" and safety_signal(m.text) for m in getattr(rec, "messages", ()))
 
 
 def clear(rec: RegistrationRecord) -> None:

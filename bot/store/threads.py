@@ -6,7 +6,12 @@
 * When she writes on that channel (:func:`record_inbound`, called by the channel layer) her
   address and the time are remembered (24-hour window), and her message lands in the thread
   while a handoff is active or staff wrote to her in the last ``THREAD_REPLY_DAYS`` (7) days.
-* A handoff (:func:`start_handoff` / :func:`end_handoff`) silences the bot for her.
+* A handoff (:func:`start_handoff` / :func:`end_handoff`) silences the bot for her. While it
+  runs only the staff member who started it writes to her or ends it; a coordinator or admin
+  may step in with ``override=True`` (the staff app asks for a confirmation first), audited.
+* Her message in a thread notifies whoever holds the case (the claimant, and the handoff
+  holder), and marks the case urgent ("safety" flag) when it names danger
+  (:func:`bot.store.derived.safety_signal`: the safety net's detector or a safety word).
 
 Texts and addresses are encrypted at rest (``EncryptedText``) and wiped with the case's
 personal data (``bot.store.loop_models``). Audit entries never carry a text.
@@ -21,7 +26,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.store import audit, notifications
+from bot.store import audit, derived, notifications
 from bot.store.db import store_session
 from bot.store.loop_models import Handoff, ThreadContact, ThreadMessage
 from bot.store.models import RegistrationRecord, utcnow
@@ -30,6 +35,23 @@ MAX_STAFF_MESSAGE = 2000
 CLIENT = "client"
 BOT = "bot"  # the bot's own message in a thread ("the chatbot is back")
 _ORDER = {"pending": 0, "held": 1, "sent": 2, "delivered": 3, "read": 4}
+
+
+class HandoffHeld(PermissionError):
+    """Another staff member holds the active handoff of this case."""
+
+    def __init__(self, holder: str) -> None:
+        super().__init__(f"handoff held by {holder}")
+        self.holder = holder
+
+
+def _check_holder(session, rec: RegistrationRecord, actor: str, override: bool) -> None:
+    handoff = _active(rec)
+    if handoff is None or actor in (handoff.started_by, BOT):
+        return
+    if not override:
+        raise HandoffHeld(handoff.started_by)
+    audit.add(session, actor, "handoff override", rec.reference, f"holder={handoff.started_by}")
 
 
 def reply_days() -> int:
@@ -125,8 +147,10 @@ def get_thread(reference: str, url: str | None = None) -> ThreadView | None:
 
 
 def add_staff_message(reference: str, actor: str, text: str, now: datetime | None = None,
-                      url: str | None = None) -> int:
-    """Store a message from staff (or the bot, ``actor="bot"``) to her; ``pending`` until delivered."""
+                      url: str | None = None, override: bool = False) -> int:
+    """Store a message from staff (or the bot, ``actor="bot"``) to her; ``pending`` until delivered.
+
+    Raises :class:`HandoffHeld` when someone else holds the active handoff (unless ``override``)."""
     text = (text or "").strip()
     if not text:
         raise ValueError("empty message")
@@ -139,6 +163,7 @@ def add_staff_message(reference: str, actor: str, text: str, now: datetime | Non
             raise LookupError(reference)
         if rec.personal_data_deleted_at is not None:
             raise ValueError("personal data deleted: no messages")
+        _check_holder(session, rec, actor, override)
         message = ThreadMessage(direction="out", actor=actor[:64], channel=rec.channel[:32], created_at=now,
                                 text=text, status="pending", attempts=0)
         rec.messages.append(message)
@@ -279,9 +304,40 @@ def record_inbound(channel: str, address: str, sender_keys: Iterable[str], text:
             target.updated_at = now
             stored = target.reference
             audit.add(session, CLIENT, "message received", target.reference, f"channel={channel[:32]}")
-            if target.claimed_by:
-                notifications.add(session, target.claimed_by, "client_message", target.reference)
+            handoff = _active(target)
+            # Whoever holds the case: the claimant and the colleague who took the chat over; for an
+            # unclaimed case without a handoff, the colleague who last wrote to her.
+            holders = [u for u in (target.claimed_by, handoff and handoff.started_by) if u]
+            if not holders:
+                writers = sorted((mid, actor) for mid, reg, actor, _, _ in outgoing if reg == target.id and actor != BOT)
+                holders = [writers[-1][1]] if writers else []
+            for username in dict.fromkeys(holders):
+                notifications.add(session, username, "client_message", target.reference)
+            if derived.safety_signal(clean):
+                _flag_safety(session, target)
         return Inbound(handoff_case is not None, stored, held)
+
+
+def _flag_safety(session, rec: RegistrationRecord) -> None:
+    reasons = [r for r in (rec.flag_reasons or "").split(",") if r]
+    if "safety" in reasons:
+        return
+    rec.flag_reasons = ",".join([*reasons, "safety"])
+    rec.flagged = True
+    audit.add(session, "system", "marked urgent", rec.reference, "reason=safety source=message")
+
+
+def messages_after(reference: str, after_id: int, url: str | None = None) -> list[MessageView] | None:
+    """The thread's messages with an id above ``after_id`` (the staff page's polling); None: no case."""
+    with store_session(url) as session:
+        rec = _case(session, reference)
+        if rec is None:
+            return None
+        rows = session.execute(
+            select(ThreadMessage).where(ThreadMessage.registration_id == rec.id, ThreadMessage.id > after_id)
+            .order_by(ThreadMessage.id)
+        ).scalars()
+        return [_view(m) for m in rows]
 
 
 def webchat_inbox(sender_keys: Iterable[str], now: datetime | None = None, url: str | None = None) -> list[MessageView]:
@@ -309,6 +365,15 @@ def active_handoff(sender_keys: Iterable[str], url: str | None = None) -> bool:
         ).first() is not None
 
 
+def get_handoff_holder(reference: str, url: str | None = None) -> str | None:
+    """Who holds the active handoff of a case (None: no handoff)."""
+    with store_session(url) as session:
+        return session.execute(
+            select(Handoff.started_by).join(RegistrationRecord, Handoff.registration_id == RegistrationRecord.id)
+            .where(RegistrationRecord.reference == reference, Handoff.ended_at.is_(None)).limit(1)
+        ).scalar_one_or_none()
+
+
 def start_handoff(reference: str, actor: str, now: datetime | None = None, url: str | None = None) -> bool:
     """True when a handoff started (False: one is already active, or no conversation to take over)."""
     now = now or utcnow()
@@ -323,7 +388,9 @@ def start_handoff(reference: str, actor: str, now: datetime | None = None, url: 
         return True
 
 
-def end_handoff(reference: str, actor: str, now: datetime | None = None, url: str | None = None) -> bool:
+def end_handoff(reference: str, actor: str, now: datetime | None = None, url: str | None = None,
+                override: bool = False) -> bool:
+    """End the active handoff; :class:`HandoffHeld` when someone else holds it (unless ``override``)."""
     now = now or utcnow()
     with store_session(url) as session:
         rec = _case(session, reference)
@@ -332,6 +399,7 @@ def end_handoff(reference: str, actor: str, now: datetime | None = None, url: st
         handoff = _active(rec)
         if handoff is None:
             return False
+        _check_holder(session, rec, actor, override)
         handoff.ended_at, handoff.ended_by = now, actor[:64]
         audit.add(session, actor, "handoff ended", reference, f"by={handoff.started_by}")
         return True

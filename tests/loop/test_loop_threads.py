@@ -172,3 +172,78 @@ def test_her_own_data_lists_staff_and_bot_messages(db_url):
     answer = my_data_answer(parent_access.export_cases([ref], url=db_url))
     assert "Het aanmeldpunt (" in answer and "Hoi, met Sanne" in answer
     assert "De chatbot (" in answer and "Je praat weer met mij" in answer
+
+
+def test_only_the_handoff_holder_writes_or_ends_it_unless_a_coordinator_overrides(db_url):
+    from bot.store import audit
+
+    ref, key = _case(db_url)
+    threads.record_inbound("telegram", "5550010", [key], "hallo", now=NOW, url=db_url)
+    assert threads.start_handoff(ref, "sanne", now=NOW, url=db_url)
+    assert threads.get_handoff_holder(ref, url=db_url) == "sanne"
+    with pytest.raises(threads.HandoffHeld) as held:
+        threads.add_staff_message(ref, "piet", "Hoi, met Piet", now=NOW, url=db_url)
+    assert held.value.holder == "sanne"
+    with pytest.raises(threads.HandoffHeld):
+        threads.end_handoff(ref, "piet", now=NOW, url=db_url)
+    assert threads.get_thread(ref, url=db_url).messages == [] and threads.active_handoff([key], url=db_url)
+    threads.add_staff_message(ref, "sanne", "Hoi, met Sanne", now=NOW, url=db_url)  # the holder may
+    threads.add_staff_message(ref, threads.BOT, "De chatbot", now=NOW, url=db_url)  # the bot's own notice too
+    threads.add_staff_message(ref, "carla", "Hoi, met Carla", now=NOW, url=db_url, override=True)
+    assert threads.end_handoff(ref, "carla", now=NOW, url=db_url, override=True)
+    assert threads.get_handoff_holder(ref, url=db_url) is None
+    overrides = [e.detail for e in audit.entries(reference=ref, url=db_url) if e.action == "handoff override"]
+    assert overrides == ["holder=sanne", "holder=sanne"]
+    threads.add_staff_message(ref, "piet", "Na de overname mag iedereen weer", now=NOW, url=db_url)
+
+
+def test_her_message_notifies_the_claimant_and_the_handoff_holder(db_url):
+    from bot.store import notifications
+
+    def kinds(user: str) -> list[tuple[str, str | None]]:
+        return [(n.kind, n.reference) for n in notifications.for_user(user, url=db_url)]
+
+    ref, key = _case(db_url)
+    threads.record_inbound("telegram", "5550011", [key], "hallo", now=NOW, url=db_url)
+    threads.add_staff_message(ref, "piet", "Hoi, met Piet", now=NOW, url=db_url)
+    threads.record_inbound("telegram", "5550011", [key], "Hoi Piet", now=NOW, url=db_url)
+    assert kinds("piet") == [("client_message", ref)]  # unclaimed, no handoff: who last wrote to her
+    assert threads.start_handoff(ref, "sanne", now=NOW, url=db_url)
+    threads.record_inbound("telegram", "5550011", [key], "Ben je er nog?", now=NOW, url=db_url)
+    assert kinds("sanne") == [("client_message", ref)]  # unclaimed: the handoff holder hears of it
+
+    cases.claim(ref, "anna", url=db_url)
+    threads.record_inbound("telegram", "5550011", [key], "Hallo?", now=NOW, url=db_url)
+    assert kinds("anna") == [("client_message", ref)] and len(kinds("sanne")) == 2
+
+    threads.end_handoff(ref, "sanne", now=NOW, url=db_url)
+    threads.add_staff_message(ref, "anna", "Ik bel je morgen", now=NOW, url=db_url)
+    threads.record_inbound("telegram", "5550011", [key], "Goed", now=NOW, url=db_url)  # a thread, no handoff
+    assert len(kinds("anna")) == 2 and len(kinds("sanne")) == 2 and len(kinds("piet")) == 1
+
+
+def test_her_message_naming_danger_marks_the_case_urgent(db_url):
+    from bot.store.registrations import get_registration, reindex
+
+    ref, key = _case(db_url, help_areas=["geld en administratie"])
+    assert "safety" not in get_registration(ref, url=db_url).flag_reasons
+    threads.record_inbound("telegram", "5550012", [key], "hallo", now=NOW, url=db_url)
+    threads.add_staff_message(ref, "sanne", "Hoi, hoe gaat het?", now=NOW, url=db_url)
+    threads.record_inbound("telegram", "5550012", [key], "Goed hoor, dank je", now=NOW, url=db_url)
+    assert "safety" not in get_registration(ref, url=db_url).flag_reasons
+    threads.record_inbound("telegram", "5550012", [key], "Mijn vriend slaat me en ik durf niet naar huis",
+                           now=NOW, url=db_url)
+    reg = get_registration(ref, url=db_url)
+    assert "safety" in reg.flag_reasons
+    from bot.store import audit
+
+    assert [e.detail for e in audit.entries(reference=ref, url=db_url) if e.action == "marked urgent"] == [
+        "reason=safety source=message"]
+    reindex(url=db_url)  # recomputing the queue columns keeps it
+    assert "safety" in get_registration(ref, url=db_url).flag_reasons
+
+    other, other_key = _case(db_url, help_areas=["geld en administratie"])
+    threads.record_inbound("telegram", "5550013", [other_key], "hallo", now=NOW, url=db_url)
+    assert threads.start_handoff(other, "sanne", now=NOW, url=db_url)
+    threads.record_inbound("telegram", "5550013", [other_key], "ik wil niet meer leven", now=NOW, url=db_url)
+    assert "safety" in get_registration(other, url=db_url).flag_reasons  # the safety net's detector

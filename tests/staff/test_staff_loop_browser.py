@@ -9,7 +9,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from staff_helpers import ADMIN_PASSWORD, PASSWORD
+from staff_helpers import ADMIN_PASSWORD, BRAM_PASSWORD, PASSWORD
 
 from bot.outbound import OutboundConfig
 from bot.staff.testing import run_staff_app
@@ -145,5 +145,52 @@ def test_callback_request_in_the_queue_has_a_thread_with_her_message(browser, se
         page.wait_for_load_state()
         assert page.locator("#thread li").last.locator(".delivery").inner_text() == "verstuurd"
         assert telegram.sent(777000222)[-1]["text"] == "Ja hoor, ik bel je morgen."
+    finally:
+        context.close()
+
+
+def test_her_message_during_a_handoff_appears_without_a_reload(browser, server, db_url):
+    key = "sender-" + uuid.uuid4().hex
+    ref = create_registration(sample_registration_input(channel="telegram", sender_key=key,
+                                                        idempotency_key=uuid.uuid4().hex), url=db_url)
+    threads.record_inbound("telegram", "777000333", [key], "hallo", url=db_url)
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    try:
+        login(page, server, "anna", PASSWORD)
+        page.goto(f"{server.url}/registrations/{ref}/berichten")
+        page.get_by_role("button", name="Overnemen").click()
+        page.wait_for_load_state()
+        assert "Overgenomen door anna" in page.inner_text("#handoff-state")
+        page.evaluate("window.__noReload = true")  # gone after any reload
+        page.fill("#bericht", "Ik ben nog aan het typen")
+        threads.record_inbound("telegram", "777000333", [key], "Ben je daar? Ik heb een vraag over de huur.",
+                               url=db_url)
+        arrived = page.locator("#thread li", has_text="vraag over de huur")
+        arrived.wait_for(timeout=12000)
+        assert "Cliënt" in arrived.inner_text()
+        assert page.evaluate("window.__noReload") is True
+        assert page.input_value("#bericht") == "Ik ben nog aan het typen"
+        assert page.locator("#thread li", has_text="vraag over de huur").count() == 1
+        page.wait_for_timeout(6000)  # a next poll does not add it twice
+        assert page.locator("#thread li", has_text="vraag over de huur").count() == 1
+    finally:
+        context.close()
+
+
+def test_a_colleague_sees_who_holds_the_handoff_in_the_browser(browser, server, db_url):
+    key = "sender-" + uuid.uuid4().hex
+    ref = create_registration(sample_registration_input(channel="telegram", sender_key=key,
+                                                        idempotency_key=uuid.uuid4().hex), url=db_url)
+    threads.record_inbound("telegram", "777000444", [key], "hallo", url=db_url)
+    assert threads.start_handoff(ref, "anna", url=db_url)
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    try:
+        login(page, server, "bram", BRAM_PASSWORD)
+        page.goto(f"{server.url}/registrations/{ref}/berichten")
+        assert "Alleen anna kan nu berichten sturen" in page.inner_text("#handoff-holder")
+        assert page.get_by_role("button", name="Beëindigen").count() == 0
+        assert page.locator("#bericht").count() == 0 and "anna heeft dit gesprek overgenomen" in page.inner_text("#send-held")
     finally:
         context.close()

@@ -81,3 +81,36 @@
 
   schedule(idle, absolute);
 })();
+
+// The message thread page: new messages appear without a reload (what you are typing stays).
+(function () {
+  "use strict";
+  var list = document.getElementById("thread");
+  if (!list || !list.dataset.poll) { return; }
+  var seconds = Math.max(3, parseInt(list.dataset.interval, 10) || 15);
+  var busy = false;
+  function lastId() {
+    var ids = Array.prototype.map.call(list.querySelectorAll("li[data-id]"), function (li) {
+      return parseInt(li.dataset.id, 10) || 0;
+    });
+    return ids.length ? Math.max.apply(null, ids) : 0;
+  }
+  var timer = setInterval(function () {
+    if (busy) { return; }
+    busy = true;
+    fetch(list.dataset.poll + "?na=" + lastId(), { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.json();
+      })
+      .then(function (data) {
+        data.messages.forEach(function (m) {
+          if (!document.getElementById("bericht-" + m.id)) { list.insertAdjacentHTML("beforeend", m.html); }
+        });
+        if (data.messages.length) { document.getElementById("no-messages").hidden = true; }
+        if ((data.handoff_by || "") !== list.dataset.handoff) { document.getElementById("handoff-changed").hidden = false; }
+      })
+      .catch(function () { clearInterval(timer); })  // logged out or gone: stop asking
+      .then(function () { busy = false; });
+  }, seconds * 1000);
+}());
