@@ -46,7 +46,7 @@ from bot.registration.consent import (
 from bot.registration.preferred_language import parse_preferred_language
 from bot.registration.submit import done_text, missing_fields, submit, unavailable_text
 from bot.registration.summary import CANCEL, CANCEL_TEXT, CONFIRM, parse_confirmation, render_summary, summary_buttons
-from bot.registration.texts import button, text
+from bot.registration.texts import button, is_button_title, text
 from bot.registration.validators import check_due, check_name, check_phone, check_postcode, check_reachable
 from bot.wellbeing.loss import in_loss_conversation
 from bot.wellbeing.texts import text_set
@@ -282,7 +282,8 @@ class ValidateRegistrationForm(PersonOnRequest, FormValidationAction):
             return {}
         said = _text(tracker)
         answer = parse_preferred_language(said)
-        if answer.language is None and not said.strip():
+        if (answer.language is None and not said.strip()) or is_button_title(said):
+            # nothing, or another question's button ("Klopt, versturen"): ask again
             dispatcher.utter_message(text=text("problems.language_ask", lang_of(tracker)))
             return {f.LANGUAGE: None}
         return {f.LANGUAGE: answer.language or "unknown", f.INTERPRETER: answer.interpreter}

@@ -43,3 +43,13 @@ def button(key: str, lang: str = "nl", payload: str | None = None) -> dict[str, 
     """A button titled ``buttons.key`` in ``lang``; the payload is the Dutch title unless given
     (the form reads a tap as typed text, so a tap means the same in both languages)."""
     return {"title": text(f"buttons.{key}", lang), "payload": payload or text(f"buttons.{key}", "nl")}
+
+
+def is_button_title(said: str) -> bool:
+    """Whether ``said`` is the title of one of the registration's buttons, in either language
+    ("Klopt, versturen" typed or tapped at another question is not an answer to that question)."""
+    from bot.parsing.common import normalise
+
+    wanted = normalise(said or "")
+    return bool(wanted) and any(normalise(str(title)) == wanted
+                                for lang in ("nl", "en") for title in (texts(lang).get("buttons") or {}).values())

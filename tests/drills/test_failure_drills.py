@@ -78,7 +78,8 @@ def registration_until_summary(cluster: Cluster, sender: str) -> str:
     assert "Klaar" in [b["title"] for r in reply for b in r.get("buttons") or []], reply
     reply = rest(cluster, sender, "Klaar")
     assert "bellen" in text_of(reply).lower(), reply
-    summary = text_of(rest(cluster, sender, "Ochtend"))
+    assert "welke taal" in text_of(rest(cluster, sender, "Ochtend")).lower()
+    summary = text_of(rest(cluster, sender, "Nederlands"))
     assert "Klopt dit?" in summary, summary
     return summary
 

@@ -106,7 +106,8 @@ REGISTRATION = [
     ("20 weken", r"hulp"),
     ("Wonen", r"Gekozen"),
     ("Klaar", r"bellen"),
-    ("Ochtend", r"Klopt dit"),
+    ("Ochtend", r"welke taal"),
+    ("Nederlands", r"Klopt dit"),
     ("Klopt, versturen", r"referentiecode"),
 ]
 

@@ -113,7 +113,7 @@ def test_withdrawal_erases_the_conversation_from_the_tracker_store(rasa_stack: R
     """After the withdrawal turn Rasa saves the conversation; the store then deletes all of it."""
     sender = "e2e-withdraw"
     steps = ["ik wil me aanmelden", "Ja, ik ben zwanger", "Ja, ik woon in Rotterdam", "Ja, ik geef toestemming",
-             "Wilhelmina Zonnebloem", "0612345678", "3072 AB", "20 weken", "Wonen", "Klaar", "Ochtend",
+             "Wilhelmina Zonnebloem", "0612345678", "3072 AB", "20 weken", "Wonen", "Klaar", "Ochtend", "Nederlands",
              "Klopt, versturen"]
     for message in steps:
         reply = texts(rasa_stack.rest(sender, message))

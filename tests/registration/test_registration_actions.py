@@ -330,3 +330,17 @@ def test_three_answers_not_understood_tell_her_the_way_out() -> None:
     messages, events = run_action(ValidateRegistrationForm(), tracker_after(["weet ik niet", "hmm", "geen idee"]))
     assert messages[-1]["text"] == stuck_in_form_text() and "010 267 26 53" in messages[-1]["text"]
     assert {"event": "slot", "name": f.PHONE, "value": None, "timestamp": None} in events
+
+
+@pytest.mark.parametrize("said", ["Klopt, versturen", "Nummer aanpassen", "Yes, send it"])
+def test_another_questions_button_is_no_answer_to_the_language_question(said: str) -> None:
+    """Staff saw "Bellen in: Klopt, versturen": a button title typed or tapped at the language question."""
+    from bot.registration.texts import is_button_title
+
+    text, values = validate(f.LANGUAGE, said, CONSENTED)
+    if is_button_title(said):
+        assert values == {f.LANGUAGE: None} and text  # asked again
+    else:
+        assert values[f.LANGUAGE] == said  # her own words are kept
+    _, values = validate(f.LANGUAGE, "Turks, met tolk", CONSENTED)
+    assert values[f.LANGUAGE] == "Turks" and values[f.INTERPRETER] is True
