@@ -31,7 +31,7 @@ import json
 import logging
 import os
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -166,11 +166,13 @@ def parse_message(raw: Mapping[str, Any]) -> Incoming | None:
     return None
 
 
-def parse_statuses(body: Any, phone_number_id: str | None = None) -> list[tuple[str, str]]:
-    """(message id, status) of the delivery reports in a webhook body (sent/delivered/read/failed)."""
-    found: list[tuple[str, str]] = []
+def _message_values(body: Any, phone_number_id: str | None) -> Iterator[Mapping[str, Any]]:
+    """The ``value`` of every 'messages' change in a webhook body meant for our business number.
+
+    One Meta app can serve several numbers: with ``phone_number_id`` the others are skipped.
+    """
     if not isinstance(body, Mapping) or body.get("object") != "whatsapp_business_account":
-        return found
+        return
     for entry in body.get("entry") or []:
         for change in (entry or {}).get("changes") or []:
             if (change or {}).get("field") != "messages":
@@ -178,11 +180,17 @@ def parse_statuses(body: Any, phone_number_id: str | None = None) -> list[tuple[
             value = change.get("value") or {}
             target = str((value.get("metadata") or {}).get("phone_number_id") or "")
             if phone_number_id and target and target != phone_number_id:
+                log.info("whatsapp: ignored messages for another phone number id")
                 continue
-            for raw in value.get("statuses") or []:
-                if isinstance(raw, Mapping) and raw.get("id") and raw.get("status") in ("sent", "delivered", "read", "failed"):
-                    found.append((str(raw["id"]), str(raw["status"])))
-    return found
+            yield value
+
+
+def parse_statuses(body: Any, phone_number_id: str | None = None) -> list[tuple[str, str]]:
+    """(message id, status) of the delivery reports in a webhook body (sent/delivered/read/failed)."""
+    return [(str(raw["id"]), str(raw["status"]))
+            for value in _message_values(body, phone_number_id)
+            for raw in value.get("statuses") or []
+            if isinstance(raw, Mapping) and raw.get("id") and raw.get("status") in ("sent", "delivered", "read", "failed")]
 
 
 def record_statuses(statuses: list[tuple[str, str]]) -> int:
@@ -194,27 +202,14 @@ def record_statuses(statuses: list[tuple[str, str]]) -> int:
 
 
 def parse_webhook(body: Any, phone_number_id: str | None = None) -> list[Incoming]:
-    """Messages in a webhook body; statuses and other fields are ignored.
-
-    With ``phone_number_id`` only messages sent to that business number are returned (one Meta
-    app can serve several numbers; we must not answer for another one).
-    """
+    """Messages in a webhook body; statuses and other fields are ignored, and so are messages
+    sent to another business number than ``phone_number_id`` (we must not answer for it)."""
     found: list[Incoming] = []
-    if not isinstance(body, Mapping) or body.get("object") != "whatsapp_business_account":
-        return found
-    for entry in body.get("entry") or []:
-        for change in (entry or {}).get("changes") or []:
-            if (change or {}).get("field") != "messages":
-                continue
-            value = change.get("value") or {}
-            target = str((value.get("metadata") or {}).get("phone_number_id") or "")
-            if phone_number_id and target and target != phone_number_id:
-                log.info("whatsapp: ignored messages for another phone number id")
-                continue
-            for raw in value.get("messages") or []:
-                message = parse_message(raw) if isinstance(raw, Mapping) else None
-                if message is not None:
-                    found.append(message)
+    for value in _message_values(body, phone_number_id):
+        for raw in value.get("messages") or []:
+            message = parse_message(raw) if isinstance(raw, Mapping) else None
+            if message is not None:
+                found.append(message)
     return found
 
 
