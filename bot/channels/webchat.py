@@ -181,26 +181,24 @@ class WebChatInput(InputChannel):
             nonce = secrets.token_urlsafe(16)
             return response.html(render_page(nonce), headers=security_headers(nonce))
 
-        @page.route("/inbox", methods=["POST"])
-        async def inbox(request: Request) -> HTTPResponse:
+        async def answer_json(request: Request,
+                              handle: Callable[[Any], Awaitable[tuple[int, Any]]]) -> HTTPResponse:
+            """Parse the JSON body, let ``handle`` answer it; 404 when the web chat is off."""
             if not self.enabled:
                 return response.text("not found", status=404)
             try:
                 body = json.loads(request.body or b"null")
             except ValueError:
                 return response.json({"error": "bad request"}, status=400)
-            status, answer = await self.inbox(body)
+            status, answer = await handle(body)
             return response.json(answer, status=status, headers={"Cache-Control": "no-store"})
+
+        @page.route("/inbox", methods=["POST"])
+        async def inbox(request: Request) -> HTTPResponse:
+            return await answer_json(request, self.inbox)
 
         @page.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            if not self.enabled:
-                return response.text("not found", status=404)
-            try:
-                body = json.loads(request.body or b"null")
-            except ValueError:
-                return response.json({"error": "bad request"}, status=400)
-            status, answer = await self.converse(body, on_new_message)
-            return response.json(answer, status=status, headers={"Cache-Control": "no-store"})
+            return await answer_json(request, lambda body: self.converse(body, on_new_message))
 
         return page
