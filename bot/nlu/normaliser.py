@@ -154,10 +154,11 @@ class Normaliser:
                 best, best_freq = candidate, freq
         return best or word
 
-    def _closest_in_vocabulary(self, word: str) -> str | None:
+    def _closest_in_vocabulary(self, word: str, max_distance: int | None = None) -> str | None:
         from rapidfuzz.distance import Levenshtein
 
-        max_distance = 1 if len(word) < 7 else 2
+        if max_distance is None:
+            max_distance = 1 if len(word) < 7 else 2
         best: tuple[int, int, str] | None = None
         for length in range(len(word) - max_distance, len(word) + max_distance + 1):
             for candidate in self._by_length.get(length, ()):
@@ -195,11 +196,7 @@ class Normaliser:
             return True
         if len(word) < MIN_RECOGNISED_TYPO_LENGTH:
             return False
-        from rapidfuzz.distance import Levenshtein
-
-        return any(Levenshtein.distance(squashed, candidate, score_cutoff=1) <= 1
-                   for length in range(len(squashed) - 1, len(squashed) + 2)
-                   for candidate in self._by_length.get(length, ()))
+        return self._closest_in_vocabulary(squashed, max_distance=1) is not None
 
     def is_gibberish(self, text: str) -> bool:
         """Two or more words of three letters or more, and not one of them recognised.
