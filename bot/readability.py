@@ -130,42 +130,42 @@ def check_text(text: str, *, message: bool = False, check_jargon: bool = True) -
 def split_message(text: str, max_words: int = MAX_MESSAGE_WORDS) -> list[str]:
     """Split a text into chat messages of at most ``max_words`` words.
 
-    Cuts between paragraphs first, then between sentences; a single sentence longer than
-    the limit stays whole (the readability check reports it).
+    Cuts between paragraphs first, then between the lines of a paragraph (a bullet stays
+    whole), then between sentences; the layout is kept: a paragraph break stays a blank line,
+    a line break a line break, sentences of one line stay on one line. A text that fits is
+    returned as it is; a single sentence longer than the limit stays whole (the readability
+    check reports it).
     """
-    messages: list[str] = []
-    current: list[str] = []
-
-    def size(chunks: list[str]) -> int:
-        return len(words("\n\n".join(chunks)))
-
+    if len(words(text or "")) <= max_words:
+        return [text.strip()] if text and text.strip() else []
+    units: list[tuple[str, str]] = []  # (separator before it, piece)
     for paragraph in [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]:
-        if size([paragraph]) > max_words:
-            pieces = _sentence_pieces(paragraph)
-        else:
-            pieces = [paragraph]
-        for piece in pieces:
-            if current and size([*current, piece]) > max_words:
-                messages.append("\n\n".join(current))
-                current = []
-            current.append(piece)
+        separator = "\n\n"
+        if len(words(paragraph)) <= max_words:
+            units.append((separator, paragraph))
+            continue
+        for line in [line.strip() for line in paragraph.split("\n") if line.strip()]:
+            pieces = [line] if len(words(line)) <= max_words else _sentences_of_line(line)
+            for piece in pieces:
+                units.append((separator, piece))
+                separator = " "
+            separator = "\n"
+    messages: list[str] = []
+    current = ""
+    for separator, piece in units:
+        candidate = f"{current}{separator}{piece}" if current else piece
+        if current and len(words(candidate)) > max_words:
+            messages.append(current)
+            candidate = piece
+        current = candidate
     if current:
-        messages.append("\n\n".join(current))
-    return [_join_lines(m) for m in messages]
+        messages.append(current)
+    return messages
 
 
-def _sentence_pieces(paragraph: str) -> list[str]:
-    """A paragraph cut into sentences (lines stay lines)."""
-    pieces: list[str] = []
-    for line in paragraph.split("\n"):
-        chunks = re.split(r"(?<=[.!?])\s+(?=[A-Z'‘“(0-9€•])", line.strip())
-        pieces += [c for c in chunks if c]
-    return pieces
-
-
-def _join_lines(message: str) -> str:
-    """Sentences of one paragraph that were cut apart are joined with a space again."""
-    return re.sub(r"\n\n(?=[a-z])", " ", message)
+def _sentences_of_line(line: str) -> list[str]:
+    """One line cut into its sentences."""
+    return [c for c in re.split(r"(?<=[.!?])\s+(?=[A-Z'‘“(0-9€•])", line) if c]
 
 
 def texts_in(data: Any, skip_keys: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
