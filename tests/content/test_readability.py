@@ -20,6 +20,7 @@ are being rewritten on another branch (issue 16 items 2 and 3); add them when th
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,6 +31,7 @@ import yaml
 
 from bot.contacts import contact_line, contacts
 from bot.content import cards, detail_messages, render_summary
+from bot.conversation import need_for, several_needs_answer
 from bot.groups.answer import groups_answer, outside_answer
 from bot.groups.model import groups
 from bot.places.areas import areas
@@ -66,6 +68,8 @@ NOT_TEXT = {
     r"^examples\[": "loop/texts.yml: the made-up digits the texts may use",
 }
 _NOT_TEXT = [re.compile(p) for p in NOT_TEXT]
+# Names of our own files and seeds: never in a text a parent reads.
+_INTERNAL = re.compile(r"FACTS\.md|\bseed \d{3}\b|\b\d{3}_[0-9a-f]{16}\.txt|\b[\w/]+\.(?:ya?ml|csv|py|md)\b")
 # Texts an action sends as several messages (actions/messages.py, utter_split): the 60-word
 # limit holds for each message split_message makes of it, the other rules for the whole text.
 SENT_SPLIT = {
@@ -127,6 +131,9 @@ def _report(problems: dict[str, list[Problem]]) -> str:
 
 def _check(where: str, text: str, found: dict[str, list[Problem]], split: bool = False, **kwargs: Any) -> None:
     problems = [p for p in check_text(text, message=not split, **kwargs) if (where, p.rule) not in EXCEPTIONS]
+    leak = _INTERNAL.search(text)
+    if leak:  # issue 16: an internal file name leaked into a parent-facing source line
+        problems.append(Problem("internal_name", f"'{leak.group(0)}' is for maintainers, not for a parent"))
     if split:
         problems += [p for part in split_message(text) for p in check_text(part, message=True, check_jargon=False)
                      if p.rule == "message_too_long"]
@@ -228,6 +235,21 @@ def test_term_explanation_is_readable(term_id: str) -> None:
     assert not problems, "\n" + _report({f"content/terms.yml {term_id}: rendered explanation": problems})
 
 
+def test_several_needs_answers_are_readable() -> None:
+    """The answer to a message with two needs (every pair, in both forms), as it is sent."""
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    intents = [i if isinstance(i, str) else next(iter(i)) for i in domain["intents"]]
+    needs = [i for i in intents if need_for(i)]
+    assert len(needs) > 20
+    found: dict[str, list[Problem]] = {}
+    for pair in itertools.permutations(needs, 2):
+        for after in (False, True):
+            text, _, _ = several_needs_answer(list(pair), after_other_answer=after)
+            for i, message in enumerate(split_message(text)):  # as actions/conversation.py sends it
+                _check(f"several needs {'+'.join(pair)}{' (also)' if after else ''} message {i + 1}", message, found)
+    assert not found, "\n" + _report(found)
+
+
 def _group_pages(key: str) -> Iterator[tuple[str, str]]:
     offset: int | None = 0
     while offset is not None:
@@ -259,6 +281,8 @@ def test_the_check_names_file_field_and_problem() -> None:
     report = _report(found)
     assert "content/x.yml texts.answer: sentence_too_long" in report
     assert "average_too_long" in report and "'intake'" in report
+    _check("content/x.yml texts.source", "Bron: gemeente Rotterdam, FACTS.md (Meeting others).", found)
+    assert "content/x.yml texts.source: internal_name: 'FACTS.md'" in _report(found)
 
 
 def test_skip_rules_keep_parent_facing_fields() -> None:
