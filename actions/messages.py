@@ -11,7 +11,7 @@ def utter_split(dispatcher: CollectingDispatcher, text: str, buttons: list[dict[
                 answer_id: str | None = None) -> None:
     """A rendered answer as chat messages of at most 60 words (issue 16); the buttons go with the last."""
     extra = {"answer_id": answer_id} if answer_id else {}
-    messages = split_message(text)
+    messages = split_message(text) or [text]
     for message in messages[:-1]:
         dispatcher.utter_message(text=message, **extra)
     dispatcher.utter_message(text=messages[-1], buttons=buttons, **extra)
