@@ -19,6 +19,7 @@ one letter away ("bloem", "geslaagd") is never bent into a warning sign.
 from __future__ import annotations
 
 import gzip
+import importlib.util
 import json
 import re
 import threading
@@ -225,17 +226,30 @@ def _known_words(lang: str | None = None) -> frozenset[str]:
     The typo matcher never bends a known word into another one ("bloem" stays no "bloed"),
     and a Dutch word is not read as its English look-alike ("slap" is limp, not a hit).
     """
-    from spacy.lang.en.stop_words import STOP_WORDS as EN_STOP
-    from spacy.lang.nl.stop_words import STOP_WORDS as NL_STOP
-
-    stop = {"nl": NL_STOP, "en": EN_STOP}
     words: set[str] = set()
     for name, table in _lemma_tables().items():
         if lang in (None, name):
             words.update(table)
             words.update(table.values())
-            words.update(_plain(w) for w in stop[name])
+            words.update(_plain(w) for w in stop_words(name))
     return frozenset(w for w in words if w.isalpha())
+
+
+@lru_cache(maxsize=4)
+def stop_words(lang: str) -> frozenset[str]:
+    """spaCy's stop word list of ``lang`` ("nl", "en"), read without importing spaCy.
+
+    ``import spacy`` pulls in thinc and, through it, TensorFlow: about 600 MB in the action
+    server, which needs nothing else of spaCy. The list is a plain module (``STOP_WORDS``, a
+    set built from one string), so it is read from spaCy's installed source instead.
+    """
+    spec = importlib.util.find_spec("spacy")  # locates the package; does not import it
+    if spec is None or spec.origin is None:
+        raise LexiconError("spaCy is not installed: its stop word lists are needed")
+    source = Path(spec.origin).parent / "lang" / lang / "stop_words.py"
+    namespace: dict[str, object] = {}
+    exec(compile(source.read_text(encoding="utf-8"), str(source), "exec"), namespace)  # noqa: S102 - installed package
+    return frozenset(namespace["STOP_WORDS"])  # type: ignore[arg-type]
 
 
 # Typo tolerance only for concepts whose words are signs by themselves; never for small, common
