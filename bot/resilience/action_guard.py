@@ -18,7 +18,7 @@ At most one apology per user message is sent, however many actions fail in that 
 The guard is installed by the pipeline component :class:`ActionFailureGuard` (listed in
 config.yml), because a pipeline component is the one piece of project code that every
 Rasa process (``rasa run``, ``rasa shell``, tests with ``Agent``) loads with the model.
-The same component also installs :mod:`bot.dialogue.response_validation` (the action server's
+The same component also installs :mod:`bot.resilience.response_validation` (the action server's
 answers checked against Rasa's schema with a validator built once, not per call).
 """
 
@@ -133,7 +133,7 @@ class ActionFailureGuard(GraphComponent):
     ) -> ActionFailureGuard:
         install()
         # Same hook, for speed: the action server's answers are checked with a cached validator.
-        from bot.dialogue import response_validation
+        from bot.resilience import response_validation
 
         response_validation.install()
         return cls()

@@ -6,7 +6,7 @@ import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
 
-from bot.dialogue import response_validation
+from bot.resilience import response_validation
 
 VALID = [
     {"events": [], "responses": []},
