@@ -12,8 +12,8 @@ took (mean, p50, p95 in ms):
 * ``total``: ``MessageProcessor.handle_message`` (what the REST channel waits for, minus HTTP);
 * ``nlu:<component>`` / ``policy:<name>``: every graph node (the NLU pipeline and the policies);
 * ``action:<name>``: every call to the action server (HTTP round trip including the tracker
-  Rasa sends; the slot mapping ``action_track_language`` and ``action_validate_slot_mappings``
-  are called by ``action_extract_slots`` on every message);
+  Rasa sends; ``action_validate_slot_mappings``, the language hook, is called by
+  ``action_extract_slots`` on every message);
 * ``store:retrieve`` / ``store:save``: the tracker store (redaction, encryption, SQLite).
 
 With ``--cprofile FILE`` the measured conversations also run under cProfile (slower, but the
