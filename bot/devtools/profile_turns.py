@@ -14,7 +14,8 @@ took (mean, p50, p95 in ms):
 * ``action:<name>``: every call to the action server (HTTP round trip including the tracker
   Rasa sends; ``action_validate_slot_mappings``, the language hook, is called by
   ``action_extract_slots`` on every message);
-* ``store:retrieve`` / ``store:save``: the tracker store (redaction, encryption, SQLite).
+* ``store:retrieve`` / ``store:save``: the tracker store (redaction, encryption, SQLite);
+  ``store:save:redact`` is the redaction and encryption part of ``store:save``.
 
 With ``--cprofile FILE`` the measured conversations also run under cProfile (slower, but the
 proportions hold); the stats are written to FILE and the ``--top`` functions by cumulative time
@@ -84,6 +85,7 @@ def install_timers() -> None:
     from rasa.core.actions.action import RemoteAction
     from rasa.engine.graph import GraphNode
 
+    from bot.privacy import tracker_store
     from bot.privacy.tracker_store import RedactingSQLTrackerStore
 
     def node_label(node: Any, *args: Any, **kwargs: Any) -> str:
@@ -96,6 +98,8 @@ def install_timers() -> None:
     RedactingSQLTrackerStore.save = _timed_async(RedactingSQLTrackerStore.save, lambda *a, **k: "store:save")
     RedactingSQLTrackerStore.retrieve = _timed_async(
         RedactingSQLTrackerStore.retrieve, lambda *a, **k: "store:retrieve")
+    # part of store:save: redacting and encrypting the new events (the rest is SQL)
+    tracker_store.redact_new_events = _timed_sync(tracker_store.redact_new_events, lambda *a, **k: "store:save:redact")
 
 
 async def _load_agent(model: Path) -> Any:
