@@ -74,7 +74,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from bot.safety import start_warm_up
 
-    start_warm_up()
+    # Only the answers: the tier comes decided from the Rasa process (its SafetyNet component), so
+    # the detector's word tables (~110 MB) load here only if a typed /safety_... payload needs them.
+    start_warm_up(detector=False)
     app = create_app(token, args.actions)
     log.info("action server on http://%s:%s (token %s)", args.host, args.port, "required" if token else "off")
     app.run(args.host, args.port, workers=utils.number_of_sanic_workers(), access_log=False)
