@@ -23,9 +23,9 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.rest import bearer_matches
 from bot.privacy.keys import is_production
 from bot.security.production import is_loopback, require
+from bot.security.tokens import bearer_matches
 
 log = logging.getLogger("bot.security.action_server")
 
