@@ -1,9 +1,11 @@
 """The conversation language (issue 11): follow it, switch it, answer other languages.
 
-* ``action_track_language`` - the custom slot mapping of ``language``: runs on every message
-  (before the answer is chosen) and applies :func:`bot.languages.conversation.next_state`;
-* ``action_validate_slot_mappings`` - Rasa's hook after slot extraction: the first time she
-  writes in English it sends the Nederlands/English offer, before the answer;
+* ``action_validate_slot_mappings`` - Rasa's hook after slot extraction, called on every message
+  before the answer is chosen: applies :func:`bot.languages.conversation.next_state` (sets the
+  language slots) and, the first time she writes in English, sends the Nederlands/English offer,
+  before the answer. One action server call per message does both: a custom slot mapping action
+  could set the slots but not send the offer (Rasa keeps only its SlotSet events), and a second
+  call per message cost a round trip to the action server;
 * ``action_choose_language`` - she typed or tapped "Nederlands" / "English";
 * ``action_other_language`` - a message in a language the assistant does not speak: the short
   fixed first answer in that language with the Nederlands/English buttons.
@@ -18,7 +20,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.buttons import shown_buttons, simplify
-from bot.languages.conversation import CHOSEN_SLOT, OFFERED_SLOT, PARSE_KEY, lang_of, next_state, state_from_slots
+from bot.languages.conversation import PARSE_KEY, Change, lang_of, next_state, state_from_slots
 from bot.languages.texts import CHOICE_BUTTONS, first_answer, offer_text, switch_text
 
 
@@ -40,52 +42,26 @@ def _verdict(tracker: Tracker) -> dict[str, Any]:
     return (tracker.latest_message or {}).get(PARSE_KEY) or {}
 
 
-class ActionTrackLanguage(Action):
-    def name(self) -> str:
-        return "action_track_language"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
-        verdict = _verdict(tracker)
-        if verdict.get("reason") != "choice" and tapped_button(tracker):
-            verdict = {}  # a tapped button's payload is Dutch in both languages: it says nothing about hers
-        change = next_state(state_from_slots(tracker.current_slot_values()), verdict)
-        # The offer itself is sent by action_validate_slot_mappings: Rasa drops the messages of a
-        # custom slot mapping action (it keeps only SlotSet events).
-        return [SlotSet(k, v) for k, v in change.slots.items()]
-
-
-def offer_due(events: list[dict[str, Any]]) -> bool:
-    """Whether this turn's slot extraction just set ``language_offered`` (it was not set before).
-
-    ``events`` is the tracker as ``action_validate_slot_mappings`` sees it: the conversation, the
-    latest user message, then the slots extracted for it.
-    """
-    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=-1)
-    if last_user < 0:
-        return False
-
-    def offered(part: list[dict[str, Any]]) -> list[Any]:
-        return [e.get("value") for e in part if e.get("event") == "slot" and e.get("name") == OFFERED_SLOT]
-
-    before = offered(events[:last_user])
-    now = offered(events[last_user + 1:])
-    chosen = any(e.get("event") == "slot" and e.get("name") == CHOSEN_SLOT and e.get("value") is True
-                 for e in events[last_user + 1:])
-    # a typed or tapped "English" / "Nederlands" is answered by action_choose_language, not offered
-    return bool(now) and now[-1] is True and (not before or before[-1] is not True) and not chosen
+def language_change(tracker: Tracker) -> Change:
+    """What this message changes in the conversation language (slots, and whether to offer)."""
+    verdict = _verdict(tracker)
+    if verdict.get("reason") != "choice" and tapped_button(tracker):
+        verdict = {}  # a tapped button's payload is Dutch in both languages: it says nothing about hers
+    return next_state(state_from_slots(tracker.current_slot_values()), verdict)
 
 
 class ActionValidateSlotMappings(Action):
-    """Rasa's hook after every slot extraction: sends the one-time Nederlands/English offer
-    (before the answer) in the turn in which ``action_track_language`` switched to English."""
+    """Rasa's hook after every slot extraction: follows the conversation language and sends the
+    one-time Nederlands/English offer (before the answer) when it switches to English."""
 
     def name(self) -> str:
         return "action_validate_slot_mappings"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
-        if offer_due(list(tracker.events)):
+        change = language_change(tracker)
+        if change.offer:
             dispatcher.utter_message(text=offer_text(), buttons=list(CHOICE_BUTTONS), answer_id="language_offer")
-        return []
+        return [SlotSet(k, v) for k, v in change.slots.items()]
 
 
 class ActionChooseLanguage(Action):

@@ -19,7 +19,6 @@ which the tests use.
 
 from __future__ import annotations
 
-import hmac
 import logging
 import os
 from collections.abc import Awaitable, Callable, Mapping
@@ -31,6 +30,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.privacy.keys import is_production
+from bot.security.tokens import bearer_matches
 
 log = logging.getLogger(__name__)
 
@@ -39,13 +39,6 @@ GATEWAY_CHANNELS = frozenset({"telegram"})
 # Metadata an untrusted request may carry: the load test's sequence numbers (bot/loadtest).
 UNTRUSTED_METADATA = ("lt_seq", "lt_burst")
 MAX_SENDER_LENGTH = 128
-
-
-def bearer_matches(expected: str, header: str | None) -> bool:
-    """``Authorization: Bearer <expected>`` (constant time; non-ASCII is simply wrong)."""
-    if not expected or not header or not header.isascii() or not header.startswith("Bearer "):
-        return False
-    return hmac.compare_digest(expected.encode(), header[len("Bearer "):].strip().encode())
 
 
 def untrusted_metadata(metadata: Any) -> dict[str, int] | None:

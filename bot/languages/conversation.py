@@ -7,9 +7,9 @@ Three slots carry it (domain.yml, ``### languages``):
   choice changes the language;
 * ``language_offered`` - the Nederlands/English switch was offered (once per conversation).
 
-:func:`next_state` is the rule, applied to every message by ``action_track_language`` (a custom
-slot mapping, so it runs before the answer is chosen), with the verdict the ``LanguageDetector``
-NLU component put on the message:
+:func:`next_state` is the rule, applied to every message by ``action_validate_slot_mappings``
+(Rasa's hook after slot extraction, so it runs before the answer is chosen), with the verdict the
+``LanguageDetector`` NLU component put on the message:
 
 * a language choice sets the language and marks it chosen;
 * a message in English, when she has not chosen: the conversation goes on in English, and the

@@ -3,7 +3,7 @@
 It runs after ``RestoreRawText`` (so it reads the parent's own words) and before the
 ``SafetyNet`` (an emergency always wins). For every message it adds the verdict of
 :func:`bot.languages.detect.detect` to the parse result as ``language`` ({"lang", "reason"}),
-where ``action_track_language`` reads it, and
+where ``action_validate_slot_mappings`` reads it, and
 
 * a typed language choice ("English", "Nederlands") becomes the intent ``choose_language``;
 * a message in a language the assistant does not speak (Turkish, Arabic, Polish, Spanish,

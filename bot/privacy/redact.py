@@ -33,6 +33,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 
@@ -423,6 +424,11 @@ def _place_prefixes(word: str) -> list[str]:
     return [word[:n] for n in range(5, len(word) - 2) if word[:n] in lexicon.places()]
 
 
+@lru_cache(maxsize=4096)
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w]){re.escape(phrase)}(?![\w])")
+
+
 class _Names:
     """Finds name spans in one text (see the module doc, point 8)."""
 
@@ -451,7 +457,9 @@ class _Names:
         low = self.text.lower()
         spans = []
         for phrase in lexicon.place_phrases():
-            for m in re.finditer(rf"(?<![\w]){re.escape(phrase)}(?![\w])", low):
+            if phrase not in low:  # the quick test first: most texts name none of the ~150 phrases
+                continue
+            for m in _phrase_pattern(phrase).finditer(low):
                 spans.append((m.start(), m.end()))
         return spans
 

@@ -18,6 +18,8 @@ At most one apology per user message is sent, however many actions fail in that 
 The guard is installed by the pipeline component :class:`ActionFailureGuard` (listed in
 config.yml), because a pipeline component is the one piece of project code that every
 Rasa process (``rasa run``, ``rasa shell``, tests with ``Agent``) loads with the model.
+The same component also installs :mod:`bot.resilience.response_validation` (the action server's
+answers checked against Rasa's schema with a validator built once, not per call).
 """
 
 from __future__ import annotations
@@ -130,6 +132,10 @@ class ActionFailureGuard(GraphComponent):
         execution_context: ExecutionContext,
     ) -> ActionFailureGuard:
         install()
+        # Same hook, for speed: the action server's answers are checked with a cached validator.
+        from bot.resilience import response_validation
+
+        response_validation.install()
         return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:

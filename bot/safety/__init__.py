@@ -125,10 +125,15 @@ def _withdrawn(ranking: list[tuple[str, float]] | None) -> str | None:
     return FALLBACK_INTENT if top and tier_for_intent(top[0]) else None
 
 
-def warm_up() -> None:
-    """Load the lexicon, lemma tables and signs now, so the first parent does not wait for them."""
+def warm_up(detector: bool = True) -> None:
+    """Load the lexicon, lemma tables and signs now, so the first parent does not wait for them.
+
+    ``detector=False``: only the answers (the action server reads the tier the Rasa process decided;
+    it runs the detector itself only for a typed ``/safety_...`` payload, and its tables take ~110 MB).
+    """
     try:
-        assess("warm up: ik bloed, my baby")
+        if detector:
+            assess("warm up: ik bloed, my baby")
         emergency_text("life")
     except Exception:  # noqa: BLE001 - a broken content file shows up in the first real call and in the tests
         logging.getLogger(__name__).exception("safety net warm-up failed")
@@ -137,7 +142,7 @@ def warm_up() -> None:
 _warm_up_started = threading.Event()
 
 
-def start_warm_up() -> None:
+def start_warm_up(detector: bool = True) -> None:
     """Load the tables in the background, once per process (loading takes a few seconds).
 
     Called by the servers when they start (the Rasa component, the action server), never at
@@ -146,4 +151,4 @@ def start_warm_up() -> None:
     """
     if not _warm_up_started.is_set():
         _warm_up_started.set()
-        threading.Thread(target=warm_up, name="safety-warm-up", daemon=True).start()
+        threading.Thread(target=warm_up, args=(detector,), name="safety-warm-up", daemon=True).start()

@@ -62,8 +62,20 @@ def emergency_words() -> dict:
     return languages
 
 
-def _matches(entry: str, tokens: list[str]) -> bool:
+@lru_cache(maxsize=4096)
+def _entry_parts(entry: str) -> tuple[str | re.Pattern[str], ...]:
+    """An entry's words, folded; a word with ``*`` as its compiled pattern (built once per entry)."""
     parts = [p for p in re.split(r"\s+", fold(entry)) if p]
+    return tuple(re.compile(".*".join(re.escape(x) for x in p.split("*"))) if "*" in p else p for p in parts)
+
+
+@lru_cache(maxsize=64)
+def _stopwords(lang: str) -> frozenset[str]:
+    return frozenset((emergency_words().get(lang) or {}).get("stopwords") or ())
+
+
+def _matches(entry: str, tokens: list[str]) -> bool:
+    parts = _entry_parts(entry)
     n = len(parts)
     for start in range(len(tokens) - n + 1):
         if all(_part(p, tokens[start + k]) for k, p in enumerate(parts)):
@@ -71,10 +83,10 @@ def _matches(entry: str, tokens: list[str]) -> bool:
     return False
 
 
-def _part(part: str, token: str) -> bool:
-    if "*" not in part:
+def _part(part: str | re.Pattern[str], token: str) -> bool:
+    if isinstance(part, str):
         return token == part
-    return re.fullmatch(".*".join(re.escape(p) for p in part.split("*")), token) is not None
+    return part.fullmatch(token) is not None
 
 
 def foreign_emergency(text: str) -> ForeignHit | None:
@@ -86,7 +98,7 @@ def foreign_emergency(text: str) -> ForeignHit | None:
     for lang, spec in emergency_words().items():
         for rank, kind in enumerate(KIND_ORDER):
             if any(_matches(entry, tokens) for entry in spec["words"][kind]):
-                stops = sum(t in set(spec["stopwords"]) for t in tokens)
+                stops = sum(t in _stopwords(lang) for t in tokens)
                 candidate = (-stops, rank, ForeignHit(lang, kind))
                 if best is None or candidate[:2] < best[:2]:
                     best = candidate
@@ -96,6 +108,5 @@ def foreign_emergency(text: str) -> ForeignHit | None:
 
 def foreign_stopword_count(text: str, lang: str) -> int:
     """How many of the language's common words the message has (to prefer it over Dutch/English)."""
-    spec = emergency_words().get(lang) or {}
-    stops = set(spec.get("stopwords") or ())
+    stops = _stopwords(lang)
     return sum(t in stops for t in words(text))

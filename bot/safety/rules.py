@@ -32,6 +32,7 @@ from __future__ import annotations
 import itertools
 import operator
 import re
+from collections.abc import Container
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -72,11 +73,20 @@ class Term:
     negated: bool = False
     excluded: frozenset[str] = frozenset()
 
+    # ``concepts`` split once: each alternative ("BLEED&HEAVY") as the tuple of its parts.
+    alternatives: tuple[tuple[str, ...], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "alternatives", tuple(tuple(a.split("&")) for a in sorted(self.concepts)))
+
     def fits(self, concepts: dict[str, str], negated: bool) -> bool:
-        found = concepts.keys()
-        if not any(all(part in found for part in alternative.split("&")) for alternative in self.concepts):
+        if not self.possible(concepts):
             return False
-        return not (self.excluded & found) and (negated or not self.negated)
+        return not (self.excluded and self.excluded & concepts.keys()) and (negated or not self.negated)
+
+    def possible(self, concepts: Container[str]) -> bool:
+        """Whether one of the alternatives has all its concepts in ``concepts`` (a token's, or a message's)."""
+        return any(all(part in concepts for part in alternative) for alternative in self.alternatives)
 
 
 @dataclass(frozen=True)
@@ -364,11 +374,20 @@ def match_rule(rule: Rule, message: Message) -> tuple[int, ...] | None:
     return best
 
 
+def _may_match(rule: Rule, concepts: set[str], synthetic: set[str]) -> bool:
+    """False when ``rule`` cannot match: a term none of whose alternatives is among the message's
+    ``concepts`` (the union over its tokens) fits no token (a quick test before :func:`match_rule`)."""
+    return all(term.possible(concepts) or (term.anywhere and term.concepts & synthetic) for term in rule.terms)
+
+
 def evaluate(message: Message) -> list[RuleHit]:
     """Every rule of every sign that matches ``message``."""
     hits = []
+    concepts = {c for tok in message.tagged for c in tok.concepts}
     for sign in signs():
         for rule in sign.rules:
+            if not _may_match(rule, concepts, message.synthetic):
+                continue
             positions = match_rule(rule, message)
             if positions is None:
                 continue
@@ -394,10 +413,13 @@ def cue_tiers(message: Message) -> set[str]:
     # words in the clause of an idiom or of a harmless context (long ago, read about, what-if) are no cue
     skipped = {t.token.clause for t in message.tagged if t.concepts.keys() & {"IDIOM", *HARMLESS_CONTEXT_CONCEPTS}}
     tokens = [(i, tok) for i, tok in enumerate(message.tagged) if tok.token.clause not in skipped]
+    kept = {c for _, tok in tokens for c in tok.concepts}
 
     def occurs(term: Term, allow_negated: bool) -> bool:
         if term.anywhere and term.concepts & message.synthetic:
             return True
+        if not term.possible(kept):  # quick test: no kept token has the concepts of any alternative
+            return False
         return any(term.fits(tok.concepts, message.negated[i]) and (
             allow_negated or term.anywhere or not message.negated[i] or term.concepts <= ENTITIES) for i, tok in tokens)
 

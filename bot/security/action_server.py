@@ -23,9 +23,9 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.rest import bearer_matches
 from bot.privacy.keys import is_production
 from bot.security.production import is_loopback, require
+from bot.security.tokens import bearer_matches
 
 log = logging.getLogger("bot.security.action_server")
 
@@ -74,7 +74,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from bot.safety import start_warm_up
 
-    start_warm_up()
+    # Only the answers: the tier comes decided from the Rasa process (its SafetyNet component), so
+    # the detector's word tables (~110 MB) load here only if a typed /safety_... payload needs them.
+    start_warm_up(detector=False)
     app = create_app(token, args.actions)
     log.info("action server on http://%s:%s (token %s)", args.host, args.port, "required" if token else "off")
     app.run(args.host, args.port, workers=utils.number_of_sanic_workers(), access_log=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.languages import ActionChooseLanguage, ActionOtherLanguage, ActionTrackLanguage
+from actions.languages import ActionChooseLanguage, ActionOtherLanguage
 from bot.contacts import contact
 from bot.languages.conversation import Change, State, next_state
 from bot.languages.texts import first_answers, offer_text
@@ -49,39 +49,38 @@ def test_verdict_intents() -> None:
     assert verdict_intent(EN) is None and verdict_intent(NL) is None and verdict_intent(SHORT) is None
 
 
-def test_track_language_action_offers_before_the_answer() -> None:
-    """action_track_language sets the slots; Rasa drops a slot mapping action's messages, so the
-    offer is sent by action_validate_slot_mappings in the same turn, before the answer."""
+def test_language_hook_sets_the_slots_and_offers_before_the_answer() -> None:
+    """action_validate_slot_mappings (Rasa's hook after slot extraction, every message) sets the
+    language slots and sends the offer in the same turn, before the answer: one action call."""
     from rasa_sdk import Tracker
 
-    from actions.languages import ActionValidateSlotMappings, offer_due
+    from actions.languages import ActionValidateSlotMappings
 
-    tracker = make_tracker("info_babystartpakket", "I have no money for baby things")
-    tracker.latest_message["language"] = EN
-    messages, events = run_action(ActionTrackLanguage(), tracker)
-    assert messages == []
-    assert {e["name"]: e["value"] for e in events} == {"language": "en", "language_offered": True}
+    def tracker(before: list[dict], slots: dict | None = None, verdict: dict = EN) -> Tracker:
+        latest = {"text": "I have no money for baby things", "language": verdict}
+        evts = [*before, {"event": "user", "text": latest["text"], "parse_data": latest}]
+        return Tracker("s", slots or {}, latest, evts, False, None, None, "action_listen")
 
-    def after_extraction(before: list[dict], extracted: list[dict]) -> Tracker:
-        latest = {"text": "I have no money for baby things", "language": EN}
-        evts = [*before, {"event": "user", "text": latest["text"], "parse_data": latest}, *extracted]
-        return Tracker("s", {}, latest, evts, False, None, None, "action_listen")
-
-    turn = [{"event": "slot", "name": "language", "value": "en"},
-            {"event": "slot", "name": "language_offered", "value": True}]
-    messages, events = run_action(ActionValidateSlotMappings(), after_extraction([], turn))
-    assert [m["text"] for m in messages] == [offer_text()] and events == []
+    messages, events = run_action(ActionValidateSlotMappings(), tracker([]))
+    assert [m["text"] for m in messages] == [offer_text()]
     assert [b["title"] for b in messages[0]["buttons"]] == ["Nederlands", "English"]
-    # offered in an earlier turn: not again; nothing set this turn: no offer
-    earlier = [{"event": "user", "text": "hello there friend"}, *turn]
-    assert not offer_due(after_extraction(earlier, turn).events)
-    assert not offer_due(after_extraction([], []).events)
-    chose = [*turn, {"event": "slot", "name": "language_chosen", "value": True}]
-    assert not offer_due(after_extraction([], chose).events)  # "English" typed: the choice answers
-    # the second English message: the tracking action changes nothing
-    tracker = make_tracker("thank", "thanks a lot for this", slots={"language": "en", "language_offered": True})
-    tracker.latest_message["language"] = EN
-    messages, events = run_action(ActionTrackLanguage(), tracker)
+    assert {e["name"]: e["value"] for e in events} == {"language": "en", "language_offered": True}
+    # offered in an earlier turn (back in Dutch since): English again, but no second offer
+    earlier = [{"event": "user", "text": "hello there friend"}]
+    messages, events = run_action(ActionValidateSlotMappings(),
+                                  tracker(earlier, {"language": "nl", "language_offered": True}))
+    assert messages == [] and {e["name"]: e["value"] for e in events} == {"language": "en", "language_offered": True}
+    # "English" typed: the choice answers (action_choose_language), no offer
+    messages, events = run_action(ActionValidateSlotMappings(), tracker([], verdict={"lang": "en", "reason": "choice"}))
+    assert messages == [] and {e["name"]: e["value"] for e in events} == {
+        "language": "en", "language_chosen": True, "language_offered": True}
+    # too short to tell: nothing
+    messages, events = run_action(ActionValidateSlotMappings(), tracker([], verdict=SHORT))
+    assert messages == [] and events == []
+    # the second English message changes nothing
+    second = make_tracker("thank", "thanks a lot for this", slots={"language": "en", "language_offered": True})
+    second.latest_message["language"] = EN
+    messages, events = run_action(ActionValidateSlotMappings(), second)
     assert messages == [] and events == []
 
 

@@ -148,7 +148,7 @@ def test_english_registration_is_stored_with_language_consent_text_and_interpret
 def test_a_tapped_dutch_payload_keeps_the_conversation_in_english() -> None:
     from rasa_sdk import Tracker
 
-    from actions.languages import ActionTrackLanguage
+    from actions.languages import ActionValidateSlotMappings
 
     buttons = [{"title": "Yes, I consent", "payload": "Ja, ik geef toestemming"}]
     def tracker(said: str, reason: str = "default") -> Tracker:
@@ -158,8 +158,8 @@ def test_a_tapped_dutch_payload_keeps_the_conversation_in_english() -> None:
         return Tracker("s", {"language": "en", "language_offered": True}, latest, events, False, None, None,
                        "action_listen")
 
-    _, events = run_action(ActionTrackLanguage(), tracker("Ja, ik geef toestemming", "function_words"))
+    _, events = run_action(ActionValidateSlotMappings(), tracker("Ja, ik geef toestemming", "function_words"))
     assert events == []  # tapped: even a clearly Dutch payload keeps English
     said = "ik wil toch liever verder in het Nederlands praten"
-    _, events = run_action(ActionTrackLanguage(), tracker(said, "function_words"))
+    _, events = run_action(ActionValidateSlotMappings(), tracker(said, "function_words"))
     assert any(e.get("name") == "language" and e.get("value") == "nl" for e in events)
