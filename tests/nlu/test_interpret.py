@@ -87,6 +87,30 @@ def test_named_offering_with_a_question_gets_that_offering(text: str, offering: 
     assert (decision.intent, decision.aspect, decision.offering) == (f"info_{offering}", aspect, offering)
 
 
+@pytest.mark.parametrize(("text", "intent", "offering", "aspect"), [
+    ("wat kost home start", "info_homestart", "homestart", "for_whom"),
+    ("is shantala gratis", "info_shantala", "shantala", "for_whom"),
+    ("moet ik voor voorzorg iets betalen", "nlu_fallback", "voorzorg", "for_whom"),
+    ("telefoonnummer van home start", "nlu_fallback", "homestart", "how"),
+    ("waar is het borstvoedingscafe", "info_borstvoeding", "borstvoeding", "how"),
+    ("hoe bereik ik moeders van rotterdam", "info_moeders_van_rotterdam", "moeders_van_rotterdam", "how"),
+])
+def test_costs_or_contact_of_a_named_offering_get_that_card(text: str, intent: str, offering: str,
+                                                            aspect: str) -> None:
+    decision = decide(text, text, intent, 0.7, [], NAMES, KNOWN)
+    assert decision is not None
+    assert (decision.intent, decision.aspect, decision.offering) == (f"info_{offering}", aspect, offering)
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("moet ik de kraamzorg zelf betalen", "kraamzorg_check"),  # the everyday word: the check stands
+    ("telefoonnummer aanmeldpunt", "request_human"),  # a confident hand-off stays the hand-off
+    ("kan iemand van home start mij bellen", "request_callback"),
+])
+def test_costs_or_contact_questions_leave_other_intents(text: str, intent: str) -> None:
+    assert decide(text, text, intent, 0.7, [], NAMES, KNOWN) is None
+
+
 def test_moeders_van_rotterdam_registration_stays_registration() -> None:
     text = "hoe meld ik me aan bij moeders van rotterdam"
     assert decide(text, text, "request_registration", 0.9, [], NAMES, KNOWN) is None
