@@ -115,6 +115,8 @@ class Settings:
                                                               "info_moeders_van_rotterdam": "request_registration"})
     # An offering named in a how-question overrides these intents, or any intent below this confidence.
     override_below: float = 0.8
+    # A message that falls back as a whole, with exactly one need in its parts at this confidence: that need.
+    single_part_threshold: float = 0.7
 
 
 @dataclass
@@ -313,4 +315,12 @@ def decide(raw_text: str, text: str, intent: str, confidence: float, segments: S
         return Decision(SEVERAL_NEEDS, 1.0, needs=needs)
     if baby_loss and intent != BABY_LOSS:
         return Decision(BABY_LOSS, 1.0)
+    if how is None and intent == FALLBACK and len(needs) == 1:
+        # A long message the classifier is unsure about as a whole, with one part that clearly asks
+        # for one thing ("ik ben 6 maanden zwanger, mijn vriend is weg, ik heb geen geld voor
+        # babyspullen"): answer that need; clarify is the last resort.
+        best = max((float(seg.get("confidence") or 0.0) for seg in segments if seg.get("intent") == needs[0]),
+                   default=0.0)
+        if best >= settings.single_part_threshold:
+            return Decision(needs[0], best)
     return how

@@ -235,3 +235,17 @@ def test_signing_up_with_moeders_van_rotterdam_is_the_registration(text: str) ->
 def test_a_confident_other_intent_is_kept_when_moeders_van_rotterdam_is_named() -> None:
     text = "hoe meld ik me aan bij moeders van rotterdam"
     assert decide(text, text, "safety_life", 1.0, [], NAMES, KNOWN) is None
+
+
+def test_one_clear_part_of_an_unclear_long_message_is_answered() -> None:
+    text = "ik ben 6 maanden zwanger mijn vriend is weg ik heb geen geld voor babyspullen"
+    parts = [seg("kz_answer", 0.42), seg("nlu_fallback", 0.4), seg("info_babyspullen", 0.9)]
+    decision = decide(text, text, "nlu_fallback", 0.4, parts, NAMES, KNOWN)
+    assert decision is not None and decision.intent == "info_babyspullen"
+
+
+def test_an_unsure_part_of_an_unclear_message_still_clarifies() -> None:
+    text = "ik weet het allemaal niet meer wat moet ik nou met alles"
+    parts = [seg("vague", 0.55), seg("info_babyspullen", 0.6)]
+    decision = decide(text, text, "nlu_fallback", 0.4, parts, NAMES, KNOWN)
+    assert decision is None
