@@ -108,6 +108,11 @@ class Settings:
     # "..., can you help?" after a need asks for help with that need, not what the assistant can do.
     generic: tuple[str, ...] = ("ask_capabilities",)
     segment_threshold: float = 0.5
+    # A part alone decides an emergency or a loss only when the classifier is this sure of it: a whole
+    # message is not lost to one misread part (the safety net's detector reads the whole message anyway,
+    # and a plainly said loss is found by bot/wellbeing/loss.py).
+    strict_segments: tuple[str, ...] = ("safety_*", "baby_loss")
+    strict_segment_threshold: float = 0.9
     message_threshold: float = 0.5
     max_needs: int = 3
     # When both are found, keep only the second (the one that acts on it).
@@ -227,6 +232,9 @@ def several_needs(intent: str, confidence: float, segments: Sequence[Mapping[str
     for seg in segments:
         name, conf = str(seg.get("intent")), float(seg.get("confidence") or 0.0)
         if conf < settings.segment_threshold:
+            continue
+        if conf < settings.strict_segment_threshold and _matches(name, settings.strict_segments) and (
+                seg.get("start") is not None):
             continue
         if _matches(name, settings.exclusive):
             return [], name

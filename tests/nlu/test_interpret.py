@@ -70,7 +70,8 @@ def test_one_need_in_several_parts_is_one_need() -> None:
 
 
 def test_an_exclusive_part_decides_the_message() -> None:
-    segments = [seg("info_kraamzorg", 0.9), seg("safety_medical", 0.8)]
+    # as sure as the safety net's classifier takeover (bot/safety.CLASSIFIER_TAKEOVER)
+    segments = [seg("info_kraamzorg", 0.9), seg("safety_medical", 0.95)]
     decision = decide("x", "x", "info_kraamzorg", 0.9, segments, NAMES, KNOWN)
     assert decision is not None and decision.intent == "safety_medical" and not decision.needs
 
@@ -249,3 +250,13 @@ def test_an_unsure_part_of_an_unclear_message_still_clarifies() -> None:
     parts = [seg("vague", 0.55), seg("info_babyspullen", 0.6)]
     decision = decide(text, text, "nlu_fallback", 0.4, parts, NAMES, KNOWN)
     assert decision is None
+
+
+def test_an_unsure_emergency_or_loss_part_does_not_take_the_message() -> None:
+    text = "ik wil mijn kind laten vaccineren en weet niet waar, mijn vriend doet moeilijk"
+    parts = [seg("info_kinkhoest", 0.8), seg("safety_violence", 0.6), seg("baby_loss", 0.7)]
+    decision = decide(text, text, "info_kinkhoest", 0.6, parts, NAMES, KNOWN)
+    assert decision is None or decision.intent == "info_kinkhoest"
+    sure = [seg("info_kinkhoest", 0.8), seg("safety_violence", 0.95)]
+    decision = decide(text, text, "info_kinkhoest", 0.6, sure, NAMES, KNOWN)
+    assert decision is not None and decision.intent == "safety_violence"
