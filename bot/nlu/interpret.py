@@ -41,7 +41,7 @@ HOW_INTENTS = frozenset({"request_registration", "offering_how", "offering_for_w
 
 _BARE_NUMBER_RE = re.compile(r"^\s*[#+-]?\d{1,7}(?:[.,]\d+)?\s*[.!?]*\s*$")
 _HOW_RE = re.compile(
-    r"\b(?:hoe\s+(?:meld|krijg|kom|vraag|kan|regel|doe)\b|aan\s*melden|aanmeld|meld\s+ik\s+me|inschrijv|"
+    r"\b(?:hoe\s+(?:meld|krijg|kom|vraag|kan|regel|doe)\b|aan\s*melden|aanmeld(?!punt)|meld\s+ik\s+me|inschrijv|"
     r"schrijf\s+ik\s+me|aanvragen|aanvraag|vraag\s+ik\s+(?:het|dat|dit|die)?\s*aan|hoe\s+werkt\s+het|"
     r"waar\s+(?:kan|moet)\s+ik\s+(?:me|mij|het|dat|dit|die|heen|naartoe)|wat\s+moet\s+ik\s+doen\s+om|"
     r"hoe\s+(?:krijg|kom)\s+ik)",
@@ -56,6 +56,22 @@ _FOR_WHOM_RE = re.compile(
     r"mag\s+ik\s+(?:mee\s*doen|meedoen|daar\s+heen)|heb\s+ik\s+recht\s+op|kan\s+ik\s+(?:daar|dat|het)\s+"
     r"(?:ook\s+)?krijgen)",
 )
+
+# What it costs and how to reach them: asked about one named offering, the answer is that card's
+# 'for whom' (which gives the costs) or 'how' (which gives the contact). Weaker than the questions
+# above: never for a name that is also the everyday word ("moet ik de kraamzorg zelf betalen" is
+# the kraamzorg check, not the card).
+_COSTS_RE = re.compile(
+    r"\b(?:wat\s+kost|hoeveel\s+kost|kost\s+(?:het|dat|dit|t|die|deze)\b|hoe\s+duur|gratis|kosteloos|"
+    r"(?:wat\s+zijn\s+de|zijn\s+er|eigen)\s+kosten|moet\s+(?:ik|je|we)\s+(?:\w+\s+){0,3}betalen|"
+    r"betaal\s+ik|vergoed)",
+)
+_CONTACT_RE = re.compile(
+    r"\b(?:telefoon\s?nummer|tel\s?nr|(?:het|hun|jullie|een)\s+nummer|nummer\s+van|bereik|contact|"
+    r"adres|e-?mail|mailen|bellen|openingstijden|waar\s+(?:is|zit|zitten|vind\s+ik))",
+)
+SOFT_ASPECTS = (("for_whom", _COSTS_RE), ("how", _CONTACT_RE))
+SOFT_EXCLUDED = frozenset({"kraamzorg"})
 
 
 # Looking for a care provider ("ik zoek een verloskundige in Feijenoord"): the place named is
@@ -92,6 +108,11 @@ class Settings:
     # "..., can you help?" after a need asks for help with that need, not what the assistant can do.
     generic: tuple[str, ...] = ("ask_capabilities",)
     segment_threshold: float = 0.5
+    # A part alone decides an emergency or a loss only when the classifier is this sure of it: a whole
+    # message is not lost to one misread part (the safety net's detector reads the whole message anyway,
+    # and a plainly said loss is found by bot/wellbeing/loss.py).
+    strict_segments: tuple[str, ...] = ("safety_*", "baby_loss")
+    strict_segment_threshold: float = 0.9
     message_threshold: float = 0.5
     max_needs: int = 3
     # When both are found, keep only the second (the one that acts on it).
@@ -99,6 +120,8 @@ class Settings:
                                                               "info_moeders_van_rotterdam": "request_registration"})
     # An offering named in a how-question overrides these intents, or any intent below this confidence.
     override_below: float = 0.8
+    # A message that falls back as a whole, with exactly one need in its parts at this confidence: that need.
+    single_part_threshold: float = 0.7
 
 
 @dataclass
@@ -124,12 +147,23 @@ def asked_aspect(text: str) -> str | None:
     return found[0] if found else None
 
 
-def _aspect_match(text: str) -> tuple[str, int] | None:
+def _aspect_match(text: str, soft: bool = True) -> tuple[str, int] | None:
+    """(aspect, position of the question): how-to and for-whom questions first, then (``soft``)
+    a question about the costs or the contact."""
+    found = _aspect_match_kind(text, soft)
+    return found[:2] if found else None
+
+
+def _aspect_match_kind(text: str, soft: bool = True) -> tuple[str, int, bool] | None:
     lowered = (text or "").lower()
     for aspect, pattern in (("how", _HOW_RE), ("for_whom", _FOR_WHOM_RE)):
         match = pattern.search(lowered)
         if match:
-            return aspect, match.start()
+            return aspect, match.start(), False
+    for aspect, pattern in SOFT_ASPECTS if soft else ():
+        match = pattern.search(lowered)
+        if match:
+            return aspect, match.start(), True
     return None
 
 
@@ -199,6 +233,9 @@ def several_needs(intent: str, confidence: float, segments: Sequence[Mapping[str
         name, conf = str(seg.get("intent")), float(seg.get("confidence") or 0.0)
         if conf < settings.segment_threshold:
             continue
+        if conf < settings.strict_segment_threshold and _matches(name, settings.strict_segments) and (
+                seg.get("start") is not None):
+            continue
         if _matches(name, settings.exclusive):
             return [], name
         if _matches(name, settings.needs):
@@ -246,13 +283,17 @@ def decide(raw_text: str, text: str, intent: str, confidence: float, segments: S
         if len(needs) == 1:
             return None if intent == profession else Decision(profession, max(confidence, 0.9))
     named = _named_positions(text, offering_names, known_offerings)
-    found = _aspect_match(text)
+    kind = _aspect_match_kind(text)
+    found = kind[:2] if kind else None
     how: Decision | None = None
     offering = _asked_about(text, named, found[1]) if named and found else None
+    if offering in SOFT_EXCLUDED and kind and kind[2]:
+        offering = None  # "moet ik de kraamzorg zelf betalen": the classifier's intent stands
     if offering and found:
         aspect = found[0]
     # "hoe meld ik me aan bij moeders van rotterdam" is the registration itself.
-    if offering == "moeders_van_rotterdam" and found and found[0] == "how":
+    soft = bool(kind and kind[2])
+    if offering == "moeders_van_rotterdam" and found and found[0] == "how" and not soft:
         if intent != REGISTRATION and (intent in {FALLBACK, "info_moeders_van_rotterdam"}
                                        or confidence < settings.override_below):
             how = Decision(REGISTRATION, 1.0)
@@ -260,6 +301,9 @@ def decide(raw_text: str, text: str, intent: str, confidence: float, segments: S
         target = f"info_{offering}"
         overridable = (intent in {FALLBACK, "request_registration", "offering_how", "offering_for_whom"}
                        or intent.startswith("info_") or confidence < settings.override_below)
+        if soft:  # a costs or contact question overrides only a guess or a question about a card
+            overridable = (intent in {FALLBACK, VAGUE, "offering_how", "offering_for_whom"}
+                           or intent.startswith("info_") or confidence < settings.message_threshold)
         if intent == target or overridable:
             how = Decision(target, max(confidence, 0.9) if intent == target else 1.0, aspect=aspect,
                            offering=offering)
@@ -279,4 +323,12 @@ def decide(raw_text: str, text: str, intent: str, confidence: float, segments: S
         return Decision(SEVERAL_NEEDS, 1.0, needs=needs)
     if baby_loss and intent != BABY_LOSS:
         return Decision(BABY_LOSS, 1.0)
+    if how is None and intent == FALLBACK and len(needs) == 1:
+        # A long message the classifier is unsure about as a whole, with one part that clearly asks
+        # for one thing ("ik ben 6 maanden zwanger, mijn vriend is weg, ik heb geen geld voor
+        # babyspullen"): answer that need; clarify is the last resort.
+        best = max((float(seg.get("confidence") or 0.0) for seg in segments if seg.get("intent") == needs[0]),
+                   default=0.0)
+        if best >= settings.single_part_threshold:
+            return Decision(needs[0], best)
     return how

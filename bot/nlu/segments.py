@@ -38,7 +38,31 @@ MAX_SEGMENTS = 6
 # Words that join two needs. Cut before them; they are not part of either side.
 JOINERS = frozenset({
     "en", "maar", "want", "omdat", "daarnaast", "verder", "plus", "bovendien", "tevens", "daarbij",
-    "alsook", "and", "but", "also",
+    "alsook", "trouwens", "daarna", "oja", "and", "but", "also", "btw",
+})
+# Voice-typed and run-on chat text has no punctuation: "ik ben 7 maanden zwanger mijn vriend is weg
+# ik heb geen geld voor kraamzorg". A new main clause often starts with the subject: cut before
+# these words when the part so far has MIN_RUN_ON_WORDS words and the word before is not one
+# after which the subject follows inside the same clause ("kan ik", "voor mijn", "dat ik").
+SUBJECT_STARTS = frozenset({"ik", "mijn", "wij", "we", "i", "my"})
+MIN_RUN_ON_WORDS = 3
+NO_CUT_AFTER = frozenset({
+    # complementizers and question words: "of ik", "dat mijn", "hoe ik"
+    "of", "dat", "als", "toen", "wat", "waar", "hoe", "wanneer", "waarom", "welke", "wie", "zodat", "zodra",
+    "terwijl", "sinds", "tot", "totdat", "voordat", "nadat", "omdat", "want", "dus", "hoewel", "zoals", "die",
+    # prepositions: "voor mijn baby", "met mijn vriend"
+    "voor", "van", "met", "bij", "aan", "op", "in", "naar", "over", "door", "om", "uit", "zonder", "na", "tegen",
+    "onder", "achter", "naast", "tussen", "per", "vanaf", "rond", "binnen", "buiten", "mee", "en",
+    # verbs that put the subject after them: "kan ik", "heb ik", "is mijn vriend"
+    "kan", "kun", "kon", "wil", "wilde", "moet", "moest", "mag", "mocht", "zal", "zou", "ben", "bent", "is", "was",
+    "waren", "zijn", "heb", "hebt", "heeft", "had", "hadden", "hebben", "word", "wordt", "werd", "ga", "gaat", "ging",
+    "kom", "komt", "kwam", "krijg", "krijgt", "kreeg", "weet", "wist", "vind", "vond", "denk", "dacht", "zeg",
+    "zei", "zit", "zat", "sta", "stond", "doe", "deed", "voel", "voelde", "hoor", "hoorde", "zie", "zag", "snap",
+    "begrijp", "help", "helpt", "geef", "bel", "noem", "vertel", "laat", "lukt", "lukte", "maakt", "kost",
+    "nu", "dan", "daarom", "toch", "ook", "nog", "al", "even", "eerst", "misschien", "soms", "echt", "heel",
+    "niet", "geen", "alleen", "zelf", "samen", "me", "mij", "je", "jij", "u",
+    "can", "could", "should", "would", "will", "do", "did", "am", "have", "if", "that", "for", "with",
+    "to", "about", "when", "how", "what", "where", "because",
 })
 _BREAK_RE = re.compile(r"[.,;:!?()\n]|\s-\s")
 
@@ -57,7 +81,9 @@ def split_points(text: str, tokens: list[Any]) -> list[tuple[int, int]]:
         gap = text[tokens[i - 1].end:token.start]
         word = str(token.text).lower()
         is_punct = not any(ch.isalnum() for ch in word)
-        if _BREAK_RE.search(gap) or word in JOINERS or is_punct:
+        run_on = (word in SUBJECT_STARTS and i - start >= MIN_RUN_ON_WORDS
+                  and str(tokens[i - 1].text).lower() not in NO_CUT_AFTER)
+        if _BREAK_RE.search(gap) or word in JOINERS or is_punct or run_on:
             if i > start:
                 parts.append((start, i))
             start = i + 1 if (word in JOINERS or is_punct) else i

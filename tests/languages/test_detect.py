@@ -34,6 +34,9 @@ DUTCH = [
     "kzit krap bij kas en de kleine komt eraan",
     "ey mn vriendin is zwnger wa moet ze doen",
     "waar kan ik fissa vieren met andere moeders haha",
+    # a Dutch word and a chat abbreviation that English has too (persona test: read as English)
+    "cjg telefoonnummer pls",
+    "kraamzorg aanvragen plz",
     # Dutch words that other languages also have
     "ik kon de bon van pa niet vinden",
     "je moet de pas laten zien",
@@ -64,6 +67,7 @@ ENGLISH = [
     # lingua's trigrams say French; the English function words decide (issue 11 English held-out set)
     "how do I arrange a kraamzorg organisation",
     "when should I book my maternity care",
+    "where is the cjg pls",
 ]
 
 

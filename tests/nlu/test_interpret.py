@@ -70,7 +70,8 @@ def test_one_need_in_several_parts_is_one_need() -> None:
 
 
 def test_an_exclusive_part_decides_the_message() -> None:
-    segments = [seg("info_kraamzorg", 0.9), seg("safety_medical", 0.8)]
+    # as sure as the safety net's classifier takeover (bot/safety.CLASSIFIER_TAKEOVER)
+    segments = [seg("info_kraamzorg", 0.9), seg("safety_medical", 0.95)]
     decision = decide("x", "x", "info_kraamzorg", 0.9, segments, NAMES, KNOWN)
     assert decision is not None and decision.intent == "safety_medical" and not decision.needs
 
@@ -85,6 +86,30 @@ def test_named_offering_with_a_question_gets_that_offering(text: str, offering: 
     decision = decide(text, text, "request_registration", 0.9, [], NAMES, KNOWN)
     assert decision is not None
     assert (decision.intent, decision.aspect, decision.offering) == (f"info_{offering}", aspect, offering)
+
+
+@pytest.mark.parametrize(("text", "intent", "offering", "aspect"), [
+    ("wat kost home start", "info_homestart", "homestart", "for_whom"),
+    ("is shantala gratis", "info_shantala", "shantala", "for_whom"),
+    ("moet ik voor voorzorg iets betalen", "nlu_fallback", "voorzorg", "for_whom"),
+    ("telefoonnummer van home start", "nlu_fallback", "homestart", "how"),
+    ("waar is het borstvoedingscafe", "info_borstvoeding", "borstvoeding", "how"),
+    ("hoe bereik ik moeders van rotterdam", "info_moeders_van_rotterdam", "moeders_van_rotterdam", "how"),
+])
+def test_costs_or_contact_of_a_named_offering_get_that_card(text: str, intent: str, offering: str,
+                                                            aspect: str) -> None:
+    decision = decide(text, text, intent, 0.7, [], NAMES, KNOWN)
+    assert decision is not None
+    assert (decision.intent, decision.aspect, decision.offering) == (f"info_{offering}", aspect, offering)
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("moet ik de kraamzorg zelf betalen", "kraamzorg_check"),  # the everyday word: the check stands
+    ("telefoonnummer aanmeldpunt", "request_human"),  # a confident hand-off stays the hand-off
+    ("kan iemand van home start mij bellen", "request_callback"),
+])
+def test_costs_or_contact_questions_leave_other_intents(text: str, intent: str) -> None:
+    assert decide(text, text, intent, 0.7, [], NAMES, KNOWN) is None
 
 
 def test_moeders_van_rotterdam_registration_stays_registration() -> None:
@@ -211,3 +236,27 @@ def test_signing_up_with_moeders_van_rotterdam_is_the_registration(text: str) ->
 def test_a_confident_other_intent_is_kept_when_moeders_van_rotterdam_is_named() -> None:
     text = "hoe meld ik me aan bij moeders van rotterdam"
     assert decide(text, text, "safety_life", 1.0, [], NAMES, KNOWN) is None
+
+
+def test_one_clear_part_of_an_unclear_long_message_is_answered() -> None:
+    text = "ik ben 6 maanden zwanger mijn vriend is weg ik heb geen geld voor babyspullen"
+    parts = [seg("kz_answer", 0.42), seg("nlu_fallback", 0.4), seg("info_babyspullen", 0.9)]
+    decision = decide(text, text, "nlu_fallback", 0.4, parts, NAMES, KNOWN)
+    assert decision is not None and decision.intent == "info_babyspullen"
+
+
+def test_an_unsure_part_of_an_unclear_message_still_clarifies() -> None:
+    text = "ik weet het allemaal niet meer wat moet ik nou met alles"
+    parts = [seg("vague", 0.55), seg("info_babyspullen", 0.6)]
+    decision = decide(text, text, "nlu_fallback", 0.4, parts, NAMES, KNOWN)
+    assert decision is None
+
+
+def test_an_unsure_emergency_or_loss_part_does_not_take_the_message() -> None:
+    text = "ik wil mijn kind laten vaccineren en weet niet waar, mijn vriend doet moeilijk"
+    parts = [seg("info_kinkhoest", 0.8), seg("safety_violence", 0.6), seg("baby_loss", 0.7)]
+    decision = decide(text, text, "info_kinkhoest", 0.6, parts, NAMES, KNOWN)
+    assert decision is None or decision.intent == "info_kinkhoest"
+    sure = [seg("info_kinkhoest", 0.8), seg("safety_violence", 0.95)]
+    decision = decide(text, text, "info_kinkhoest", 0.6, sure, NAMES, KNOWN)
+    assert decision is not None and decision.intent == "safety_violence"

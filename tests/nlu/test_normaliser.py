@@ -29,6 +29,12 @@ NORMALISER = Normaliser(vocabulary_from(TRAINING, SLANG), SLANG)
     ("consultatie bureau", "consultatiebureau"),
     ("'t is ok, da's goed", "het is oké, dat is goed"),
     ("ik heb geen doekoe voor de kraam zorg", "ik heb geen geld voor de kraamzorg"),
+    # Rotterdam, Moroccan-, Surinamese- and Turkish-Dutch chat words (issue 12)
+    ("ewa kan iemand me ff bellen", "kan iemand me even bellen"),
+    ("wdym kanka", "wat bedoel je vriend"),
+    ("wesh gwn geen doekoe voor fissa", "gewoon geen geld voor feest"),
+    ("inshallah is mn waggie gemaakt", "hopelijk is mijn auto gemaakt"),
+    ("ik heb paniek aanvallen sinds de bevalling", "ik heb paniekaanvallen sinds de bevalling"),
 ])
 def test_typed_becomes_plain(typed: str, plain: str) -> None:
     assert NORMALISER.normalise(typed) == plain
