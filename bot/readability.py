@@ -130,42 +130,41 @@ def check_text(text: str, *, message: bool = False, check_jargon: bool = True) -
 def split_message(text: str, max_words: int = MAX_MESSAGE_WORDS) -> list[str]:
     """Split a text into chat messages of at most ``max_words`` words.
 
-    Cuts between paragraphs first, then between sentences; a single sentence longer than
-    the limit stays whole (the readability check reports it).
+    Cuts between paragraphs first, then between lines (a bullet stays one piece), then
+    between sentences; the pieces keep their own separators (blank line, line break, space),
+    so a bullet cut in two reads on. A single sentence longer than the limit stays whole
+    (the readability check reports it).
     """
     messages: list[str] = []
-    current: list[str] = []
-
-    def size(chunks: list[str]) -> int:
-        return len(words("\n\n".join(chunks)))
-
-    for paragraph in [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]:
-        if size([paragraph]) > max_words:
-            pieces = _sentence_pieces(paragraph)
-        else:
-            pieces = [paragraph]
-        for piece in pieces:
-            if current and size([*current, piece]) > max_words:
-                messages.append("\n\n".join(current))
-                current = []
-            current.append(piece)
+    current = ""
+    for separator, piece in _pieces(text or "", max_words):
+        joined = f"{current}{separator}{piece}" if current else piece
+        if current and len(words(joined)) > max_words:
+            messages.append(current)
+            joined = piece
+        current = joined
     if current:
-        messages.append("\n\n".join(current))
-    return [_join_lines(m) for m in messages]
+        messages.append(current)
+    return messages
 
 
-def _sentence_pieces(paragraph: str) -> list[str]:
-    """A paragraph cut into sentences (lines stay lines)."""
-    pieces: list[str] = []
-    for line in paragraph.split("\n"):
-        chunks = re.split(r"(?<=[.!?])\s+(?=[A-Z'‘“(0-9€•])", line.strip())
-        pieces += [c for c in chunks if c]
+def _pieces(text: str, max_words: int) -> list[tuple[str, str]]:
+    """(separator before it, piece): paragraphs, or lines, or sentences of a line, whichever fits."""
+    pieces: list[tuple[str, str]] = []
+    for paragraph in [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]:
+        separator = "\n\n"
+        if len(words(paragraph)) <= max_words:
+            pieces.append((separator, paragraph))
+            continue
+        for line in [line.strip() for line in paragraph.split("\n") if line.strip()]:
+            if len(words(line)) <= max_words:
+                pieces.append((separator, line))
+            else:
+                chunks = [c for c in re.split(r"(?<=[.!?])\s+(?=[A-Z'‘“(0-9€•])", line) if c]
+                pieces.append((separator, chunks[0]))
+                pieces += [(" ", chunk) for chunk in chunks[1:]]
+            separator = "\n"
     return pieces
-
-
-def _join_lines(message: str) -> str:
-    """Sentences of one paragraph that were cut apart are joined with a space again."""
-    return re.sub(r"\n\n(?=[a-z])", " ", message)
 
 
 def texts_in(data: Any, skip_keys: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
