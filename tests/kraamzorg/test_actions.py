@@ -10,8 +10,8 @@ import pytest
 from rasa_sdk import Tracker
 
 import actions.kraamzorg as kz_actions
-from bot.safety.tiers import FORM_NOT_INTENT
 from bot.readability import MAX_MESSAGE_WORDS, words
+from bot.safety.tiers import FORM_NOT_INTENT
 from tests.helpers import domain, run_action
 
 TODAY = dt.date(2026, 11, 23)

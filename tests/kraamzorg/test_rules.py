@@ -10,7 +10,6 @@ from decimal import Decimal
 import pytest
 
 from bot.kraamzorg.render import main_reason, render_outcome, render_parts
-from bot.readability import check_text
 from bot.kraamzorg.rules import (
     Answers,
     Income,
@@ -23,6 +22,7 @@ from bot.kraamzorg.rules import (
     relevant_questions,
 )
 from bot.kraamzorg.tables import Household, tables
+from bot.readability import check_text
 
 D = Decimal
 # One date in each norm period, with the norms from FACTS.md (single, single parent, couple).
