@@ -56,13 +56,16 @@ def _intent(tracker: Tracker) -> str | None:
     return (tracker.latest_message.get("intent") or {}).get("name")
 
 
-def _said(value: Any, tracker: Tracker) -> Any:
+def _said(value: Any, tracker: Tracker, slot: str) -> Any:
     """What she actually typed or clicked, rather than a from_intent value.
 
     A 'Weet ik niet' button or text can be classified as ``deny`` by NLU, which the
-    from_intent mapping turns into 'no'; the text is the better witness.
+    from_intent mapping turns into 'no'; the text is the better witness. Only for an answer to
+    this slot's question: a value set before (a correction after the outcome) is taken as it is.
     """
     text = tracker.latest_message.get("text")
+    if tracker.get_slot("requested_slot") != slot:
+        return value
     return text if isinstance(text, str) and text.strip() else value
 
 
@@ -161,7 +164,7 @@ class ValidateKraamzorgForm(PersonOnRequest, FormValidationAction):
     @_explain_first
     def validate_kz_in_rotterdam(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
         lang = lang_of(tracker)
-        return _reask(dispatcher, "kz_in_rotterdam", kz.parse_in_rotterdam(_said(value, tracker), _intent(tracker), lang),
+        return _reask(dispatcher, "kz_in_rotterdam", kz.parse_in_rotterdam(_said(value, tracker, "kz_in_rotterdam"), _intent(tracker), lang),
                       lang)
 
     @_explain_first
@@ -182,23 +185,23 @@ class ValidateKraamzorgForm(PersonOnRequest, FormValidationAction):
     @_explain_first
     def validate_kz_debt_arrangement(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
         lang = lang_of(tracker)
-        parsed = kz.parse_yes_no_unknown(_said(value, tracker), _intent(tracker), "example_debt", lang)
+        parsed = kz.parse_yes_no_unknown(_said(value, tracker, "kz_debt_arrangement"), _intent(tracker), "example_debt", lang)
         return _reask(dispatcher, "kz_debt_arrangement", parsed, lang)
 
     @_explain_first
     def validate_kz_other_adults(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
-        return _reask(dispatcher, "kz_other_adults", kz.parse_other_adults(_said(value, tracker), _intent(tracker)))
+        return _reask(dispatcher, "kz_other_adults", kz.parse_other_adults(_said(value, tracker, "kz_other_adults"), _intent(tracker)))
 
     @_explain_first
     def validate_kz_under_21(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
-        return _reask(dispatcher, "kz_under_21", kz.parse_under_21(_said(value, tracker), _intent(tracker)))
+        return _reask(dispatcher, "kz_under_21", kz.parse_under_21(_said(value, tracker, "kz_under_21"), _intent(tracker)))
 
     @_explain_first
     def validate_kz_savings(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
         lang = lang_of(tracker)
         household = kz.answers_from_slots(tracker.slots).household
         limit = tables().asset_limit_for(household, today()) if household else None
-        parsed = kz.parse_savings(_said(value, tracker), _intent(tracker), limit.amount if limit else None, lang)
+        parsed = kz.parse_savings(_said(value, tracker, "kz_savings"), _intent(tracker), limit.amount if limit else None, lang)
         return _reask(dispatcher, "kz_savings", parsed, lang)
 
     @_explain_first
@@ -214,7 +217,7 @@ class ValidateKraamzorgForm(PersonOnRequest, FormValidationAction):
     @_explain_first
     def validate_kz_used_this_year(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
         lang = lang_of(tracker)
-        parsed = kz.parse_yes_no_unknown(_said(value, tracker), _intent(tracker), "example_used", lang)
+        parsed = kz.parse_yes_no_unknown(_said(value, tracker, "kz_used_this_year"), _intent(tracker), "example_used", lang)
         return _reask(dispatcher, "kz_used_this_year", parsed, lang)
 
     @_explain_first

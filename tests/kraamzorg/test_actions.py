@@ -228,6 +228,19 @@ def test_a_correction_after_the_outcome_gives_a_new_outcome() -> None:
     assert _slots(events)["kz_previous"]["kz_income"] == "3000.00"
 
 
+def test_answers_set_before_the_form_are_validated_as_values_not_as_her_message() -> None:
+    """After a correction the form starts with her earlier answers: each is checked as a value."""
+    previous = {k: v for k, v in FILLED.items() if v is not None}
+    parse = {"text": "oh wacht we hebben maar 2000 euro spaargeld", "intent": {"name": "nlu_fallback"}, "entities": []}
+    tracker = Tracker(sender_id="kz", slots={**previous, "requested_slot": None}, latest_message=parse,
+                      events=[{"event": "user", "text": parse["text"], "parse_data": parse},
+                              *[{"event": "slot", "name": k, "value": v} for k, v in previous.items()]], paused=False,
+                      followup_action=None, active_loop={"name": "kraamzorg_form"}, latest_action_name="action_listen")
+    messages, events = run_action(kz_actions.ValidateKraamzorgForm(), tracker)
+    slots = _slots(events)
+    assert messages == [] and {k: slots[k] for k in previous} == previous, slots
+
+
 def test_a_correction_that_opens_new_questions_goes_back_into_the_check() -> None:
     previous = {"kz_in_rotterdam": "yes", "kz_insurance": "rotterdampakket"}
     tracker = _after_outcome("oh wacht nee ik heb geen vgz maar alleen basis", "nlu_fallback", previous)
