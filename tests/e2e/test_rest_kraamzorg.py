@@ -47,5 +47,10 @@ def test_kraamzorg_check_free_text_and_savings_above_the_limit(rasa_stack) -> No
     how = texts(rasa_stack.rest(sender, "/offering_how"))
     assert "Zo vraag je het aan" in how and "categorie 7" in how
     # a correction after the outcome: a new outcome, not a new topic
+    assert "Sorry" not in why + how and "begrijp" not in why + how
+    # a correction after the outcome: her other answers stay, the questions that now matter follow
     fixed = texts(rasa_stack.rest(sender, "oh wacht we hebben maar 2000 euro spaargeld"))
-    assert "aangepast" in fixed and "waarschijnlijk terug" in fixed
+    assert "spaargeld aangepast" in fixed and "Hoe ver ben je zwanger" in fixed, fixed
+    replies = [texts(rasa_stack.rest(sender, answer)) for answer in ("30 weken", "nee", "weet ik niet")]
+    assert any("waarschijnlijk" in reply for reply in replies), replies
+    assert "Woon je in de gemeente Rotterdam" not in "\n".join(replies)
