@@ -10,6 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, ActiveLoop, SlotSet, UserUtteranceReverted, UserUttered
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.messages import utter_split
 from actions.wellbeing import ActionBabyLoss, ActionLowMood
 from bot.buttons import match_button, parse_payload, shown_buttons
 from bot.content import card_for_intent
@@ -100,7 +101,7 @@ class ActionSeveralNeeds(Action):
         answer = several_needs_answer(rest, after_other_answer=answered, lang=lang) if rest else None
         if answer is not None:
             text, buttons, answer_id = answer
-            dispatcher.utter_message(text=text, buttons=buttons, answer_id=answer_id)
+            utter_split(dispatcher, text, buttons, answer_id=answer_id)
             answered = True
         for intent in [n for n in CLOSERS if n in needs]:
             dispatcher.utter_message(response=CLOSERS[intent])

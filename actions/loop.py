@@ -22,6 +22,7 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.messages import utter_split
 from bot.languages.conversation import lang_of
 from bot.loop import render, requests, service
 from bot.loop import slots as s
@@ -218,7 +219,7 @@ class ActionLoopPrivacy(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         lang = lang_of(tracker)
         body, buttons = render.privacy_answer(lang)
-        dispatcher.utter_message(text=body, buttons=buttons, answer_id=PRIVACY)
+        utter_split(dispatcher, body, buttons, answer_id=PRIVACY)
         return []
 
 
@@ -476,7 +477,7 @@ class ActionAskCbConsent(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         lang = lang_of(tracker)
-        dispatcher.utter_message(text=consent_text(_mode(tracker), lang=lang), buttons=consent_buttons(lang), answer_id=CALLBACK)
+        utter_split(dispatcher, consent_text(_mode(tracker), lang=lang), consent_buttons(lang), answer_id=CALLBACK)
         return []
 
 

@@ -12,6 +12,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.messages import utter_split
 from bot.content import cards, other_question_button, render_detail
 from bot.content import human_button as localized_human_button
 from bot.languages.conversation import lang_of
@@ -59,7 +60,7 @@ def utter_referral(dispatcher: CollectingDispatcher, tracker: Tracker, ref: Refe
         return []
     ref = referrals(lang_of(tracker)).get(ref.id, ref)
     text, buttons = render_referral(ref)
-    dispatcher.utter_message(text=text, buttons=buttons, answer_id=ref.answer_id)
+    utter_split(dispatcher, text, buttons, ref.answer_id)
     return [SlotSet("offering", ref.id)]
 
 
@@ -84,7 +85,7 @@ def referral_detail(dispatcher: CollectingDispatcher, tracker: Tracker, ref: Ref
         return []
     ref = referrals(lang_of(tracker)).get(ref.id, ref)
     text, buttons = render_referral_detail(ref, aspect)
-    dispatcher.utter_message(text=text, buttons=buttons, answer_id=ref.answer_id)
+    utter_split(dispatcher, text, buttons, ref.answer_id)
     return []
 
 
@@ -108,7 +109,7 @@ class ActionHuman(Action):
             # The aanmeldpunt's callback offer (issue 13, actions/loop.py) as follow-up buttons.
             buttons = [loop_button("callback", lang), loop_button("message", lang),
                        texts.button("register", REGISTER_BUTTON["payload"]), cjg, other_question_button(lang)]
-        dispatcher.utter_message(text=f"{text}\n\n{texts.source_line}", buttons=buttons, answer_id="human")
+        utter_split(dispatcher, f"{text}\n\n{texts.source_tag}", buttons, answer_id="human")
         return []
 
 
@@ -140,8 +141,7 @@ class ActionExplainTerm(Action):
             # Found with the Dutch patterns; explained in her language.
             lang = lang_of(tracker)
             term = terms(lang).get(term.id, term)
-            dispatcher.utter_message(text=render_term(term), buttons=_term_buttons(term, context, lang),
-                                     answer_id=term.answer_id)
+            utter_split(dispatcher, render_term(term), _term_buttons(term, context, lang), term.answer_id)
             return []
         card_id = context[5:] if context and context.startswith("card:") else None
         if card_id in referrals():

@@ -18,6 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.form_help import PersonOnRequest
+from actions.messages import utter_split
 from bot.content import human_button as localized_human_button
 from bot.languages.conversation import lang_of
 from bot.privacy.pseudonym import sender_key
@@ -325,7 +326,8 @@ class ActionAskRegConsent(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         lang = lang_of(tracker)
-        dispatcher.utter_message(text=consent_text(lang=lang), buttons=consent_buttons(lang))
+        # All its points, in messages of at most 60 words (issue 16); the buttons go with the last.
+        utter_split(dispatcher, consent_text(lang=lang), consent_buttons(lang))
         return []
 
 

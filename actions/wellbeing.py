@@ -13,6 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.messages import utter_split
 from bot.content import human_button
 from bot.languages.conversation import lang_of
 from bot.privacy.pseudonym import sender_key
@@ -74,13 +75,11 @@ class ActionBabyLoss(Action):
                                      answer_id="baby_loss_confirm")
             return []
         dispatcher.utter_message(text=texts.render("acknowledgement"), answer_id="baby_loss")
-        care = f"{texts.render('care')}\n\n{texts.source_line}"
-        dispatcher.utter_message(text=care, buttons=[human_button(lang)], answer_id="baby_loss")
+        care = f"{texts.render('care')}\n\n{texts.source_tag}"
+        utter_split(dispatcher, care, [human_button(lang)], answer_id="baby_loss")
         found = choice.open_references(_sender(tracker))
         if found.references:
-            dispatcher.utter_message(
-                text=texts.render("registration_question"), buttons=_choice_buttons(texts), answer_id="baby_loss",
-            )
+            utter_split(dispatcher, texts.render("registration_question"), _choice_buttons(texts), answer_id="baby_loss")
         return [SlotSet(LOSS_SLOT, True)]
 
 
@@ -126,7 +125,7 @@ class ActionLowMood(Action):
         texts = text_set("wellbeing/low_mood", lang)
         loss = in_loss_conversation(tracker.slots)
         extra = texts.render("extra_support_after_loss" if loss else "extra_support")
-        text = f"{texts.render('answer')}\n\n{texts.render('crisis_line')}\n\n{extra}\n\n{texts.source_line}"
+        text = f"{texts.render('answer')}\n\n{texts.render('crisis_line')}\n\n{extra}\n\n{texts.source_tag}"
         buttons = [_cjg_button(texts), human_button(lang)] if loss else _low_mood_buttons(texts, lang)
-        dispatcher.utter_message(text=text, buttons=buttons, answer_id="low_mood")
+        utter_split(dispatcher, text, buttons, answer_id="low_mood")
         return []

@@ -20,7 +20,15 @@ from typing import Any
 
 import yaml
 
-from bot.content import CONTENT_DIR, MAX_BUTTON_TITLE, MAX_BUTTONS, MAX_MESSAGE_TEXT, Card, card_for_intent
+from bot.content import (
+    CONTENT_DIR,
+    MAX_BUTTON_TITLE,
+    MAX_BUTTONS,
+    MAX_MESSAGE_TEXT,
+    Card,
+    card_for_intent,
+    publisher,
+)
 from bot.languages.localize import localized
 from bot.referrals import referral_for_intent
 
@@ -91,7 +99,6 @@ def _texts(lang: str) -> dict[str, Any]:
 
 
 COUNT_WORDS = {"nl": {2: "twee", 3: "drie"}, "en": {2: "two", 3: "three"}}
-CHECKED_ON = {"nl": "gecontroleerd op", "en": "checked on"}
 
 
 # ---------------------------------------------------------------- clarify
@@ -221,9 +228,11 @@ def several_needs_answer(intents: Sequence[str], after_other_answer: bool = Fals
     cards = [n.card for n in needs if n.card is not None]
     text = "\n".join(lines) + f"\n\n{t['outro']}"
     if cards:
-        refs = "; ".join(dict.fromkeys(s.ref for c in cards for s in c.sources))
+        # The short source tag (issue 16): who published it and the oldest check; the full
+        # references stay in the cards.
+        names = ", ".join(dict.fromkeys(publisher(s) for c in cards for s in c.sources))
         oldest = min(c.checked for c in cards)
-        text += f"\n\n{t['sources']}: {refs} ({CHECKED_ON.get(lang, CHECKED_ON['nl'])} {oldest:%d-%m-%Y})."
+        text += f"\n\n{t['sources']}: {names} ({oldest:%d-%m-%Y})"
     buttons = [{"title": n.title, "payload": f"/{n.intent}"} for n in needs]
     if len(text) > MAX_MESSAGE_TEXT:  # keep within WhatsApp's limit: drop the source line first
         text = "\n".join(lines) + f"\n\n{t['outro']}"

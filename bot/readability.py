@@ -130,41 +130,42 @@ def check_text(text: str, *, message: bool = False, check_jargon: bool = True) -
 def split_message(text: str, max_words: int = MAX_MESSAGE_WORDS) -> list[str]:
     """Split a text into chat messages of at most ``max_words`` words.
 
-    Cuts between paragraphs first, then between lines (a bullet stays one piece), then
-    between sentences; the pieces keep their own separators (blank line, line break, space),
-    so a bullet cut in two reads on. A single sentence longer than the limit stays whole
-    (the readability check reports it).
+    Cuts between paragraphs first, then between the lines of a paragraph (a bullet stays
+    whole), then between sentences; the layout is kept: a paragraph break stays a blank line,
+    a line break a line break, sentences of one line stay on one line. A text that fits is
+    returned as it is; a single sentence longer than the limit stays whole (the readability
+    check reports it).
     """
+    if len(words(text or "")) <= max_words:
+        return [text.strip()] if text and text.strip() else []
+    units: list[tuple[str, str]] = []  # (separator before it, piece)
+    for paragraph in [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]:
+        separator = "\n\n"
+        if len(words(paragraph)) <= max_words:
+            units.append((separator, paragraph))
+            continue
+        for line in [line.strip() for line in paragraph.split("\n") if line.strip()]:
+            pieces = [line] if len(words(line)) <= max_words else _sentences_of_line(line)
+            for piece in pieces:
+                units.append((separator, piece))
+                separator = " "
+            separator = "\n"
     messages: list[str] = []
     current = ""
-    for separator, piece in _pieces(text or "", max_words):
-        joined = f"{current}{separator}{piece}" if current else piece
-        if current and len(words(joined)) > max_words:
+    for separator, piece in units:
+        candidate = f"{current}{separator}{piece}" if current else piece
+        if current and len(words(candidate)) > max_words:
             messages.append(current)
-            joined = piece
-        current = joined
+            candidate = piece
+        current = candidate
     if current:
         messages.append(current)
     return messages
 
 
-def _pieces(text: str, max_words: int) -> list[tuple[str, str]]:
-    """(separator before it, piece): paragraphs, or lines, or sentences of a line, whichever fits."""
-    pieces: list[tuple[str, str]] = []
-    for paragraph in [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]:
-        separator = "\n\n"
-        if len(words(paragraph)) <= max_words:
-            pieces.append((separator, paragraph))
-            continue
-        for line in [line.strip() for line in paragraph.split("\n") if line.strip()]:
-            if len(words(line)) <= max_words:
-                pieces.append((separator, line))
-            else:
-                chunks = [c for c in re.split(r"(?<=[.!?])\s+(?=[A-Z'‘“(0-9€•])", line) if c]
-                pieces.append((separator, chunks[0]))
-                pieces += [(" ", chunk) for chunk in chunks[1:]]
-            separator = "\n"
-    return pieces
+def _sentences_of_line(line: str) -> list[str]:
+    """One line cut into its sentences."""
+    return [c for c in re.split(r"(?<=[.!?])\s+(?=[A-Z'‘“(0-9€•])", line) if c]
 
 
 def texts_in(data: Any, skip_keys: frozenset[str] = frozenset()) -> list[tuple[str, str]]:

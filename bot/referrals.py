@@ -218,8 +218,7 @@ def render_referral_detail(
 
 
 def _source(card: Card) -> str:
-    """The card's source line; in English 'Source: ... (checked on ...)'."""
-    if card.lang != "en":
-        return card.source_line
-    refs = "; ".join(src.ref for src in card.sources)
-    return f"Source: {refs} (checked on {card.checked:%d-%m-%Y})."
+    """The card's short source tag: who published it and when it was checked (issue 16).
+
+    The full references stay in the card (``card.source_line``, the content report)."""
+    return card.source_tag

@@ -32,6 +32,7 @@ from bot.content import (
     _check_sources,
     _figures_in,
     _normalise_figure,
+    source_tag,
 )
 from bot.languages.localize import language, localized
 
@@ -74,6 +75,11 @@ class Term:
         if self.lang == "en":
             return f"Source: {refs} (checked on {self.checked:%d-%m-%Y})."
         return f"Bron: {refs} (gecontroleerd op {self.checked:%d-%m-%Y})."
+
+    @property
+    def source_tag(self) -> str:
+        """The short source line parents see: who published it and when it was checked."""
+        return source_tag(self.sources, self.checked, self.lang)
 
     def match_length(self, normalised: str) -> int:
         """Length of the longest pattern match in ``normalised`` text (0: no match)."""
@@ -226,11 +232,11 @@ def terms_for_context(context: str | None, catalogue: Mapping[str, Term] | None 
 
 
 def render_term(term: Term) -> str:
-    """The explanation with the routes of its contacts and the source line, in the term's language."""
+    """The explanation with the routes of its contacts and the short source tag, in the term's language."""
     text = f"*{term.name}*\n{term.explanation}"
     if term.contacts:
         text += "\n\n" + "\n".join(f"• {contact_line(cid, lang=term.lang)}" for cid in term.contacts)
-    return f"{text}\n\n{term.source_line}"
+    return f"{text}\n\n{term.source_tag}"
 
 
 # ---------------------------------------------------------------- context of the last answer

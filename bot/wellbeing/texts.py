@@ -27,6 +27,7 @@ from bot.content import (
     _check_sources,
     _figures_in,
     _normalise_figure,
+    source_tag,
 )
 from bot.languages.localize import language, localized
 
@@ -61,6 +62,11 @@ class TextSet:
         if self.lang == "en":
             return f"Source: {refs} (checked on {self.checked:%d-%m-%Y})."
         return f"Bron: {refs} (gecontroleerd op {self.checked:%d-%m-%Y})."
+
+    @property
+    def source_tag(self) -> str:
+        """The short source line parents see: who published it and when it was checked (issue 16)."""
+        return source_tag(self.sources, self.checked, self.lang)
 
     def button(self, key: str, payload: str) -> dict[str, str]:
         """A button with its title from the set's ``buttons`` (in the set's language)."""

@@ -52,3 +52,41 @@ def test_config_json_cannot_break_out_of_the_script_tag() -> None:
     html = render_page("abc")
     config = html.split('id="config" type="application/json">', 1)[1].split("</script>", 1)[0]
     assert "<" not in config and "Sorry" in config
+
+
+def test_emphasis_is_shown_like_whatsapp_without_asterisks(browser) -> None:
+    """*Bold* and _italic_ from the bot become bold and italic (issue 16), never markup from text."""
+    import json
+
+    from bot.channels.webchat import security_headers
+
+    nonce = "testnonce"
+    replies = [
+        {"text": "*Babystartpakket*\nGratis spullen. Kijk op huisarts_vinden of reken 5 * 3 uit.",
+         "buttons": [{"title": "Hoe vraag ik het aan", "id": "b1"}]},
+        {"text": "Een _schatting_ is goed. <b>geen html</b> *niet\nover regels*"},
+    ]
+    page = browser.new_page()
+    page.route("http://chat.test/webhooks/webchat/", lambda route: route.fulfill(
+        status=200, headers={**security_headers(nonce), "Content-Type": "text/html; charset=utf-8"},
+        body=render_page(nonce)))
+    page.route("http://chat.test/webhooks/webchat/webhook", lambda route: route.fulfill(
+        status=200, content_type="application/json", body=json.dumps(replies)))
+    page.route("http://chat.test/webhooks/webchat/inbox", lambda route: route.fulfill(
+        status=200, content_type="application/json", body="[]"))
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    try:
+        page.goto("http://chat.test/webhooks/webchat/")
+        first = page.locator(".msg.bot").first
+        first.wait_for(timeout=10_000)
+        assert first.locator("strong").all_inner_texts() == ["Babystartpakket"]
+        assert "*" not in first.inner_text().split("5")[0]  # no literal asterisks around the name
+        assert "huisarts_vinden" in first.inner_text() and "5 * 3" in first.inner_text()
+        second = page.locator(".msg.bot").nth(1)
+        assert second.locator("em").all_inner_texts() == ["schatting"]
+        assert second.locator("b").count() == 0 and "<b>geen html</b>" in second.inner_text()
+        assert "*niet" in second.inner_text()  # emphasis never spans a line break
+        assert not errors, errors
+    finally:
+        page.close()

@@ -60,7 +60,7 @@ def test_rendering_fits_whatsapp_and_shows_how_to_reach_them(card_id: str) -> No
         assert 1 <= len(buttons) <= MAX_BUTTONS
         assert all(0 < len(b["title"]) <= MAX_BUTTON_TITLE for b in buttons)
         assert len({b["title"] for b in buttons}) == len(buttons)
-        assert ref.card.source_line in text
+        assert text.endswith(ref.card.source_tag) and ref.card.source_line not in text
     summary, buttons = render_referral(ref)
     assert ref.card.summary in summary and ref.card.contact in summary
     for cid in ref.contacts:

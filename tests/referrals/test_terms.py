@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -87,8 +88,9 @@ def test_terms_for_context() -> None:
 
 def test_render_term_has_contact_route_and_source() -> None:
     text = render_term(SHIPPED["formulier_bijzondere_bijstand"])
-    assert "categorie 7" in text and "14 010" in text and text.rstrip().endswith(").")
-    assert "Bron:" in render_term(SHIPPED["pro_formafactuur"])
+    assert "categorie 7" in text and "14 010" in text and text.rstrip().endswith(")")
+    tag = render_term(SHIPPED["pro_formafactuur"]).rsplit("\n", 1)[-1]
+    assert re.fullmatch(r"Bron: gemeente Rotterdam \(\d\d-\d\d-\d{4}\)", tag)  # the short tag, never a file name
 
 
 def test_normalise() -> None:

@@ -22,6 +22,7 @@ from actions.registration import (
     ValidateRegistrationForm,
 )
 from bot.privacy.pseudonym import sender_key
+from bot.readability import MAX_MESSAGE_WORDS, words
 from bot.registration import fields as f
 from bot.store.registrations import get_registration, list_registrations
 from bot.store.testing import temp_database_url
@@ -104,8 +105,10 @@ def test_unclear_condition_is_asked_again() -> None:
 def test_consent_question_states_everything(monkeypatch) -> None:
     monkeypatch.setenv("RETENTION_DAYS", "200")
     messages, _ = run_action(ActionAskRegConsent(), form_tracker(f.CONSENT, ""))
-    assert "200 dagen" in messages[0]["text"] and "010 267 26 53" in messages[0]["text"]
-    assert [b["title"] for b in messages[0]["buttons"]][0].startswith("Ja")
+    said = "\n".join(m["text"] for m in messages)  # all its points, in messages of at most 60 words
+    assert "200 dagen" in said and "010 267 26 53" in said
+    assert [b["title"] for b in messages[-1]["buttons"]][0].startswith("Ja")
+    assert all(len(words(m["text"])) <= MAX_MESSAGE_WORDS for m in messages) and len(messages) == 2
 
 
 def test_clear_yes_sets_consent_with_time_version_and_instance() -> None:
@@ -221,7 +224,7 @@ def test_confirm_stores_once_with_consent_record(store_env: str) -> None:
     text, values = validate(f.CONFIRM, "Klopt, versturen", filled(), intent="affirm")
     reference = values[f.REFERENCE]
     assert reference and reference in text and values[f.OUTCOME] == "registered"
-    assert "huisbezoek" in text or "bij je thuis" in text
+    assert "kennismaking (de intake)" in text and "Soms is een advies genoeg" in text
     assert values["requested_slot"] is None
     # a repeated confirmation (same form instance) never duplicates
     _, again = validate(f.CONFIRM, "klopt", filled(), intent="affirm")
