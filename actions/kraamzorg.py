@@ -12,17 +12,18 @@ from dataclasses import replace
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.form_help import PersonOnRequest
 from bot.kraamzorg import answers as kz
-from bot.kraamzorg.render import answers_recap, render_outcome
+from bot.kraamzorg.render import RenderedOutcome, answers_recap, render_parts
 from bot.kraamzorg.rules import evaluate, relevant_questions
 from bot.kraamzorg.tables import tables, tables_in, text_in
 from bot.languages.conversation import lang_of
 from bot.parsing.money import format_eur
+from bot.terms import find_terms
 from bot.wellbeing.loss import in_loss_conversation
 
 
@@ -55,13 +56,16 @@ def _intent(tracker: Tracker) -> str | None:
     return (tracker.latest_message.get("intent") or {}).get("name")
 
 
-def _said(value: Any, tracker: Tracker) -> Any:
+def _said(value: Any, tracker: Tracker, slot: str) -> Any:
     """What she actually typed or clicked, rather than a from_intent value.
 
     A 'Weet ik niet' button or text can be classified as ``deny`` by NLU, which the
-    from_intent mapping turns into 'no'; the text is the better witness.
+    from_intent mapping turns into 'no'; the text is the better witness. Only for an answer to
+    this slot's question: a value set before (a correction after the outcome) is taken as it is.
     """
     text = tracker.latest_message.get("text")
+    if tracker.get_slot("requested_slot") != slot:
+        return value
     return text if isinstance(text, str) and text.strip() else value
 
 
@@ -90,7 +94,7 @@ def _explained(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str) ->
 
 
 _CORRECTED = {"income": "je inkomen", "insurance": "je verzekering", "pregnancy": "hoe ver je zwanger bent",
-              "hours": "het aantal uren", "household": "hoe je woont"}
+              "hours": "het aantal uren", "household": "hoe je woont", "savings_amount": "je spaargeld"}
 
 
 def _navigated(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str) -> dict[str, Any] | None:
@@ -160,7 +164,7 @@ class ValidateKraamzorgForm(PersonOnRequest, FormValidationAction):
     @_explain_first
     def validate_kz_in_rotterdam(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
         lang = lang_of(tracker)
-        return _reask(dispatcher, "kz_in_rotterdam", kz.parse_in_rotterdam(_said(value, tracker), _intent(tracker), lang),
+        return _reask(dispatcher, "kz_in_rotterdam", kz.parse_in_rotterdam(_said(value, tracker, "kz_in_rotterdam"), _intent(tracker), lang),
                       lang)
 
     @_explain_first
@@ -181,23 +185,23 @@ class ValidateKraamzorgForm(PersonOnRequest, FormValidationAction):
     @_explain_first
     def validate_kz_debt_arrangement(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
         lang = lang_of(tracker)
-        parsed = kz.parse_yes_no_unknown(_said(value, tracker), _intent(tracker), "example_debt", lang)
+        parsed = kz.parse_yes_no_unknown(_said(value, tracker, "kz_debt_arrangement"), _intent(tracker), "example_debt", lang)
         return _reask(dispatcher, "kz_debt_arrangement", parsed, lang)
 
     @_explain_first
     def validate_kz_other_adults(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
-        return _reask(dispatcher, "kz_other_adults", kz.parse_other_adults(_said(value, tracker), _intent(tracker)))
+        return _reask(dispatcher, "kz_other_adults", kz.parse_other_adults(_said(value, tracker, "kz_other_adults"), _intent(tracker)))
 
     @_explain_first
     def validate_kz_under_21(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
-        return _reask(dispatcher, "kz_under_21", kz.parse_under_21(_said(value, tracker), _intent(tracker)))
+        return _reask(dispatcher, "kz_under_21", kz.parse_under_21(_said(value, tracker, "kz_under_21"), _intent(tracker)))
 
     @_explain_first
     def validate_kz_savings(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
         lang = lang_of(tracker)
         household = kz.answers_from_slots(tracker.slots).household
         limit = tables().asset_limit_for(household, today()) if household else None
-        parsed = kz.parse_savings(_said(value, tracker), _intent(tracker), limit.amount if limit else None, lang)
+        parsed = kz.parse_savings(_said(value, tracker, "kz_savings"), _intent(tracker), limit.amount if limit else None, lang)
         return _reask(dispatcher, "kz_savings", parsed, lang)
 
     @_explain_first
@@ -213,7 +217,7 @@ class ValidateKraamzorgForm(PersonOnRequest, FormValidationAction):
     @_explain_first
     def validate_kz_used_this_year(self, value: Any, dispatcher, tracker: Tracker, domain: DomainDict):
         lang = lang_of(tracker)
-        parsed = kz.parse_yes_no_unknown(_said(value, tracker), _intent(tracker), "example_used", lang)
+        parsed = kz.parse_yes_no_unknown(_said(value, tracker, "kz_used_this_year"), _intent(tracker), "example_used", lang)
         return _reask(dispatcher, "kz_used_this_year", parsed, lang)
 
     @_explain_first
@@ -241,22 +245,116 @@ class ActionAskKzSavings(Action):
         return []
 
 
+PREVIOUS_SLOT = "kz_previous"  # her answers of the last check (personal, kept encrypted: bot/privacy)
+
+
+def result_followup_buttons(lang: str, parts: RenderedOutcome, shown: str | None = None) -> list[dict[str, str]]:
+    """'Hoe vraag ik het aan' / 'Waarom?' (not the part just shown), then the usual ways on."""
+    buttons = []
+    if parts.how and shown != "how":
+        buttons.append({"title": _ui(lang, "how_button"), "payload": "/offering_how"})
+    if shown != "why":
+        buttons.append({"title": _ui(lang, "why_button"), "payload": "/offering_why"})
+    return buttons + result_buttons(lang)
+
+
+def _previous_answers(slots: dict[str, Any]) -> dict[str, Any]:
+    """The answer slots to keep after the result (after a baby loss: the pregnancy counts as born)."""
+    kept = {name: slots.get(name) for name in kz.SLOTS.values() if slots.get(name) is not None}
+    if in_loss_conversation(slots):
+        kept[kz.SLOTS["pregnancy"]] = kz.BORN
+    return kept
+
+
+def utter_result(dispatcher: CollectingDispatcher, slots: dict[str, Any], lang: str,
+                 lead: str | None = None) -> list[dict[str, Any]]:
+    """The short outcome (recap, outcome and main reason, amounts) with 'Waarom?' / 'Hoe vraag ik het aan'.
+
+    Her answers move to ``kz_previous`` (for 'Waarom?', 'Hoe vraag ik het aan' and a correction
+    afterwards); the form's own slots are emptied, so a new check starts blank.
+    """
+    previous = _previous_answers(slots)
+    answers = kz.answers_from_slots(previous)
+    t = tables_in(lang)
+    parts = render_parts(evaluate(answers, today(), t), t)
+    # after a baby loss the pregnancy is not repeated back to her (the recap is Dutch only)
+    recap = answers_recap(replace(answers, pregnancy=None) if in_loss_conversation(slots) else answers)
+    messages = ([lead] if lead else []) + ([recap] if recap and lang == "nl" else []) + parts.summary
+    for text in messages[:-1]:
+        dispatcher.utter_message(text=text, answer_id="kraamzorg_check")
+    dispatcher.utter_message(text=messages[-1] + "\n\n" + _ui(lang, "what_now"),
+                             buttons=result_followup_buttons(lang, parts), answer_id="kraamzorg_check")
+    return [SlotSet(PREVIOUS_SLOT, previous), *[SlotSet(slot, None) for slot in kz.SLOTS.values()]]
+
+
 class ActionKraamzorgResult(Action):
-    """Show the outcome with reasons, amounts and next steps; then forget the answers."""
+    """Show the short outcome; the reasons and the steps follow on request (action_kraamzorg_more)."""
 
     def name(self) -> str:
         return "action_kraamzorg_result"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        return utter_result(dispatcher, dict(tracker.slots), lang_of(tracker))
+
+
+# The term that 'hoe vraag ik het aan' finds: after the outcome the full steps answer it better.
+HOW_TERMS = frozenset({"formulier_bijzondere_bijstand"})
+
+
+class ActionKraamzorgMore(Action):
+    """'Waarom?' / 'Hoe vraag ik het aan' after the outcome: the reasons or the steps of her last check.
+
+    A question about a word in the outcome ('wat is een pro formafactuur') goes to action_explain_term.
+    """
+
+    def name(self) -> str:
+        return "action_kraamzorg_more"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        intent = _intent(tracker)
+        previous = tracker.get_slot(PREVIOUS_SLOT)
+        text = tracker.latest_message.get("text") or ""
+        if intent != "offering_why":
+            term = next(iter(find_terms(text, "kraamzorg_outcome")), None)
+            if term is not None and term.id not in HOW_TERMS:
+                return [FollowupAction("action_explain_term")]
+        if not isinstance(previous, dict):
+            return [FollowupAction("action_explain_term")]
         lang = lang_of(tracker)
         t = tables_in(lang)
-        answers = _answers(tracker)
-        outcome = evaluate(answers, today(), t)
-        # after a baby loss the pregnancy is not asked, and not repeated back to her (the recap is Dutch only)
-        recap = answers_recap(replace(answers, pregnancy=None) if in_loss_conversation(tracker.slots) else answers)
-        messages = ([recap] if recap and lang == "nl" else []) + render_outcome(outcome, t)
-        for text in messages[:-1]:
-            dispatcher.utter_message(text=text, answer_id="kraamzorg_check")
-        dispatcher.utter_message(text=messages[-1] + "\n\n" + _ui(lang, "what_now"), buttons=result_buttons(lang),
+        parts = render_parts(evaluate(kz.answers_from_slots(previous), today(), t), t)
+        shown = "why" if intent == "offering_why" or not parts.how else "how"
+        messages = parts.why if shown == "why" else parts.how
+        for message in messages[:-1]:
+            dispatcher.utter_message(text=message, answer_id="kraamzorg_check")
+        dispatcher.utter_message(text=messages[-1], buttons=result_followup_buttons(lang, parts, shown),
                                  answer_id="kraamzorg_check")
-        return [SlotSet(slot, None) for slot in kz.SLOTS.values()]
+        return []
+
+
+class ActionKraamzorgCorrect(Action):
+    """A correction right after the outcome ('oh wacht, ik heb geen vgz maar alleen basis').
+
+    Her previous answers with the corrected one: a new outcome at once, or, when the correction
+    makes other questions matter, the check again with only those questions.
+    Predicted by bot.dialogue.kraamzorg_correction.KraamzorgCorrectionPolicy.
+    """
+
+    def name(self) -> str:
+        return "action_kraamzorg_correct"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
+        previous = tracker.get_slot(PREVIOUS_SLOT)
+        correction = kz.find_correction(tracker.latest_message.get("text"), "", today(), need_marker=False)
+        lang = lang_of(tracker)
+        if not isinstance(previous, dict) or correction is None:
+            return [FollowupAction("action_default_fallback")]
+        question, parsed = correction
+        slots = {**previous, kz.SLOTS[question]: parsed.value, **parsed.also}
+        what = _CORRECTED.get(question, question) if lang == "nl" else question.replace("_", " ")
+        answers = kz.answers_from_slots(slots)
+        open_questions = [q for q in relevant_questions(answers, today()) if slots.get(kz.SLOTS[q]) is None]
+        if open_questions:
+            dispatcher.utter_message(text=_ui(lang, "corrected_more_questions", what=what))
+            return [*[SlotSet(name, value) for name, value in slots.items()], FollowupAction("kraamzorg_form")]
+        return utter_result(dispatcher, slots, lang, lead=_ui(lang, "corrected", what=what))

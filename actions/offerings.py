@@ -63,8 +63,8 @@ class ActionOfferingDetail(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if context_from_events(tracker.events, tracker.slots) == "kraamzorg_outcome":
-            # "Hoe vraag ik dat aan?" right after the kraamzorg outcome is about that outcome.
-            return [FollowupAction("action_explain_term")]
+            # "Hoe vraag ik dat aan?" / "Waarom?" right after the kraamzorg outcome is about that outcome.
+            return [FollowupAction("action_kraamzorg_more")]
         offering = tracker.get_slot("offering")
         lang = lang_of(tracker)
         card = cards(lang).get(offering) if isinstance(offering, str) else None

@@ -243,6 +243,8 @@ def render_term(term: Term) -> str:
 # Answers that are a context for follow-up questions, by the action that gave them.
 CONTEXT_ACTIONS = {
     "action_kraamzorg_result": "kraamzorg_outcome",
+    "action_kraamzorg_more": "kraamzorg_outcome",
+    "action_kraamzorg_correct": "kraamzorg_outcome",
     "action_baby_loss": "baby_loss",
     "action_low_mood": "low_mood",
     "action_human": "human",

@@ -63,6 +63,15 @@ def _yes_no_value(value: Any, intent: str | None) -> str | None:
 _QUESTION = re.compile(
     r"\?\s*$|^(wat|wat's|wats|hoe|welke|waarom|wie|wanneer)\b|^(en )?(is|telt|tellen|geldt|bedoel je|betekent)\b.*\?"
 )
+
+
+def is_question(value: Any) -> bool:
+    """A question ('wat is aanvullend?', 'hoe lang duurt het'), not an answer."""
+    text = normalise(_text(value))
+    return bool(text) and ("?" in _text(value) or bool(_QUESTION.search(text) or _QUESTION_START.search(text)))
+
+
+_QUESTION_START = re.compile(r"^(hoeveel|waar|waarom|kan|kun|mag|moet|klopt)\b")
 _WHY = re.compile(r"^(waarom|waar is dat voor|waarvoor)\b")
 
 
@@ -347,7 +356,15 @@ _NAMES_QUESTION = {
     "pregnancy": re.compile(r"\b(zwanger|uitgerekend|weken|weke)\b"),
     "hours": re.compile(r"\b(uur|uren)\b"),
     "household": re.compile(r"\b(alleenstaand\w*|samenwonend|getrouwd)\b"),
+    "savings_amount": re.compile(r"\b(spaargeld|gespaard|spaarrekening|vermogen)\b"),
 }
+
+
+def _savings_correction(text: str) -> Parsed:
+    parsed = parse_savings_amount(text, None)
+    if parsed.value in (None, UNKNOWN):
+        return Parsed(None, parsed.problem)
+    return Parsed(parsed.value, also={SLOTS["savings"]: "yes"})
 
 
 def is_back(value: Any) -> bool:
@@ -355,14 +372,15 @@ def is_back(value: Any) -> bool:
     return bool(_BACK.match(normalise(_text(value))))
 
 
-def find_correction(value: Any, current: str, today: dt.date) -> tuple[str, Parsed] | None:
+def find_correction(value: Any, current: str, today: dt.date, need_marker: bool = True) -> tuple[str, Parsed] | None:
     """A correction of an earlier answer typed at another question ('wacht hij verdient eigenlijk 2300').
 
-    Needs a correction word ('eigenlijk', 'wacht', 'sorry', ...) and words that name the
-    earlier question; returns (question id, parsed value) only when the new value is understood.
+    Needs a correction word ('eigenlijk', 'wacht', 'sorry', ...; not with ``need_marker=False``,
+    right after the outcome) and words that name the earlier question; returns (question id,
+    parsed value) only when the new value is understood.
     """
     text = normalise(_text(value))
-    if not text or text.startswith("/") or not _CORRECTION_MARKER.search(text):
+    if not text or text.startswith("/") or (need_marker and not _CORRECTION_MARKER.search(text)):
         return None
     parsers = {
         "income": lambda: parse_income(text, None),
@@ -370,6 +388,8 @@ def find_correction(value: Any, current: str, today: dt.date) -> tuple[str, Pars
         "pregnancy": lambda: parse_pregnancy_answer(text, None, today),
         "hours": lambda: parse_hours(text, None),
         "household": lambda: parse_household(text, None),
+        # an amount of savings: the 'more than the limit?' answer becomes yes, the rules compare the amount
+        "savings_amount": lambda: _savings_correction(text),
     }
     for question, pattern in _NAMES_QUESTION.items():
         if question != current and pattern.search(text):

@@ -201,7 +201,7 @@ def _placeholders(value: Any) -> set[str]:
 REQUIRED_TEXT_KEYS = (
     "headline", "fallback_assessment", "not_a_promise", "reasons_title", "missing_title", "reasons", "missing",
     "amounts", "next_steps_title", "next_steps", "timing", "help", "not_eligible_way_forward",
-    "covered_way_forward", "outside_way_forward", "cannot_tell_way_forward", "sources",
+    "covered_way_forward", "outside_way_forward", "cannot_tell_way_forward", "sources", "source_short",
 )
 # Every placeholder a text may use (filled by bot.kraamzorg.render).
 KNOWN_PLACEHOLDERS = {
@@ -210,7 +210,7 @@ KNOWN_PLACEHOLDERS = {
     "reimbursement",
     "form_category", "decision_weeks", "weeks", "late_indication_week",
     # the check's own texts (ui, problems)
-    "who", "example", "min_hours", "max_hours",
+    "who", "example", "min_hours", "max_hours", "what",
 }
 
 

@@ -4,7 +4,8 @@
   its personal questions, and the free-text help answer (``reg_help``: "ik heb schulden en ...").
 - Kraamzorg check: every ``kz_`` slot (income, debts, savings, household, due date, insurance):
   values only encrypted while the form runs, answers never kept (``domain.yml`` lists them under
-  ``kraamzorg_form``; a test checks that each one is covered).
+  ``kraamzorg_form``; a test checks that each one is covered). One exception: ``kz_previous``,
+  her answers of the last check, stays encrypted until the session ends (``KEPT_UNTIL_SESSION_END``).
 - Any other feature's slot named ``*_name``, ``*_phone``, ``*_postcode`` (recognised in texts as
   well), or ``*_message``, ``*_moment`` (a message for the staff, when to call her).
 
@@ -21,6 +22,10 @@ KRAAMZORG_PREFIX = "kz_"
 PERSONAL_SUFFIXES = {"_name": "name", "_phone": "phone", "_postcode": "postcode"}
 # Free text for the staff or about her day ('cb_message', 'cb_moment'): personal, not searched for.
 PERSONAL_TEXT_SUFFIXES = ("_message", "_moment")
+# Personal slots whose current value stays (encrypted) after the form, until the session ends
+# (120 minutes without a message) or a new value replaces it: the answers of her last kraamzorg
+# check, for 'Waarom?', 'Hoe vraag ik het aan' and a correction right after the outcome.
+KEPT_UNTIL_SESSION_END = frozenset({"kz_previous"})
 # Set by an action to have this conversation's stored events deleted after the turn (erasure.py).
 ERASE_SLOT = "privacy_erase"
 

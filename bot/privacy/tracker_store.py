@@ -48,7 +48,13 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.privacy.keys import load_or_create_secret, split_values, var_dir
-from bot.privacy.personal import ERASE_SLOT, answer_is_personal, is_personal_slot, redaction_kind
+from bot.privacy.personal import (
+    ERASE_SLOT,
+    KEPT_UNTIL_SESSION_END,
+    answer_is_personal,
+    is_personal_slot,
+    redaction_kind,
+)
 from bot.privacy.pseudonym import is_keyed_hash, keyed_hash
 from bot.privacy.redact import REDACTED, redact, redact_known
 
@@ -389,7 +395,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         changed = 0
         for row in rows:
             keep = row.id == latest[row.action_name] and row.id > session_start
-            if keep and not drop_all:
+            if keep and (not drop_all or row.action_name in KEPT_UNTIL_SESSION_END):
                 continue
             data = json.loads(row.data)
             if data.get("value") is None:

@@ -14,8 +14,8 @@ Checked here:
 
 Each failure names the file (or the answer), the field and the problem. English (``en:``
 blocks) is out of scope: the rules and the jargon list are Dutch.
-Out of scope for now: content/kraamzorg/ and the kraamzorg outcome (bot/kraamzorg/render.py)
-are being rewritten on another branch (issue 16 items 2 and 3); add them when that lands.
+The rendered kraamzorg outcome (every kind, all three parts) is checked in
+tests/kraamzorg/test_rules.py (test_rendered_result_is_short_and_readable).
 """
 
 from __future__ import annotations
@@ -43,13 +43,14 @@ from bot.terms import render_term, terms
 ROOT = Path(__file__).resolve().parents[2]
 CONTENT = ROOT / "content"
 
-# Being rewritten on another branch (issue 16): checked once that work lands.
-PENDING = ("kraamzorg/",)
+# Content not checked yet (none).
+PENDING: tuple[str, ...] = ()
 # Content files without parent-facing Dutch text.
 NOT_PARENT_TEXT = {
     "jargon.yml": "the jargon list itself (the words this test looks for)",
     "languages/detection.yml": "word lists of the language detector",
     "languages/first_answers.yml": "texts in other languages than Dutch and English",
+    "kraamzorg/parameters.yml": "figures of the kraamzorg rules with their sources (parents see the rendered outcome)",
     "places/gebieden.yml": "names and spellings of areas and wijken (proper names, matched, never shown as text)",
     "safety/": "the safety net's lexicon, warning-sign rules and emergency words (matched, not shown); "
                "'what' and 'urgent_when' describe a sign for maintainers",
@@ -59,6 +60,8 @@ NOT_TEXT = {
     r"(^|\.)en(\.|$)": "English block (out of scope for the Dutch rules)",
     r"(^|\.)(id|intent|applies|checked|url|phone|card|reviewed|tier)$": "identifiers, links, numbers and dates",
     r"(^|\.)(sources|figures)(\[|\.|$)": "sources and figures for maintainers; parents see the short source tag",
+    r"^(rows\[\d+\]|parameters\.\w+)\.(source|note|value)$": "kraamzorg tables: the source of each figure, for "
+                                                            "maintainers (parents see 'Bron: gemeente Rotterdam')",
     r"(^|\.)(contacts|related|suppressed_cards|contexts)\[\d+\]$": "ids of other content",
     r"(^|\.)patterns\[": "regular expressions that recognise a question",
     r"(^|\.)next_step\.intent$": "an intent name",

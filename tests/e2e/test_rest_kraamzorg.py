@@ -39,6 +39,18 @@ def test_kraamzorg_check_free_text_and_savings_above_the_limit(rasa_stack) -> No
     # far above the limit: only the excess counts, and it is more than the maximum reimbursement
     savings = limit.amount + 5000
     reply = texts(rasa_stack.rest(sender, f"we hebben zo'n {int(savings)} euro spaargeld"))
-    assert "waarschijnlijk niet in aanmerking" in reply
-    assert format_eur(savings - limit.amount) in reply and format_eur(limit.amount) in reply
+    assert "waarschijnlijk niet terug" in reply and format_eur(savings - limit.amount) in reply
+    assert "Zo vraag je het aan" not in reply  # the steps and the other reasons on request
     assert rasa_stack.tracker(sender).get("active_loop", {}).get("name") in (None, "")
+    why = texts(rasa_stack.rest(sender, "waarom"))  # typed button title
+    assert "Waarom:" in why and format_eur(limit.amount) in why
+    how = texts(rasa_stack.rest(sender, "/offering_how"))
+    assert "Zo vraag je het aan" in how and "categorie 7" in how
+    # a correction after the outcome: a new outcome, not a new topic
+    assert "Sorry" not in why + how and "begrijp" not in why + how
+    # a correction after the outcome: her other answers stay, the questions that now matter follow
+    fixed = texts(rasa_stack.rest(sender, "oh wacht we hebben maar 2000 euro spaargeld"))
+    assert "spaargeld aangepast" in fixed and "Hoe ver ben je zwanger" in fixed, fixed
+    replies = [texts(rasa_stack.rest(sender, answer)) for answer in ("30 weken", "nee", "weet ik niet")]
+    assert any("waarschijnlijk" in reply for reply in replies), replies
+    assert "Woon je in de gemeente Rotterdam" not in "\n".join(replies)

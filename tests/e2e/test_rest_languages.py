@@ -85,7 +85,8 @@ def test_kraamzorg_check_in_english(rasa_stack) -> None:
         ("ik heb bijstand", r"savings"),
         ("no", r"How far along"),
         ("I am 30 weeks pregnant", r"how many hours"),  # due next year: this year's use does not matter
-        ("I don't know", r"You can probably get the own contribution.*How to apply.*Source:.*What would you like"),
+        ("I don't know", r"You can probably get the own contribution.*Source:.*What would you like"),
+        ("How do I apply?", r"How to apply:.*category 7"),  # the button's title typed back
     ])
     from bot.kraamzorg.tables import tables
     from bot.parsing.money import format_eur

@@ -10,6 +10,7 @@ import pytest
 from rasa_sdk import Tracker
 
 import actions.kraamzorg as kz_actions
+from bot.readability import MAX_MESSAGE_WORDS, words
 from bot.safety.tiers import FORM_NOT_INTENT
 from tests.helpers import domain, run_action
 
@@ -83,12 +84,25 @@ def test_savings_amount_typed_at_the_savings_question_fills_both() -> None:
     assert result["kz_savings_amount"] == "8100.00" and result.get("requested_slot") == "kz_pregnancy"
 
 
+def _after_outcome(text: str, intent: str, previous: dict[str, Any], language: str = "nl") -> Tracker:
+    """A tracker right after the outcome: her next message, her answers kept in kz_previous."""
+    parse = {"text": text, "intent": {"name": intent, "confidence": 1.0}, "intent_ranking": [], "entities": []}
+    events = [{"event": "action", "name": "action_kraamzorg_result"},
+              {"event": "bot", "text": "Je krijgt de eigen bijdrage ... Wat wil je nu doen?"},
+              {"event": "action", "name": "action_listen"}, {"event": "user", "text": text, "parse_data": parse}]
+    return Tracker(sender_id="kz", slots={"kz_previous": previous, "language": language}, latest_message=parse,
+                   events=events, paused=False,
+                   followup_action=None, active_loop={}, latest_action_name="action_listen")
+
+
 def test_result_with_savings_above_the_limit_computes_the_reimbursement() -> None:
     slots = dict(FILLED, kz_household="single", kz_savings="yes", kz_savings_amount="8050.00")
-    messages, _ = run_action(kz_actions.ActionKraamzorgResult(), _answer("kz_hours", "unknown", slots))
+    messages, events = run_action(kz_actions.ActionKraamzorgResult(), _answer("kz_hours", "unknown", slots))
     text = "\n".join(m["text"] for m in messages)
-    assert "waarschijnlijk in aanmerking" in text
-    assert "€ 50" in text and "€ 150" in text  # excess over EUR 8,000 and the estimate (200 - 50)
+    assert "waarschijnlijk terug" in text and "€ 150" in text  # the estimate (200 - 50) is in the summary
+    previous = _slots(events)["kz_previous"]
+    why, _ = run_action(kz_actions.ActionKraamzorgMore(), _after_outcome("/offering_why", "offering_why", previous))
+    assert "€ 50" in "\n".join(m["text"] for m in why)  # the excess over EUR 8,000 is a reason
 
 
 @pytest.mark.parametrize(("text", "needle"), [("-50", "negatief"), ("EUR 90.000", "per jaar"), ("blabla", "1450")])
@@ -168,15 +182,72 @@ def test_savings_question_names_the_limit_for_her_household() -> None:
     assert "€ 8.000" in messages[0]["text"]
 
 
-def test_result_shows_outcome_next_steps_and_buttons_then_forgets_answers() -> None:
+def test_result_is_short_with_why_and_how_buttons_then_forgets_the_form() -> None:
     messages, events = run_action(kz_actions.ActionKraamzorgResult(), _answer("kz_hours", "unknown", FILLED))
     text = "\n".join(m["text"] for m in messages)
-    assert "waarschijnlijk in aanmerking" in text
-    assert "categorie 7" in text and "Je bent 37 weken zwanger" in text
+    assert "waarschijnlijk terug" in text and "bijzondere bijstand: extra geld van de gemeente" in text
+    assert "categorie 7" not in text and "Waarom:" not in text  # steps and reasons only on request
+    assert all(len(words(m["text"])) <= MAX_MESSAGE_WORDS + 5 for m in messages)  # + 'Wat wil je nu doen?'
     assert [b["payload"] for b in messages[-1]["buttons"]] == [
-        "/kraamzorg_check", "/request_registration", "/ask_capabilities"]
-    cleared = _slots(events)
-    assert set(cleared) == set(FILLED) and all(v is None for v in cleared.values())
+        "/offering_how", "/offering_why", "/kraamzorg_check", "/request_registration", "/ask_capabilities"]
+    slots = _slots(events)
+    assert all(slots[name] is None for name in FILLED)
+    assert slots["kz_previous"] == {k: v for k, v in FILLED.items() if v is not None}
+
+
+def test_how_and_why_after_the_outcome_show_steps_and_reasons() -> None:
+    previous = {k: v for k, v in FILLED.items() if v is not None}
+    how, _ = run_action(kz_actions.ActionKraamzorgMore(), _after_outcome("hoe vraag ik het aan", "offering_how", previous))
+    text = "\n".join(m["text"] for m in how)
+    assert "categorie 7" in text and "Je bent 37 weken zwanger" in text and text.count("8 weken") == 1
+    assert [b["payload"] for b in how[-1]["buttons"]][0] == "/offering_why"
+    assert how[-1]["text"].endswith("Bron: gemeente Rotterdam (23-11-2026)")
+    why, _ = run_action(kz_actions.ActionKraamzorgMore(), _after_outcome("Waarom?", "offering_why", previous))
+    text = "\n".join(m["text"] for m in why)
+    assert "Waarom:" in text and "bijstandsuitkering" in text and "categorie 7" not in text
+    assert [b["payload"] for b in why[-1]["buttons"]][0] == "/offering_how"
+    for message in how + why:
+        assert len(words(message["text"])) <= MAX_MESSAGE_WORDS, message["text"]
+
+
+def test_a_term_question_after_the_outcome_is_explained_not_answered_with_the_steps() -> None:
+    previous = {k: v for k, v in FILLED.items() if v is not None}
+    messages, events = run_action(kz_actions.ActionKraamzorgMore(),
+                                  _after_outcome("hoe vraag ik een pro formafactuur aan", "offering_how", previous))
+    assert messages == [] and [(e["event"], e["name"]) for e in events] == [("followup", "action_explain_term")]
+
+
+def test_a_correction_after_the_outcome_gives_a_new_outcome() -> None:
+    previous = {k: v for k, v in FILLED.items() if v is not None}
+    previous.update(kz_income="1200.00", kz_other_adults="no", kz_under_21="no", kz_debt_arrangement="no")
+    tracker = _after_outcome("oh wacht ik verdien 3000 per maand", "nlu_fallback", previous)
+    messages, events = run_action(kz_actions.ActionKraamzorgCorrect(), tracker)
+    text = "\n".join(m["text"] for m in messages)
+    assert messages[0]["text"].startswith("Oké, ik heb je inkomen aangepast")
+    assert "waarschijnlijk niet terug" in text
+    assert _slots(events)["kz_previous"]["kz_income"] == "3000.00"
+
+
+def test_answers_set_before_the_form_are_validated_as_values_not_as_her_message() -> None:
+    """After a correction the form starts with her earlier answers: each is checked as a value."""
+    previous = {k: v for k, v in FILLED.items() if v is not None}
+    parse = {"text": "oh wacht we hebben maar 2000 euro spaargeld", "intent": {"name": "nlu_fallback"}, "entities": []}
+    tracker = Tracker(sender_id="kz", slots={**previous, "requested_slot": None}, latest_message=parse,
+                      events=[{"event": "user", "text": parse["text"], "parse_data": parse},
+                              *[{"event": "slot", "name": k, "value": v} for k, v in previous.items()]], paused=False,
+                      followup_action=None, active_loop={"name": "kraamzorg_form"}, latest_action_name="action_listen")
+    messages, events = run_action(kz_actions.ValidateKraamzorgForm(), tracker)
+    slots = _slots(events)
+    assert messages == [] and {k: slots[k] for k in previous} == previous, slots
+
+
+def test_a_correction_that_opens_new_questions_goes_back_into_the_check() -> None:
+    previous = {"kz_in_rotterdam": "yes", "kz_insurance": "rotterdampakket"}
+    tracker = _after_outcome("oh wacht nee ik heb geen vgz maar alleen basis", "nlu_fallback", previous)
+    messages, events = run_action(kz_actions.ActionKraamzorgCorrect(), tracker)
+    assert "nog een paar vragen" in messages[0]["text"]
+    assert _slots(events)["kz_insurance"] == "basic_only"
+    assert (events[-1]["event"], events[-1]["name"]) == ("followup", "kraamzorg_form")
 
 
 def test_result_for_rotterdampakket() -> None:
@@ -270,9 +341,9 @@ def test_the_stored_answers_are_shown_before_the_outcome() -> None:
     messages, _ = run_action(kz_actions.ActionKraamzorgResult(), _answer("kz_hours", "unknown", slots))
     first = messages[0]["text"]
     assert first.startswith("Dit heb ik van je begrepen")
-    for needle in ("wonen: alleen", "inkomen: € 1.200 per maand", "spaargeld: € 8.050", "Opnieuw doen"):
+    for needle in ("wonen: alleen", "inkomen: € 1.200 per maand", "spaargeld: € 8.050", "eigenlijk"):
         assert needle in first
-    assert "waarschijnlijk in aanmerking" in messages[1]["text"]
+    assert "waarschijnlijk terug" in messages[1]["text"]
 
 
 def test_asking_for_a_person_in_the_check_gets_the_hand_off_then_the_same_question() -> None:

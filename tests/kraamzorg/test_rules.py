@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot.kraamzorg.render import render_outcome
+from bot.kraamzorg.render import main_reason, render_outcome, render_parts
 from bot.kraamzorg.rules import (
     Answers,
     Income,
@@ -22,6 +22,7 @@ from bot.kraamzorg.rules import (
     relevant_questions,
 )
 from bot.kraamzorg.tables import Household, tables
+from bot.readability import check_text
 
 D = Decimal
 # One date in each norm period, with the norms from FACTS.md (single, single parent, couple).
@@ -384,21 +385,39 @@ def _all_outcomes() -> list:
 
 @pytest.mark.parametrize("outcome", _all_outcomes(), ids=lambda o: o.kind.value)
 def test_rendered_result_is_complete_and_invents_nothing(outcome) -> None:
-    messages = render_outcome(outcome)
+    parts = render_parts(outcome)
+    messages = parts.all_messages
     text = "\n".join(messages)
     assert "{" not in text and "}" not in text
     assert "http" not in text and "www" not in text
     phones = re.findall(r"\b0\d{2,3}[ -]?\d{3}[ -]?\d{2}[ -]?\d{2}\b|\b0800[ -]?\d{4}\b", text)
     assert set(phones) <= {"010 267 26 53"}
-    assert messages[-1].endswith("(gecontroleerd op 23-11-2026).")
+    assert parts.why[-1].endswith("Bron: gemeente Rotterdam (23-11-2026)")
+    summary = "\n".join(parts.summary)
     if outcome.kind != Kind.COVERED_ROTTERDAMPAKKET:
-        assert "gemeente beslist" in text or "De gemeente beslist" in text
+        assert "gemeente beslist" in summary or "De gemeente beslist" in summary
     if outcome.bijstand_kind in (Kind.LIKELY_ELIGIBLE, Kind.CANNOT_TELL):
-        steps = messages[-1]
+        steps = "\n".join(parts.how)
+        assert parts.how[-1].endswith("Bron: gemeente Rotterdam (23-11-2026)")
         for needle in ("categorie 7", "Vergoeding voor overige noodzakelijke kosten", "inkomensgegevens",
                        "pro formafactuur", "direct naar de kraamzorgorganisatie", "eindafrekening", "8 weken",
                        "week 32", "Vraagwijzer", "buurthuizen"):
             assert needle in steps or (needle == "week 32" and outcome.pregnancy_status == "born"), needle
+
+
+@pytest.mark.parametrize("outcome", _all_outcomes(), ids=lambda o: o.kind.value)
+def test_rendered_result_is_short_and_readable(outcome) -> None:
+    """Issue 16 item 3: messages of at most 60 words, outcome and main reason first, amounts second."""
+    parts = render_parts(outcome)
+    for message in parts.all_messages:
+        assert check_text(message, message=True) == [], message
+    assert outcome.kind != Kind.COVERED_ROTTERDAMPAKKET or not parts.how
+    reason = main_reason(outcome)
+    if reason and outcome.kind != Kind.COVERED_ROTTERDAMPAKKET:
+        assert reason in "\n".join(parts.summary[:2])
+    if parts.how:
+        assert outcome.values["own_contribution"] in "\n".join(parts.summary)
+    assert "8 weken" not in "\n".join(parts.summary)  # said once, in the steps
 
 
 def test_timing_texts_follow_the_weeks() -> None:

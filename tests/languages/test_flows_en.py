@@ -19,7 +19,7 @@ from bot.registration.preferred_language import parse_preferred_language
 from bot.registration.submit import build_input
 from bot.store.registrations import get_registration
 from tests.helpers import run_action
-from tests.kraamzorg.test_actions import FILLED, _answer, _fixed_date  # noqa: F401 - fixture
+from tests.kraamzorg.test_actions import FILLED, _after_outcome, _answer, _fixed_date  # noqa: F401 - fixture
 from tests.registration.test_registration_actions import filled, form_tracker, store_env, validate  # noqa: F401
 
 EN = {"language": "en"}
@@ -27,17 +27,22 @@ EN = {"language": "en"}
 
 # ------------------------------------------------------------------ kraamzorg check
 def test_kraamzorg_result_in_english_with_the_same_figures() -> None:
-    messages, _ = run_action(kz_actions.ActionKraamzorgResult(), _answer("kz_hours", "unknown", {**FILLED, **EN}))
+    messages, events = run_action(kz_actions.ActionKraamzorgResult(), _answer("kz_hours", "unknown", {**FILLED, **EN}))
     english = "\n".join(m["text"] for m in messages)
     dutch_messages, _ = run_action(kz_actions.ActionKraamzorgResult(), _answer("kz_hours", "unknown", FILLED))
     # the Dutch answers recap ("Dit heb ik van je begrepen: ...") comes first and is Dutch only
     dutch = "\n".join(m["text"] for m in dutch_messages if not m["text"].startswith("Dit heb ik van je begrepen"))
-    assert "You can probably get the own contribution" in english and "category 7" in english
-    assert "You are 37 weeks pregnant" in english and "Source:" in english and "checked on" in english
-    assert "Bron:" not in english and "Je bent" not in english
+    assert "You can probably get the own contribution" in english and "Source: gemeente Rotterdam" in english
+    assert "Bron:" not in english and "Je krijgt" not in english
     assert figures(english) == figures(dutch)
-    assert [b["title"] for b in messages[-1]["buttons"]] == ["Do it again", "Register for help", "Ask something else"]
+    assert [b["title"] for b in messages[-1]["buttons"]] == [
+        "How do I apply?", "Why?", "Do it again", "Register for help", "Ask something else"]
     assert [b["payload"] for b in messages[-1]["buttons"]] == [b["payload"] for b in dutch_messages[-1]["buttons"]]
+    previous = next(e["value"] for e in events if e.get("name") == "kz_previous")
+    how, _ = run_action(kz_actions.ActionKraamzorgMore(), _after_outcome("/offering_how", "offering_how", previous,
+                                                                        language="en"))
+    steps = "\n".join(m["text"] for m in how)
+    assert "category 7" in steps and "You are 37 weeks pregnant" in steps and "Je bent" not in steps
 
 
 def test_kraamzorg_savings_question_and_reasks_in_english() -> None:
@@ -79,9 +84,10 @@ def test_a_clear_yes_in_english_and_everything_else_is_no() -> None:
 
 def test_consent_question_and_help_question_in_english() -> None:
     messages, _ = run_action(ActionAskRegConsent(), form_tracker(f.CONSENT, "", EN))
-    assert messages[0]["text"].startswith("Before you register") and "010 267 26 53" in messages[0]["text"]
-    assert [b["title"] for b in messages[0]["buttons"]] == ["Yes, I consent", "No"]
-    assert [b["payload"] for b in messages[0]["buttons"]] == ["Ja, ik geef toestemming", "Nee, ik geef geen toestemming"]
+    consent = "\n".join(m["text"] for m in messages)  # sent as short messages, buttons on the last
+    assert messages[0]["text"].startswith("Before you register") and "010 267 26 53" in consent
+    assert [b["title"] for b in messages[-1]["buttons"]] == ["Yes, I consent", "No"]
+    assert [b["payload"] for b in messages[-1]["buttons"]] == ["Ja, ik geef toestemming", "Nee, ik geef geen toestemming"]
     messages, _ = run_action(ActionAskRegHelp(), form_tracker(f.HELP, "", EN))
     assert messages[0]["text"].startswith("What would you like help with?")
     assert messages[0]["buttons"][0] == {"title": "Pregnancy and baby", "payload": "Zwangerschap en baby"}

@@ -184,6 +184,26 @@ def test_kraamzorg_answers_are_personal_and_only_kept_encrypted(store) -> None:
     assert "enc:v1:" not in json.dumps(_rows(store)), "no value left once the form stopped"
 
 
+def test_the_answers_of_the_last_check_stay_encrypted_until_the_session_ends(store) -> None:
+    previous = {"kz_income": "1437.00", "kz_household": "single"}
+    events = [
+        *_start(), _user("kan ik de kraamzorg betalen", "kraamzorg_check"),
+        ActionExecuted("kraamzorg_form"), ActiveLoop("kraamzorg_form"), SlotSet("kz_income", "1437.00"),
+        ActiveLoop(None), ActionExecuted("action_kraamzorg_result"), SlotSet("kz_previous", previous),
+        SlotSet("kz_income", None), BotUttered("Je krijgt ..."), ActionExecuted("action_listen"),
+    ]
+    tracker = _save(store, "k2", events)
+    assert "1437" not in json.dumps(_rows(store))
+    assert asyncio.run(store.retrieve("k2")).get_slot("kz_previous") == previous, "'Waarom?' still works"
+    tracker.update(SlotSet("kz_income", "900.00"))  # any later personal change compacts again
+    asyncio.run(store.save(tracker))
+    assert asyncio.run(store.retrieve("k2")).get_slot("kz_previous") == previous
+    for event in _start():  # a new session: gone
+        tracker.update(event)
+    asyncio.run(store.save(tracker))
+    assert "enc:v1:" not in json.dumps(_rows(store))
+
+
 def test_every_kraamzorg_form_slot_is_treated_as_personal() -> None:
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
     slots = domain["forms"]["kraamzorg_form"]["required_slots"]
