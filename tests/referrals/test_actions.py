@@ -111,7 +111,7 @@ def test_offering_detail_answers_for_a_referral_card() -> None:
 def test_offering_detail_right_after_the_kraamzorg_outcome_is_a_follow_up() -> None:
     _, events = run_action(ActionOfferingDetail(), _after("action_kraamzorg_result", "hoe vraag ik dat aan",
                                                           intent="offering_how"))
-    assert events == [{"event": "followup", "name": "action_explain_term", "timestamp": None}]
+    assert events == [{"event": "followup", "name": "action_kraamzorg_more", "timestamp": None}]
 
 
 # ------------------------------------------------------------------ the hand-off
