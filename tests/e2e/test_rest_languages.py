@@ -92,7 +92,7 @@ def test_kraamzorg_check_in_english(rasa_stack) -> None:
     from bot.parsing.money import format_eur
 
     most = format_eur(tables().param("max_reimbursement"))
-    assert "category 7" in said[-1] and "Apply in time" in said[-1] and most in said[-1], said[-1]
+    assert "category 7" in said[-1] and "Apply in time" in said[-1] and most in said[-2], said[-2:]
     assert "Ik stel je" not in "\n".join(said)
 
 
