@@ -13,16 +13,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from rasa.core.policies.policy import Policy, PolicyPrediction, SupportedData
-from rasa.engine.graph import ExecutionContext
+from rasa.core.policies.policy import PolicyPrediction
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.dialogue.stateless import StatelessPolicy
 from bot.kraamzorg.answers import find_correction, is_question
 from bot.terms import context_from_events
 
@@ -45,24 +42,8 @@ def is_correction_after_outcome(text: str, intent: str, previous: Any, events: l
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
-class KraamzorgCorrectionPolicy(Policy):
+class KraamzorgCorrectionPolicy(StatelessPolicy):
     """Predict ``action_kraamzorg_correct`` for a correction right after the kraamzorg outcome."""
-
-    @staticmethod
-    def get_default_config() -> dict[str, Any]:
-        return {"priority": 7}  # above the RulePolicy (6), like the typed-button policy
-
-    @staticmethod
-    def supported_data() -> SupportedData:
-        return SupportedData.ML_AND_RULE_DATA
-
-    def train(self, training_trackers: list[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
-        return self._resource  # nothing to learn
-
-    @classmethod
-    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> KraamzorgCorrectionPolicy:
-        return cls(config, model_storage, resource, execution_context)
 
     def predict_action_probabilities(self, tracker: DialogueStateTracker, domain: Domain,
                                      rule_only_data: dict[str, Any] | None = None,

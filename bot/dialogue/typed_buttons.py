@@ -15,17 +15,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa.core.policies.policy import Policy, PolicyPrediction, SupportedData
-from rasa.engine.graph import ExecutionContext
+from rasa.core.policies.policy import PolicyPrediction
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.buttons import match_button, parse_payload, shown_buttons
+from bot.dialogue.stateless import StatelessPolicy
 
 ACTION = "action_typed_button"
 NEVER = ("safety_", "stop")
@@ -51,24 +48,8 @@ def typed_button(tracker: Any) -> dict[str, Any] | None:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True)
-class TypedButtonPolicy(Policy):
+class TypedButtonPolicy(StatelessPolicy):
     """Predict ``action_typed_button`` right after a message that is a shown button's title."""
-
-    @staticmethod
-    def get_default_config() -> dict[str, Any]:
-        return {"priority": 7}  # above the RulePolicy (6): a typed title beats a rule for what DIET guessed
-
-    @staticmethod
-    def supported_data() -> SupportedData:
-        return SupportedData.ML_AND_RULE_DATA
-
-    def train(self, training_trackers: list[TrackerWithCachedStates], domain: Domain, **kwargs: Any) -> Resource:
-        return self._resource  # nothing to learn
-
-    @classmethod
-    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> TypedButtonPolicy:
-        return cls(config, model_storage, resource, execution_context)
 
     def predict_action_probabilities(self, tracker: DialogueStateTracker, domain: Domain,
                                      rule_only_data: dict[str, Any] | None = None,

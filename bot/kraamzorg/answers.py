@@ -16,6 +16,7 @@ from typing import Any
 from bot.kraamzorg.rules import Answers, Income, Insurance, Pregnancy, YesNo
 from bot.kraamzorg.tables import Household, Tables, tables, tables_in, text_in
 from bot.parsing.common import is_dont_know, normalise, yes_no
+from bot.parsing.common import is_question as parse_question
 from bot.parsing.dates import parse_born, parse_pregnancy, pregnancy_problem
 from bot.parsing.money import parse_money
 from bot.parsing.numbers import find_word_numbers
@@ -67,11 +68,10 @@ _QUESTION = re.compile(
 
 def is_question(value: Any) -> bool:
     """A question ('wat is aanvullend?', 'hoe lang duurt het'), not an answer."""
-    text = normalise(_text(value))
-    return bool(text) and ("?" in _text(value) or bool(_QUESTION.search(text) or _QUESTION_START.search(text)))
+    return parse_question(_text(value), _QUESTION_STARTS)
 
 
-_QUESTION_START = re.compile(r"^(hoeveel|waar|waarom|kan|kun|mag|moet|klopt)\b")
+_QUESTION_STARTS = ("kan", "kun", "mag", "moet", "klopt")  # questions here, never an answer to the check
 _WHY = re.compile(r"^(waarom|waar is dat voor|waarvoor)\b")
 
 

@@ -155,13 +155,6 @@ def source_tag(t: Tables | None = None) -> str:
     return f"{t.texts['source_short']} ({t.checked:%d-%m-%Y})"
 
 
-def source_line(t: Tables | None = None) -> str:
-    """'Bron: ...' with the date the texts and tables were last checked (the oldest of them)."""
-    t = t or tables()
-    checked_on = t.texts.get("checked_on") or "gecontroleerd op"
-    return f"{t.texts['sources'].rstrip('.')} ({checked_on} {t.checked:%d-%m-%Y})."
-
-
 _YES_NO = {YesNo.YES: "ja", YesNo.NO: "nee", YesNo.UNKNOWN: "weet ik niet"}
 _INSURANCE = {
     Insurance.ROTTERDAMPAKKET: "Rotterdampakket", Insurance.ROTTERDAMPAKKET_COMPACT: "Rotterdampakket Compact",

@@ -71,3 +71,24 @@ def yes_no(text: object) -> bool | None:
     if affirmative and not negated:
         return True
     return None
+
+
+# Words that open a question in a chat answer (Dutch and the English some parents write).
+_QUESTION_WORDS = ("wat", "wats", "hoe", "hoeveel", "welke", "waarom", "wie", "wanneer", "waar",
+                   "what", "who", "why", "how")
+
+
+def is_question(text: object, extra_starts: tuple[str, ...] = ()) -> bool:
+    """'wat is aanvullend?', 'wie ziet mijn gegevens': a question, not an answer.
+
+    A question mark anywhere or a question word at the start. ``extra_starts`` adds words that
+    open a question at this step only ('kan', 'mag', ...), as long as they cannot start an answer
+    there ('klopt' is a question in the kraamzorg check but a yes at the consent step).
+    """
+    if not isinstance(text, str) or text.lstrip().startswith("/"):
+        return False
+    norm = normalise(text)
+    if not norm:
+        return False
+    words = "|".join(re.escape(word) for word in (*_QUESTION_WORDS, *extra_starts))
+    return "?" in text or re.match(rf"({words})\b", norm) is not None

@@ -13,6 +13,7 @@ import os
 import re
 
 from bot.languages.localize import language
+from bot.parsing.common import is_question as parse_question
 from bot.parsing.common import normalise
 from bot.registration.texts import button, text
 
@@ -91,8 +92,9 @@ def is_clear_yes(text: str | None, intent: str | None = None) -> bool:
     return any(w in _YES_CORE for w in words) and all(w in _YES_FILLER for w in words)
 
 
-_QUESTION_RE = re.compile(r"\?\s*$|^(wat|wats|hoe|welke|waarom|wie|wanneer|waar|kan|kunnen|mag|moet|krijgt|krijgen|"
-                          r"zien|ziet|deelt|delen|gaat|what|who|why|how|can|do|does|will)\b")
+# Words that open a question at the consent step (never an answer there; "klopt" is a yes).
+_QUESTION_STARTS = ("kan", "kunnen", "mag", "moet", "krijgt", "krijgen", "zien", "ziet", "deelt", "delen", "gaat",
+                    "can", "do", "does", "will")
 _ABOUT_SHARING_RE = re.compile(r"\b(zien|ziet|krijgt|krijgen|deel|deelt|delen|doorgeven|geven|ind|belastingdienst|"
                                r"sociale dienst|politie|gemeente|uwv|see|share|data|gegevens)\b")
 _ABOUT_INTAKE_RE = re.compile(r"\b(intake|huisbezoek|thuis|komen|bezoek|gesprek)\b")
@@ -109,8 +111,7 @@ _OTHER_ANSWER = "Goede vraag. Het aanmeldpunt kan je alles uitleggen: bel {phone
 
 def is_question(text: str | None) -> bool:
     """'wat is een intake?', 'wie ziet mijn gegevens': a question, not an answer."""
-    norm = normalise(text or "")
-    return bool(norm) and not (text or "").lstrip().startswith("/") and bool(_QUESTION_RE.search(norm) or "?" in (text or ""))
+    return parse_question(text, _QUESTION_STARTS)
 
 
 def consent_question_answer(text: str) -> str:

@@ -184,6 +184,11 @@ def test_every_dutch_response_is_readable() -> None:
 
 
 # ------------------------------------------------------------------ rendered answers
+def _check_messages(where: str, messages: list[str], found: dict[str, list[Problem]]) -> None:
+    for i, message in enumerate(messages):
+        _check(f"{where} message {i + 1}", message, found)
+
+
 @pytest.mark.parametrize("card_id", sorted(cards()))
 def test_offering_card_messages_are_readable(card_id: str) -> None:
     card = cards()[card_id]
@@ -191,8 +196,7 @@ def test_offering_card_messages_are_readable(card_id: str) -> None:
     summary, buttons = render_summary(card)
     _check(f"offering {card_id}: summary message", summary, found)
     for aspect in ("how", "for_whom"):
-        for i, message in enumerate(detail_messages(card, aspect)):
-            _check(f"offering {card_id}: {aspect} message {i + 1}", message, found)
+        _check_messages(f"offering {card_id}: {aspect}", detail_messages(card, aspect), found)
     for button in buttons:
         _check(f"offering {card_id}: button", button["title"], found)
     assert not found, "\n" + _report(found)
@@ -203,12 +207,10 @@ def test_referral_card_messages_are_readable(ref_id: str) -> None:
     ref = referrals()[ref_id]
     found: dict[str, list[Problem]] = {}
     text, buttons = render_referral(ref)
-    for i, message in enumerate(split_message(text)):  # as actions/referrals.py sends it
-        _check(f"referral {ref_id}: card message {i + 1}", message, found)
+    _check_messages(f"referral {ref_id}: card", split_message(text), found)  # as actions/referrals.py sends it
     for aspect in ("how", "for_whom"):
         detail, more = render_referral_detail(ref, aspect)
-        for i, message in enumerate(split_message(detail)):
-            _check(f"referral {ref_id}: {aspect} message {i + 1}", message, found)
+        _check_messages(f"referral {ref_id}: {aspect}", split_message(detail), found)
         buttons += more
     for button in buttons:
         _check(f"referral {ref_id}: button", button["title"], found)
