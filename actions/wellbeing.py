@@ -18,7 +18,7 @@ from bot.content import human_button
 from bot.languages.conversation import lang_of
 from bot.privacy.pseudonym import sender_key
 from bot.wellbeing import registration_choice as choice
-from bot.wellbeing.loss import LOSS_SLOT, in_loss_conversation, loss_is_certain, loss_signal
+from bot.wellbeing.loss import LOSS_SLOT, in_loss_conversation, loss_is_certain, loss_signal, told_about_someone_else
 from bot.wellbeing.texts import TextSet, text_set
 
 log = logging.getLogger(__name__)
@@ -74,7 +74,8 @@ class ActionBabyLoss(Action):
             dispatcher.utter_message(text=texts.render("confirm_question"), buttons=_confirm_buttons(texts),
                                      answer_id="baby_loss_confirm")
             return []
-        dispatcher.utter_message(text=texts.render("acknowledgement"), answer_id="baby_loss")
+        key = "acknowledgement_other" if told_about_someone_else(text) else "acknowledgement"
+        dispatcher.utter_message(text=texts.render(key), answer_id="baby_loss")
         care = f"{texts.render('care')}\n\n{texts.source_tag}"
         utter_split(dispatcher, care, [human_button(lang)], answer_id="baby_loss")
         found = choice.open_references(_sender(tracker))

@@ -10,7 +10,11 @@ Layers, in order:
    question is demoted to ``maybe``: one "bel bij twijfel" line, never silence. A what-if
    question about a life-threatening sign still gets the life answer. A sign in the clause of an
    idiom of joy or exaggeration ("ik ontplof van trots", "dood van het lachen") is dropped;
-5. other languages: a short list of emergency words per language (:mod:`bot.safety.foreign`).
+5. a loss that already happened: "mijn kindje leeft niet meer" or "het kindje kon niet leven" in a
+   message that plainly tells of a baby loss (:func:`bot.wellbeing.loss.loss_signal`) is no sign of
+   reduced movement; it gets the ``maybe`` line and the baby-loss answer. Not when she tells what she
+   feels or since when ("ik voel hem sinds vanochtend niet, ik denk dat hij niet meer leeft");
+6. other languages: a short list of emergency words per language (:mod:`bot.safety.foreign`).
 
 Recall matters more than precision: a false alarm costs a parent one extra message, a miss
 can cost a life. The trained classifier is a second opinion on top of this
@@ -26,6 +30,7 @@ from bot.safety.lexicon import tag
 from bot.safety.rules import Message, RuleHit, cue_tiers, evaluate
 from bot.safety.text import read_numbers, tokenise
 from bot.safety.tiers import EMERGENCY_TIERS, MAYBE, MAYBE_TOPIC_FOR_TIER, most_urgent
+from bot.wellbeing.loss import loss_signal
 
 # A sign in the same sentence as one of these is about something else than her acute situation:
 # it gets the `maybe` line instead of the emergency answer (never silence).
@@ -39,6 +44,13 @@ RESOLVED = "RESOLVED"
 # In the same clause as a sign: an idiom of joy or exaggeration ("ik ontplof van trots", "dood van het
 # lachen", "bloed van het lachen"): the sign words are not meant, the hit is dropped (no line either).
 IDIOM = "IDIOM"
+# A baby loss she tells about (bot.wellbeing.loss): these signs then describe the loss, not an emergency now.
+KNOWN_LOSS = "KNOWN_LOSS"
+SIGNS_OF_A_KNOWN_LOSS = frozenset({"reduced_movement"})
+# ... unless she says what she feels or since when: then she may not know yet, and must call now.
+# ("ik voel me schuldig" is a feeling about the loss, not what her body tells her).
+_SENSED = frozenset({"DURATION", "KICKS", "HYPO"})
+_ABOUT_HERSELF = frozenset({"me", "mij", "mezelf", "zo", "heel", "erg"})
 
 # Words that tell English from Dutch (for the reply language); ties go to Dutch.
 _EN_WORDS = frozenset("""i i'm im my me the a is am are was and it he she his her him has have had not
@@ -109,8 +121,19 @@ def analyse(text: str) -> tuple[Message, list[RuleHit]]:
     tokens = tokenise(text)
     message = Message(tag(tokens, lang=_token_language(tokens)), read_numbers(tokens))
     hits = [_demote(h, message) for h in evaluate(message) if not _in_idiom(h, message)]
+    if any(h.sign.id in SIGNS_OF_A_KNOWN_LOSS and h.tier in EMERGENCY_TIERS for h in hits) and _tells_of_a_loss(text, message):
+        hits = [RuleHit(h.sign, h.rule, MAYBE, h.positions, demoted_by=KNOWN_LOSS)
+                if h.sign.id in SIGNS_OF_A_KNOWN_LOSS and h.tier in EMERGENCY_TIERS else h for h in hits]
     # a maybe-level sign in a harmless context (read about it, long ago, a joke, over) gets no line at all
     return message, [h for h in hits if not (h.tier == MAYBE and not h.demoted_by and _harmless(h, message))]
+
+
+def _tells_of_a_loss(text: str, message: Message) -> bool:
+    if loss_signal(text) is not True or _SENSED & message.present:
+        return False
+    words = [t.text for t in message.tagged]
+    return not any("FEEL" in t.concepts and not _ABOUT_HERSELF & set(words[i + 1:i + 3])
+                   for i, t in enumerate(message.tagged))
 
 
 def _in_idiom(hit: RuleHit, message: Message) -> bool:

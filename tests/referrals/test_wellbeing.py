@@ -82,7 +82,20 @@ def test_suppression_only_in_a_loss_conversation() -> None:
         # Told indirectly (issue 12, second round)
         "hij is geboren met 24 weken en heeft het helaas niet gehaald",
         "ze werd veel te vroeg geboren maar heeft het niet gered", "ons zoontje leefde maar 4 dagen",
+        # Third round: said in other words (our own phrasings, not an evaluation set's)
+        "ons jongetje is vorige week in het ziekenhuis overleden", "bij de 12 weken echo bleek het vruchtje gestorven",
+        "het hartje klopt niet meer zei de verloskundige", "mijn vriendin heeft een miskraam gehad",
+        "wij moesten onze zoon na een week laten gaan", "afscheid genomen van ons meisje op de ic",
+        "we hebben ons kindje gisteren begraven", "de zwangerschap is bij 10 weken gestopt",
+        "ik was 9 weken en het ging mis", "ik heb een stille bevalling gehad", "onze dochter werd levenloos geboren",
+        "ze hebben een lege vruchtzak gezien", "na de curettage voel ik me leeg", "ik had een buitenbaarmoederlijke zwangerschap",
+        "mama van een engeltje", "mijn kleinkind is overleden", "ons tweede kindje is er niet meer",
+        "I lost my baby last week", "I had a miscarriage", "our son was stillborn",
         "onze dochter heeft maar een paar uurtjes geleefd", "ze is met 26 weken geboren en na 2 dagen overleden",
+        # Fourth round
+        "ons zoontje is aan wiegendood overleden", "ik wist bij de bevalling al dat hij dood was",
+        "ik ben niet meer zwanger, het is fout gegaan",
+        "de arts zei dat ze niet zou overleven en we hebben besloten de zwangerschap te stoppen",
     ],
 )
 def test_loss_is_recognised(text: str) -> None:
@@ -94,7 +107,10 @@ def test_loss_is_recognised(text: str) -> None:
     ["ik ben mijn pas verloren", "we hebben de wedstrijd verloren", "ik ben mijn baan verloren",
      "ik ben mijn zorgpas kwijt", "mijn telefoon is verloren gegaan", "feyenoord heeft het potje verloren",
      "mijn zoontje heeft zijn knuffel verloren", "ons kindje is haar speen kwijt",
-     "mijn dochter heeft haar pasje verloren en heeft het niet gehaald bij de balie"],
+     "mijn dochter heeft haar pasje verloren en heeft het niet gehaald bij de balie",
+     # feeling lost is low mood, not a loss of a baby
+     "ik voel me verloren", "ik voel me verloren met mijn baby", "ik voel me zo verloren sinds de bevalling",
+     "ik ben de brief over het babystartpakket verloren", "sparta heeft weer verloren, wanneer is de babymassage"],
 )
 def test_verloren_in_other_senses_is_not_a_loss(text: str) -> None:
     assert loss_signal(text) is False
@@ -102,10 +118,12 @@ def test_verloren_in_other_senses_is_not_a_loss(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["ik voel me verloren", "ik voel me verloren met mijn baby", "ik ben bang dat mijn baby dood gaat",
+    ["ik ben bang dat mijn baby dood gaat", "wat als ik mijn kindje verlies", "ik wil de zwangerschap afbreken",
+     "ik denk dat mijn baby niet meer leeft", "we hadden hem bijna verloren", "de baby huilt en ik ga dood van moeheid",
      "mijn kind is ziek", "hoi", "",
      "ik heb het examen niet gehaald", "de bus heeft het niet gehaald", "ik heb maar 3 dagen vrij gehad",
-     "mijn baby is geboren met 36 weken en drinkt slecht", "hij leefde helemaal op in de kraamtijd"],
+     "mijn baby is geboren met 36 weken en drinkt slecht", "hij leefde helemaal op in de kraamtijd",
+     "ik wil niet meer zwanger worden na deze", "mijn baby is dood moe na het badje"],
 )
 def test_no_signal_either_way(text: str) -> None:
     assert loss_signal(text) is None
