@@ -30,13 +30,16 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 OFFERING_NAMES_FILE = ROOT / "data" / "lexicon" / "offerings.yml"
+NEED_PHRASES_FILE = ROOT / "data" / "lexicon" / "needs.yml"
 SEVERAL_NEEDS = "several_needs"
 BARE_NUMBER = "bare_number"
 VAGUE = "vague"
 BABY_LOSS = "baby_loss"
 FALLBACK = "nlu_fallback"
+OUT_OF_SCOPE = "out_of_scope"
 REGISTRATION = "request_registration"
 # Intents that ask how to get something: with one offering named, they ask about that offering.
+CONTACT_INTENTS = frozenset({"request_callback", "request_human"})
 HOW_INTENTS = frozenset({"request_registration", "offering_how", "offering_for_whom"})
 
 _BARE_NUMBER_RE = re.compile(r"^\s*[#+-]?\d{1,7}(?:[.,]\d+)?\s*[.!?]*\s*$")
@@ -100,13 +103,15 @@ class Settings:
     """Thresholds and which intents count as a need (shell-style patterns)."""
 
     needs: tuple[str, ...] = ("info_*", "kraamzorg_check", "find_group", "feel_lonely", "request_registration",
-                              "request_human", "baby_loss", "low_mood", "bot_challenge", "ask_capabilities",
-                              "thank", "goodbye")
+                              "request_human", "request_callback", "baby_loss", "low_mood", "bot_challenge",
+                              "ask_capabilities", "thank", "goodbye")
     # A part that is one of these decides the whole message (never mixed with other answers).
     exclusive: tuple[str, ...] = ("safety_*",)
     # Needs that count only when nothing more concrete is asked: "..., kun je helpen?" /
     # "..., can you help?" after a need asks for help with that need, not what the assistant can do.
     generic: tuple[str, ...] = ("ask_capabilities",)
+    # ... but small talk is no concrete need: "wat kun je allemaal en ben je een robot?" asks both.
+    small_talk: tuple[str, ...] = ("bot_challenge", "greet", "thank", "goodbye")
     segment_threshold: float = 0.5
     # A part alone decides an emergency or a loss only when the classifier is this sure of it: a whole
     # message is not lost to one misread part (the safety net's detector reads the whole message anyway,
@@ -118,6 +123,8 @@ class Settings:
     # When both are found, keep only the second (the one that acts on it).
     merge: Mapping[str, str] = field(default_factory=lambda: {"info_kraamzorg": "kraamzorg_check",
                                                               "info_moeders_van_rotterdam": "request_registration"})
+    # Intents that, beside another need, ask for this need ("babymassage, meer groepen in ...": find a group).
+    as_need: Mapping[str, str] = field(default_factory=lambda: {"more_groups": "find_group"})
     # An offering named in a how-question overrides these intents, or any intent below this confidence.
     override_below: float = 0.8
     # A message that falls back as a whole, with exactly one need in its parts at this confidence: that need.
@@ -181,6 +188,13 @@ def load_offering_names(path: Path = OFFERING_NAMES_FILE, cards: Mapping[str, An
     return names
 
 
+def load_need_phrases(path: Path = NEED_PHRASES_FILE) -> dict[str, str]:
+    """phrase (lower case) -> intent, from data/lexicon/needs.yml."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {" ".join(str(phrase).lower().split()): str(intent)
+            for intent, phrases in (data.get("needs") or {}).items() for phrase in phrases or []}
+
+
 def named_offerings(text: str, names: Mapping[str, str], known: set[str] | None = None) -> list[str]:
     """Card ids named in ``text`` (whole words), in order of appearance, each once."""
     return [card_id for _, card_id in _named_positions(text, names, known)]
@@ -240,24 +254,83 @@ def several_needs(intent: str, confidence: float, segments: Sequence[Mapping[str
             return [], name
         if _matches(name, settings.needs):
             scored[name] = max(scored.get(name, 0.0), conf)
-    if intent != FALLBACK and confidence >= settings.message_threshold and _matches(intent, settings.needs):
-        scored[intent] = max(scored.get(intent, 0.0), confidence)
+    whole = settings.as_need.get(intent, intent)
+    if intent != FALLBACK and confidence >= settings.message_threshold and _matches(whole, settings.needs):
+        scored[whole] = max(scored.get(whole, 0.0), confidence)
     for weaker, stronger in settings.merge.items():
         if weaker in scored and stronger in scored:
             scored[stronger] = max(scored[stronger], scored.pop(weaker))
-    if any(not _matches(n, settings.generic) for n in scored):
+    if any(not _matches(n, settings.generic) and not _matches(n, settings.small_talk) for n in scored):
         scored = {n: c for n, c in scored.items() if not _matches(n, settings.generic)}
     needs = sorted(scored, key=lambda n: -scored[n])
     return needs[: settings.max_needs], None
 
 
+# Intents that lead to the same help: a close call between two of them is no reason to ask
+# ("kan ik iemand bellen": call back or talk to someone; "3025 groepen": find or more groups).
+FAMILIES: tuple[frozenset[str], ...] = (
+    frozenset({"request_callback", "request_human"}),
+    frozenset({"find_group", "more_groups", "give_location"}),
+    frozenset({"kraamzorg_check", "info_kraamzorg"}),
+    frozenset({"low_mood", "feel_lonely"}),
+)
+
+
+def _family_of(intent: str) -> str | frozenset[str]:
+    """The family (:data:`FAMILIES`) an intent belongs to, or the intent itself."""
+    return next((family for family in FAMILIES if intent in family), intent)
+
+
+def settle_close_call(ranking: Sequence[Mapping[str, Any]], threshold: float = 0.4) -> Mapping[str, Any] | None:
+    """The best intent of a family (:data:`FAMILIES`) when the fallback came only from a close call
+    inside that family: at least two of its intents are ranked, together they are the best guess and
+    they pass the fallback threshold (config.yml). Its confidence is then the family's. Else None.
+
+    "is er babymassage in een groep in de buurt van ...": babymassage 0.24, more groups 0.24, find a
+    group 0.18 is no doubt about what she wants (a group); two different needs close together
+    ("homestart 0.45, voorzorg 0.44") still ask."""
+    ranked = [r for r in ranking if r.get("name") not in {FALLBACK, None}]
+    totals: dict[str | frozenset[str], float] = {}
+    members: dict[str | frozenset[str], list[Mapping[str, Any]]] = {}
+    for r in ranked:
+        name = str(r["name"])
+        key = _family_of(name)
+        totals[key] = totals.get(key, 0.0) + float(r.get("confidence") or 0.0)
+        members.setdefault(key, []).append(r)
+    if not totals:
+        return None
+    best = max(totals, key=lambda k: totals[k])
+    if not isinstance(best, frozenset) or len(members[best]) < 2 or totals[best] < threshold:
+        return None
+    return {**members[best][0], "confidence": totals[best]}
+
+
+def without_loss(intent: Mapping[str, Any], ranking: Sequence[Mapping[str, Any]],
+                 segments: Sequence[Mapping[str, Any]],
+                 threshold: float = 0.4) -> tuple[Mapping[str, Any], list[Mapping[str, Any]]]:
+    """The classifier's intent and parts with the baby-loss guess taken out, for a message that says
+    'verloren' about something else: the next intent of the ranking takes its place (below the
+    message threshold it still falls back to the clarifying question)."""
+    parts = [seg for seg in segments if seg.get("intent") != BABY_LOSS]
+    if intent.get("name") != BABY_LOSS:
+        return intent, parts
+    best = next((r for r in ranking if r.get("name") not in {BABY_LOSS, FALLBACK, None}), None)
+    if best is None or float(best.get("confidence") or 0.0) < threshold:  # the FallbackClassifier's (config.yml)
+        return {"name": FALLBACK, "confidence": 1.0}, parts
+    return dict(best), parts
+
+
 def decide(raw_text: str, text: str, intent: str, confidence: float, segments: Sequence[Mapping[str, Any]],
            offering_names: Mapping[str, str], known_offerings: set[str] | None = None,
-           settings: Settings = Settings(), baby_loss: bool = False, gibberish: bool = False) -> Decision | None:
+           settings: Settings = Settings(), baby_loss: bool = False, gibberish: bool = False,
+           need_phrases: Mapping[str, str] | None = None) -> Decision | None:
     """A new intent for the message, or None to keep the classifier's.
 
     ``gibberish``: none of its words is recognised (:meth:`bot.nlu.normaliser.Normaliser.is_gibberish`);
     whatever the classifier made of the corrected text, it goes to the fallback.
+
+    ``need_phrases``: phrase -> intent (:func:`load_need_phrases`); in a longer message a phrase
+    adds its need beside the classifier's ("... depressie en ik voel me ook heel alleen").
 
     ``baby_loss``: the message plainly says a baby or pregnancy was lost
     (:func:`bot.wellbeing.loss.loss_signal`); that need is then always part of the answer.
@@ -308,14 +381,31 @@ def decide(raw_text: str, text: str, intent: str, confidence: float, segments: S
             how = Decision(target, max(confidence, 0.9) if intent == target else 1.0, aspect=aspect,
                            offering=offering)
     # An offering named by name in a longer message is one of its needs ("babymassage in een groep").
-    if len(text.split()) >= MIN_WORDS_FOR_NAMED_NEEDS:
+    # ... not when she asks to be called or to talk to someone: the offering is whom she wants to hear from.
+    if len(text.split()) >= MIN_WORDS_FOR_NAMED_NEEDS and intent not in CONTACT_INTENTS:
         for _, card_id in named:
             need = f"info_{card_id}"
             if card_id not in GENERIC_NAMES and need not in needs and settings.merge.get(need) not in needs:
                 needs.append(need)
+    # A need named in plain words in a longer message ("ik voel me ook heel alleen", "geen huisarts").
+    phrased: list[str] = []
+    if len(text.split()) >= MIN_WORDS_FOR_NAMED_NEEDS and need_phrases and not baby_loss:
+        for _, need in _named_positions(text, need_phrases, None):
+            if need not in needs and need not in phrased and settings.merge.get(need) not in needs:
+                phrased.append(need)
+        if needs or how is not None:
+            # right after the classifier's best guess: a need said in so many words beats its weaker guesses
+            needs = [*needs[:1], *phrased, *needs[1:]][: settings.max_needs]
     if how is not None:
         # "wat is X en hoe meld ik me aan": the registration asked for is X's, not a need of its own.
-        others = [n for n in needs if n not in {how.intent, *HOW_INTENTS}]
+        # But "hoe werkt de eigen bijdrage van de kraamzorg en moet ik me aanmelden bij moeders van
+        # rotterdam" names the registration's own offering: that registration is a need of its own.
+        own_registration = how.intent != REGISTRATION and how.offering != "moeders_van_rotterdam" and any(
+            card_id == "moeders_van_rotterdam" for _, card_id in named)
+        skip = {how.intent, *HOW_INTENTS} - ({REGISTRATION} if own_registration else set())
+        others = [n for n in needs if n not in skip]
+        if own_registration and REGISTRATION not in others:
+            others.append(REGISTRATION)
         if not others:
             return how
         needs = [how.intent, *others][: settings.max_needs]
@@ -323,12 +413,19 @@ def decide(raw_text: str, text: str, intent: str, confidence: float, segments: S
         return Decision(SEVERAL_NEEDS, 1.0, needs=needs)
     if baby_loss and intent != BABY_LOSS:
         return Decision(BABY_LOSS, 1.0)
-    if how is None and intent == FALLBACK and len(needs) == 1:
-        # A long message the classifier is unsure about as a whole, with one part that clearly asks
-        # for one thing ("ik ben 6 maanden zwanger, mijn vriend is weg, ik heb geen geld voor
-        # babyspullen"): answer that need; clarify is the last resort.
+    if how is None and intent in {FALLBACK, OUT_OF_SCOPE} and len(needs) == 1:
+        # A long message the classifier is unsure about as a whole (or takes as off-topic), with one
+        # part that clearly asks for one thing ("ik ben 6 maanden zwanger, mijn vriend is weg, ik heb
+        # geen geld voor babyspullen"; "feyenoord heeft weer verloren haha maar wanneer krijg ik die
+        # sleutel van rotterdam"): answer that need; clarify is the last resort. An offering named
+        # by its name is as clear as a part can be.
         best = max((float(seg.get("confidence") or 0.0) for seg in segments if seg.get("intent") == needs[0]),
                    default=0.0)
+        if any(f"info_{card_id}" == needs[0] for _, card_id in named):
+            best = 1.0
         if best >= settings.single_part_threshold:
             return Decision(needs[0], best)
+    if how is None and intent in {FALLBACK, OUT_OF_SCOPE} and not needs and len(phrased) == 1:
+        # the only need, named in plain words, in a message the classifier could not place
+        return Decision(phrased[0], settings.single_part_threshold)
     return how

@@ -12,7 +12,17 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.interpret import Settings, decide, load_offering_names
+from bot.nlu.interpret import (
+    BABY_LOSS,
+    FALLBACK,
+    Decision,
+    Settings,
+    decide,
+    load_need_phrases,
+    load_offering_names,
+    settle_close_call,
+    without_loss,
+)
 from bot.nlu.normaliser import GIBBERISH, NORMALISED_TEXT, RAW_TEXT
 from bot.nlu.segments import SEGMENTS
 from bot.wellbeing.loss import loss_signal
@@ -32,6 +42,7 @@ class MessageInterpreter(GraphComponent):
         catalogue = cards()
         self.known_offerings = set(catalogue)
         self.offering_names = load_offering_names(cards=catalogue)
+        self.need_phrases = load_need_phrases()
 
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
@@ -48,9 +59,21 @@ class MessageInterpreter(GraphComponent):
         intent = message.get(INTENT) or {}
         raw = message.get(RAW_TEXT) or message.get(TEXT) or ""
         text = message.get(NORMALISED_TEXT) or message.get(TEXT) or ""
+        loss = loss_signal(raw)
+        segments = message.get(SEGMENTS) or []
+        settled = settle_close_call(message.get(INTENT_RANKING_KEY) or []) if intent.get(INTENT_NAME_KEY) == FALLBACK else None
+        if settled is not None:  # the family is as sure as a plain answer: it may stand beside a named offering
+            intent = {**settled, "confidence": max(float(settled["confidence"]), self.settings.message_threshold)}
+        replaced = settled is not None or (loss is False and intent.get(INTENT_NAME_KEY) == BABY_LOSS)
+        if loss is False:
+            # "ik ben de brief verloren", "ik voel me zo verloren": whatever the classifier heard, no baby loss
+            intent, segments = without_loss(intent, message.get(INTENT_RANKING_KEY) or [], segments)
         decision = decide(raw, text, str(intent.get(INTENT_NAME_KEY) or ""), float(intent.get("confidence") or 0.0),
-                          message.get(SEGMENTS) or [], self.offering_names, self.known_offerings, self.settings,
-                          baby_loss=loss_signal(raw) is True, gibberish=bool(message.get(GIBBERISH)))
+                          segments, self.offering_names, self.known_offerings, self.settings,
+                          baby_loss=loss is True, gibberish=bool(message.get(GIBBERISH)),
+                          need_phrases=self.need_phrases)
+        if decision is None and replaced:
+            decision = Decision(str(intent.get(INTENT_NAME_KEY)), float(intent.get("confidence") or 0.0))
         if decision is None:
             return
         new = {INTENT_NAME_KEY: decision.intent, "confidence": decision.confidence}

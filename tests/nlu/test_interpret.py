@@ -11,6 +11,7 @@ from bot.nlu.interpret import (
     asked_aspect,
     decide,
     is_bare_number,
+    load_need_phrases,
     load_offering_names,
     named_offerings,
     profession_sought,
@@ -260,3 +261,119 @@ def test_an_unsure_emergency_or_loss_part_does_not_take_the_message() -> None:
     sure = [seg("info_kinkhoest", 0.8), seg("safety_violence", 0.95)]
     decision = decide(text, text, "info_kinkhoest", 0.6, sure, NAMES, KNOWN)
     assert decision is not None and decision.intent == "safety_violence"
+
+
+def test_without_loss_takes_the_next_intent_for_verloren_in_another_sense() -> None:
+    from bot.nlu.interpret import without_loss
+    ranking = [{"name": "baby_loss", "confidence": 0.5}, {"name": "info_babystartpakket", "confidence": 0.45},
+               {"name": "info_homestart", "confidence": 0.05}]
+    segments = [{"intent": "baby_loss", "confidence": 0.9}, {"intent": "info_babystartpakket", "confidence": 0.8}]
+    intent, parts = without_loss(ranking[0], ranking, segments)
+    assert intent["name"] == "info_babystartpakket"
+    assert [p["intent"] for p in parts] == ["info_babystartpakket"]
+    low = [{"name": "baby_loss", "confidence": 0.9}, {"name": "info_homestart", "confidence": 0.05}]
+    assert without_loss(low[0], low, [])[0]["name"] == "nlu_fallback"  # unsure: ask, as the fallback would
+    other = {"name": "low_mood", "confidence": 0.8}
+    assert without_loss(other, [other], segments)[0] is other  # only the loss guess is taken out
+
+
+def test_a_call_back_asked_with_another_need_is_one_of_the_needs() -> None:
+    segments = [seg("feel_lonely", 0.9), seg("low_mood", 0.95), seg("request_callback", 0.94)]
+    assert several_needs("low_mood", 0.9, segments)[0] == ["low_mood", "request_callback", "feel_lonely"]
+
+
+def test_capabilities_with_small_talk_are_both_answered() -> None:
+    """"wat kun je allemaal en ben je een robot?" asks two things; small talk is no concrete need."""
+    segments = [seg("greet", 0.97), seg("ask_capabilities", 0.81), seg("bot_challenge", 0.97)]
+    assert several_needs("bot_challenge", 0.97, segments)[0] == ["bot_challenge", "ask_capabilities"]
+
+
+def test_a_how_question_about_one_offering_and_the_registration_named_by_name() -> None:
+    """The registration asked for is Moeders van Rotterdam's own: a need next to the kraamzorg answer."""
+    text = "hoe werkt de eigen bijdrage van de kraamzorg en moet ik me nog aanmelden bij moeders van rotterdam"
+    segments = [seg("info_kraamzorg", 0.7), seg("request_registration", 0.91)]
+    decision = decide(text, text, "info_kraamzorg", 0.95, segments, NAMES, KNOWN)
+    assert decision is not None and decision.intent == SEVERAL_NEEDS
+    assert "request_registration" in decision.needs
+    # "wat is home start en hoe meld ik me aan" stays Home-Start's how-to (no other offering named)
+    text = "wat is home start en hoe meld ik me aan"
+    decision = decide(text, text, "request_registration", 0.6,
+                      [seg("info_homestart", 0.9), seg("request_registration", 0.95)], NAMES, KNOWN)
+    assert decision is not None and decision.intent == "info_homestart"
+
+
+def test_a_close_call_within_one_family_is_no_reason_to_ask() -> None:
+    from bot.nlu.interpret import settle_close_call
+    ranking = [{"name": "nlu_fallback", "confidence": 0.4}, {"name": "request_callback", "confidence": 0.49},
+               {"name": "request_human", "confidence": 0.47}]
+    assert settle_close_call(ranking)["name"] == "request_callback"
+    groups = [{"name": "find_group", "confidence": 0.47}, {"name": "more_groups", "confidence": 0.42}]
+    assert settle_close_call(groups)["name"] == "find_group"
+    # two different needs close together: ask (clarify stays the answer)
+    apart = [{"name": "info_homestart", "confidence": 0.45}, {"name": "info_voorzorg", "confidence": 0.44}]
+    assert settle_close_call(apart) is None
+    # unsure as a whole, even together: ask
+    low = [{"name": "request_callback", "confidence": 0.2}, {"name": "request_human", "confidence": 0.15},
+           {"name": "info_homestart", "confidence": 0.1}]
+    assert settle_close_call(low) is None
+
+
+def test_a_family_that_together_is_the_best_guess_settles_with_its_summed_confidence() -> None:
+    from bot.nlu.interpret import settle_close_call
+    ranking = [{"name": "nlu_fallback", "confidence": 0.4}, {"name": "info_shantala", "confidence": 0.24},
+               {"name": "more_groups", "confidence": 0.24}, {"name": "find_group", "confidence": 0.18}]
+    settled = settle_close_call(ranking)
+    assert settled is not None and settled["name"] == "more_groups"
+    assert abs(settled["confidence"] - 0.42) < 1e-9
+    # one member alone is no family: the fallback stands
+    alone = [{"name": "find_group", "confidence": 0.38}, {"name": "info_shantala", "confidence": 0.36}]
+    assert settle_close_call(alone) is None
+    # another intent ahead of the family's sum: ask
+    behind = [{"name": "info_shantala", "confidence": 0.45}, {"name": "more_groups", "confidence": 0.2},
+              {"name": "find_group", "confidence": 0.2}]
+    assert settle_close_call(behind) is None
+
+
+def test_more_groups_beside_a_named_offering_is_a_group_search_and_that_offering() -> None:
+    text = "is er babymassage in een groep in de buurt van prins alexander"
+    decision = decide(text, text, "more_groups", 0.5, [], NAMES, KNOWN)
+    assert decision is not None and decision.intent == SEVERAL_NEEDS
+    assert set(decision.needs) == {"find_group", "info_shantala"}
+
+
+def test_an_off_topic_message_with_one_clear_named_need_answers_that_need() -> None:
+    text = "feyenoord heeft weer verloren haha maar ff serieus wanneer krijg ik die sleutel van rotterdam"
+    decision = decide(text, text, "out_of_scope", 0.67, [seg("out_of_scope", 0.95)], NAMES, KNOWN)
+    assert decision is not None and decision.intent == "info_sleutel_van_rotterdam"
+    # off-topic without a clear need stays off-topic
+    other = "ik ben mijn ov kaart verloren in de tram vandaag"
+    assert decide(other, other, "out_of_scope", 0.8, [seg("out_of_scope", 0.95)], NAMES, KNOWN) is None
+
+
+PHRASES = load_need_phrases()
+
+
+def test_a_need_named_in_plain_words_stands_beside_the_classifiers() -> None:
+    text = "ik heb postnatale depressie en ik voel me ook heel alleen, mijn man werkt altijd"
+    decision = decide(text, text, "low_mood", 1.0, [seg("low_mood", 1.0)], NAMES, KNOWN, need_phrases=PHRASES)
+    assert decision is not None and decision.intent == SEVERAL_NEEDS
+    assert decision.needs == ["low_mood", "feel_lonely"]
+
+
+def test_need_phrases_never_exceed_three_needs_and_never_join_a_loss() -> None:
+    text = "ik ben somber en eenzaam, ik heb schulden, geen huisarts en geen zorgverzekering"
+    decision = decide(text, text, "low_mood", 0.9, [seg("low_mood", 0.9)], NAMES, KNOWN, need_phrases=PHRASES)
+    assert decision is not None and len(decision.needs) == 3 and decision.needs[0] == "low_mood"
+    loss = "sinds de miskraam voel ik me zo alleen en somber"
+    decision = decide(loss, loss, "baby_loss", 0.95, [], NAMES, KNOWN, baby_loss=True, need_phrases=PHRASES)
+    assert decision is None or decision.intent == "baby_loss"
+
+
+def test_a_need_phrase_alone_decides_only_what_the_classifier_could_not_place() -> None:
+    text = "hallo ik zoek een groepje in de buurt om andere moeders te zien"
+    decision = decide(text, text, "nlu_fallback", 0.4, [], NAMES, KNOWN, need_phrases=PHRASES)
+    assert decision is not None and decision.intent == "find_group"
+    # a short message or a sure classifier: the phrase adds nothing
+    assert decide("eenzaam", "eenzaam", "nlu_fallback", 0.4, [], NAMES, KNOWN, need_phrases=PHRASES) is None
+    sure = "ik voel me zo eenzaam de hele dag thuis"
+    assert decide(sure, sure, "feel_lonely", 0.95, [], NAMES, KNOWN, need_phrases=PHRASES) is None
