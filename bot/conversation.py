@@ -192,8 +192,8 @@ def need_for(intent: str, lang: str = "nl") -> Need | None:
         return referral
     feature = (_texts(lang).get("needs") or {}).get(intent)
     if feature:
-        answer_id = {"feel_lonely": "lonely", "request_registration": "registration",
-                     "request_human": "human"}.get(intent, intent)
+        answer_id = {"feel_lonely": "lonely", "request_registration": "registration", "request_human": "human",
+                     "request_callback": "callback", "ask_capabilities": "capabilities"}.get(intent, intent)
         return Need(intent, str(feature["title"]), " ".join(str(feature["line"]).split()), answer_id)
     return None
 

@@ -209,6 +209,15 @@ def test_baby_loss_acknowledges_first_then_care_and_sets_the_slot() -> None:
     assert "Gefeliciteerd" not in " ".join(m["text"] for m in messages)
 
 
+@pytest.mark.parametrize("text", ["mijn vriendin heeft een miskraam gehad, hoe kan ik haar steunen",
+                                  "ons kleinkind is bij de geboorte overleden"])
+def test_a_loss_told_about_someone_else_speaks_of_jullie(text: str) -> None:
+    messages, events = run_action(ActionBabyLoss(), make_tracker(intent="baby_loss", text=text, sender_id=SENDER))
+    texts = text_set("wellbeing/baby_loss")
+    assert messages[0]["text"] == texts.render("acknowledgement_other") and "jullie" in messages[0]["text"]
+    assert _slots(events) == {"baby_loss": True}
+
+
 def test_baby_loss_with_a_registration_offers_one_clear_choice(store: str) -> None:
     _register(store)
     messages, _ = run_action(ActionBabyLoss(), make_tracker(intent="baby_loss", text="mijn baby is overleden",
