@@ -112,7 +112,7 @@ class Settings:
     generic: tuple[str, ...] = ("ask_capabilities",)
     # ... but small talk is no concrete need: "wat kun je allemaal en ben je een robot?" asks both.
     small_talk: tuple[str, ...] = ("bot_challenge", "greet", "thank", "goodbye")
-    segment_threshold: float = 0.5
+    segment_threshold: float = 0.45
     # A part alone decides an emergency or a loss only when the classifier is this sure of it: a whole
     # message is not lost to one misread part (the safety net's detector reads the whole message anyway,
     # and a plainly said loss is found by bot/wellbeing/loss.py).
