@@ -66,7 +66,7 @@ _FOR_WHOM_RE = re.compile(
 # the kraamzorg check, not the card).
 _COSTS_RE = re.compile(
     r"\b(?:wat\s+kost|hoeveel\s+kost|kost\s+(?:het|dat|dit|t|die|deze)\b|hoe\s+duur|gratis|kosteloos|"
-    r"(?:wat\s+zijn\s+de|zijn\s+er|eigen)\s+kosten|moet\s+(?:ik|je|we)\s+(?:\w+\s+){0,3}betalen|"
+    r"kost\s+(?:\w+\s+){1,3}(?:geld|iets)\b|(?:wat\s+zijn\s+de|zijn\s+er|eigen)\s+kosten|moet\s+(?:ik|je|we)\s+(?:\w+\s+){0,3}betalen|"
     r"betaal\s+ik|vergoed)",
 )
 _CONTACT_RE = re.compile(
@@ -188,11 +188,11 @@ def load_offering_names(path: Path = OFFERING_NAMES_FILE, cards: Mapping[str, An
     return names
 
 
-def load_need_phrases(path: Path = NEED_PHRASES_FILE) -> dict[str, str]:
-    """phrase (lower case) -> intent, from data/lexicon/needs.yml."""
+def load_need_phrases(section: str = "needs", path: Path = NEED_PHRASES_FILE) -> dict[str, str]:
+    """phrase (lower case) -> intent, from one section of data/lexicon/needs.yml."""
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return {" ".join(str(phrase).lower().split()): str(intent)
-            for intent, phrases in (data.get("needs") or {}).items() for phrase in phrases or []}
+            for intent, phrases in (data.get(section) or {}).items() for phrase in phrases or []}
 
 
 def named_offerings(text: str, names: Mapping[str, str], known: set[str] | None = None) -> list[str]:
@@ -323,7 +323,8 @@ def without_loss(intent: Mapping[str, Any], ranking: Sequence[Mapping[str, Any]]
 def decide(raw_text: str, text: str, intent: str, confidence: float, segments: Sequence[Mapping[str, Any]],
            offering_names: Mapping[str, str], known_offerings: set[str] | None = None,
            settings: Settings = Settings(), baby_loss: bool = False, gibberish: bool = False,
-           need_phrases: Mapping[str, str] | None = None) -> Decision | None:
+           need_phrases: Mapping[str, str] | None = None, topic_names: Mapping[str, str] | None = None
+           ) -> Decision | None:
     """A new intent for the message, or None to keep the classifier's.
 
     ``gibberish``: none of its words is recognised (:meth:`bot.nlu.normaliser.Normaliser.is_gibberish`);
@@ -331,6 +332,8 @@ def decide(raw_text: str, text: str, intent: str, confidence: float, segments: S
 
     ``need_phrases``: phrase -> intent (:func:`load_need_phrases`); in a longer message a phrase
     adds its need beside the classifier's ("... depressie en ik voel me ook heel alleen").
+    ``topic_names``: names of a topic that are also said in passing ("een huisbezoek van het CJG"):
+    they decide only a message the classifier could not place (``load_need_phrases("alone")``).
 
     ``baby_loss``: the message plainly says a baby or pregnancy was lost
     (:func:`bot.wellbeing.loss.loss_signal`); that need is then always part of the answer.
@@ -387,13 +390,14 @@ def decide(raw_text: str, text: str, intent: str, confidence: float, segments: S
             need = f"info_{card_id}"
             if card_id not in GENERIC_NAMES and need not in needs and settings.merge.get(need) not in needs:
                 needs.append(need)
-    # A need named in plain words in a longer message ("ik voel me ook heel alleen", "geen huisarts").
+    # A need named in plain words ("ik voel me ook heel alleen", "geen huisarts"): in a longer message
+    # it stands beside the classifier's needs.
     phrased: list[str] = []
-    if len(text.split()) >= MIN_WORDS_FOR_NAMED_NEEDS and need_phrases and not baby_loss:
+    if need_phrases and not baby_loss:
         for _, need in _named_positions(text, need_phrases, None):
             if need not in needs and need not in phrased and settings.merge.get(need) not in needs:
                 phrased.append(need)
-        if needs or how is not None:
+        if len(text.split()) >= MIN_WORDS_FOR_NAMED_NEEDS and (needs or how is not None):
             # right after the classifier's best guess: a need said in so many words beats its weaker guesses
             needs = [*needs[:1], *phrased, *needs[1:]][: settings.max_needs]
     if how is not None:
@@ -425,7 +429,11 @@ def decide(raw_text: str, text: str, intent: str, confidence: float, segments: S
             best = 1.0
         if best >= settings.single_part_threshold:
             return Decision(needs[0], best)
-    if how is None and intent in {FALLBACK, OUT_OF_SCOPE} and not needs and len(phrased) == 1:
-        # the only need, named in plain words, in a message the classifier could not place
-        return Decision(phrased[0], settings.single_part_threshold)
+    if how is None and intent in {FALLBACK, OUT_OF_SCOPE} and not needs and not baby_loss:
+        # A message the classifier could not place that names one thing only, in plain words or by
+        # name ("kost home start geld?", "wat betekent cjg", "schulden"): that thing. Two or more: ask.
+        said = [*phrased, *(f"info_{card_id}" for _, card_id in named if card_id not in GENERIC_NAMES),
+                *(need for _, need in _named_positions(text, topic_names or {}, None))]
+        if len(set(said)) == 1:
+            return Decision(said[0], settings.single_part_threshold)
     return how

@@ -43,6 +43,7 @@ class MessageInterpreter(GraphComponent):
         self.known_offerings = set(catalogue)
         self.offering_names = load_offering_names(cards=catalogue)
         self.need_phrases = load_need_phrases()
+        self.topic_names = load_need_phrases("alone")
 
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
@@ -71,7 +72,7 @@ class MessageInterpreter(GraphComponent):
         decision = decide(raw, text, str(intent.get(INTENT_NAME_KEY) or ""), float(intent.get("confidence") or 0.0),
                           segments, self.offering_names, self.known_offerings, self.settings,
                           baby_loss=loss is True, gibberish=bool(message.get(GIBBERISH)),
-                          need_phrases=self.need_phrases)
+                          need_phrases=self.need_phrases, topic_names=self.topic_names)
         if decision is None and replaced:
             decision = Decision(str(intent.get(INTENT_NAME_KEY)), float(intent.get("confidence") or 0.0))
         if decision is None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from bot.content import cards
 from bot.nlu.interpret import (
     BARE_NUMBER,
+    ROOT,
     SEVERAL_NEEDS,
     asked_aspect,
     decide,
@@ -373,7 +375,32 @@ def test_a_need_phrase_alone_decides_only_what_the_classifier_could_not_place() 
     text = "hallo ik zoek een groepje in de buurt om andere moeders te zien"
     decision = decide(text, text, "nlu_fallback", 0.4, [], NAMES, KNOWN, need_phrases=PHRASES)
     assert decision is not None and decision.intent == "find_group"
-    # a short message or a sure classifier: the phrase adds nothing
-    assert decide("eenzaam", "eenzaam", "nlu_fallback", 0.4, [], NAMES, KNOWN, need_phrases=PHRASES) is None
+    # a sure classifier: the phrase adds nothing
     sure = "ik voel me zo eenzaam de hele dag thuis"
     assert decide(sure, sure, "feel_lonely", 0.95, [], NAMES, KNOWN, need_phrases=PHRASES) is None
+
+
+TOPICS = load_need_phrases("alone")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("wat betekent cjg", "info_cjg"), ("cjg telefoonnummer pls", "info_cjg"), ("kost home start geld?", "info_homestart"),
+    ("is er een lactatiekundige die bij je thuis komt", "info_borstvoeding"), ("schulden", "info_debts"),
+])
+def test_a_message_the_classifier_could_not_place_that_names_one_thing_gets_that_thing(text: str, expected: str) -> None:
+    decision = decide(text, text, "nlu_fallback", 0.4, [], NAMES, KNOWN, need_phrases=PHRASES, topic_names=TOPICS)
+    assert decision is not None and decision.intent == expected
+
+
+def test_topic_names_never_decide_beside_the_classifier_or_when_two_are_named() -> None:
+    passing = "kan ik voor de bevalling al een huisbezoek krijgen van het cjg"
+    assert decide(passing, passing, "info_prenataal_huisbezoek", 0.9, [], NAMES, KNOWN, need_phrases=PHRASES,
+                  topic_names=TOPICS) is None
+    two = "cjg of consultatiebureau"
+    assert decide(two, two, "nlu_fallback", 0.4, [], NAMES, KNOWN, need_phrases=PHRASES, topic_names=TOPICS) is None
+
+
+def test_every_need_phrase_names_an_intent_of_the_domain() -> None:
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    intents = {i if isinstance(i, str) else next(iter(i)) for i in domain["intents"]}
+    assert set(PHRASES.values()) | set(TOPICS.values()) <= intents
