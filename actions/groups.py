@@ -18,6 +18,7 @@ from bot.groups.answer import Answer, groups_answer, read_location
 from bot.groups.ranking import audience_from_text, kinds_from_text
 from bot.places.resolve import CITYWIDE, OUTSIDE, location_from_key, location_key, resolve_location
 from bot.safety.tiers import FORM_NOT_INTENT
+from bot.wellbeing.loss import in_loss_conversation
 
 FORM = "grp_form"
 ANSWER_ID = "find_group"
@@ -110,7 +111,7 @@ class ActionGrpShow(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         key = _valid_key(tracker.get_slot("grp_location"))
         audience, kinds = _listed(tracker, "grp_audience"), _listed(tracker, "grp_kind")
-        answer, next_offset = groups_answer(key, audience, 0, kinds=kinds)
+        answer, next_offset = groups_answer(key, audience, 0, kinds=kinds, after_loss=in_loss_conversation(tracker.slots))
         _say(dispatcher, answer)
         events: list[EventType] = [SlotSet("grp_offset", None if next_offset is None else float(next_offset))]
         if key == OUTSIDE:
@@ -140,6 +141,7 @@ class ActionGrpMore(Action):
             )
             return []
         audience, kinds = _listed(tracker, "grp_audience"), _listed(tracker, "grp_kind")
-        answer, next_offset = groups_answer(key, audience, int(offset), kinds=kinds)
+        answer, next_offset = groups_answer(key, audience, int(offset), kinds=kinds,
+                                            after_loss=in_loss_conversation(tracker.slots))
         _say(dispatcher, answer)
         return [SlotSet("grp_offset", None if next_offset is None else float(next_offset))]

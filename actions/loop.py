@@ -536,10 +536,26 @@ class _ContactConsent:
                 s.CB_CONSENT_VERSION: consent_version(_mode(tracker), lang=lang),
                 s.CB_INSTANCE: secrets.token_hex(8),
             }
-        opening = "" if is_clear_no(said, intent) else text("consent_unclear", lang) + " "
+        unclear = not is_clear_no(said, intent)
+        if unclear and not _asked_again(tracker, text("consent_unclear", lang)):
+            # Not a yes and not a no (a phone number, a question): ask once more, nothing is stored.
+            dispatcher.utter_message(text=text("consent_unclear", lang), answer_id=CALLBACK)
+            return {s.CB_CONSENT: None}
+        opening = text("consent_unclear", lang) + " " if unclear else ""
         dispatcher.utter_message(text=opening + text("callback_no_consent", lang, phone=aanmeldpunt_phone()),
                                  answer_id=CALLBACK)
         return {s.CB_CONSENT: False, s.CB_OUTCOME: "no_consent"}
+
+
+def _asked_again(tracker: Tracker, unclear_text: str) -> bool:
+    """Whether this form already asked for consent a second time (the bot said ``unclear_text``
+    since the form started)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "active_loop" and event.get("name") == tracker.active_loop_name:
+            return False
+        if event.get("event") == "bot" and (event.get("text") or "").startswith(unclear_text):
+            return True
+    return False
 
 
 class ValidateLoopCallbackForm(_ContactConsent, FormValidationAction):

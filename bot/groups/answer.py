@@ -138,9 +138,10 @@ def outside_answer() -> Answer:
 
 def groups_answer(
     key: str | None, audience: Iterable[str] = (), offset: int = 0, all_groups: Iterable[Group] | None = None,
-    kinds: Iterable[str] = (),
+    kinds: Iterable[str] = (), after_loss: bool = False,
 ) -> tuple[Answer, int | None]:
-    """One page of groups for a location slot value. Returns (answer, offset of the next page or None)."""
+    """One page of groups for a location slot value. Returns (answer, offset of the next page or None).
+    ``after_loss``: she told us she lost her baby (no pregnancy or baby groups)."""
     if key == OUTSIDE:
         return outside_answer(), None
     location = location_from_key(key) if key != CITYWIDE else None
@@ -148,7 +149,8 @@ def groups_answer(
         return Answer("Waar zoek je een groep? Stuur je postcode of wijk, bijvoorbeeld: groepen in Charlois.",
                       [FIND_BUTTON, HUMAN_BUTTON]), None
     wanted = frozenset(a for a in audience if a in FILTER_LABELS)
-    ranked, filter_ok = rank_groups(groups() if all_groups is None else all_groups, location, wanted, kinds)
+    ranked, filter_ok = rank_groups(groups() if all_groups is None else all_groups, location, wanted, kinds,
+                                    after_loss=after_loss)
     shown, more = page(ranked, offset)
     if not shown:
         return Answer("Dit waren alle groepen die ik ken. Het CJG weet vaak nog meer plekken bij jou in de buurt.",

@@ -86,17 +86,30 @@ class Ranked:
     score: int
 
 
+# After a parent told us she lost her baby: no groups for pregnant women or for babies
+# (content/wellbeing/baby_loss.yml keeps the same cards silent).
+AFTER_LOSS_HIDDEN_AUDIENCES = frozenset({"pregnant", "baby"})
+AFTER_LOSS_HIDDEN_KINDS = frozenset({"centering"})
+
+
+def shown_after_loss(group: Group) -> bool:
+    """Whether a group may be shown to a parent who lost her baby."""
+    return not (set(group.audience) & AFTER_LOSS_HIDDEN_AUDIENCES) and group.kind not in AFTER_LOSS_HIDDEN_KINDS
+
+
 def rank_groups(
-    groups: Iterable[Group], location: LocationResult | None, wanted: Iterable[str] = (), kinds: Iterable[str] = ()
+    groups: Iterable[Group], location: LocationResult | None, wanted: Iterable[str] = (), kinds: Iterable[str] = (),
+    after_loss: bool = False,
 ) -> tuple[list[Ranked], bool]:
     """Rank the groups for a parent. Returns (ranked list, whether the filter matched anything).
 
     When no group fits the filter, all groups are ranked (and the flag is False) so the parent
-    still gets an answer. Groups of a kind the question names come first.
+    still gets an answer. Groups of a kind the question names come first. ``after_loss``: groups
+    for pregnant women and babies are left out (:func:`shown_after_loss`).
     """
     wanted = frozenset(wanted)
     kinds = frozenset(kinds)
-    pool = list(groups)
+    pool = [g for g in groups if shown_after_loss(g)] if after_loss else list(groups)
     fitting = [g for g in pool if matches(g, wanted)]
     filter_ok = bool(fitting) or not wanted
     if fitting:

@@ -160,3 +160,17 @@ def test_show_outside_rotterdam_clears_the_location() -> None:
 def test_more_without_a_search_asks_where() -> None:
     messages, events = run_action(ActionGrpMore(), make_tracker("more_groups", "meer"))
     assert "postcode of wijk" in messages[0]["text"] and events == []
+
+
+def test_show_after_a_loss_leaves_out_pregnancy_and_baby_groups() -> None:
+    from bot.groups.model import groups
+    from bot.groups.ranking import shown_after_loss
+    hidden = {g.name for g in groups() if not shown_after_loss(g)}
+    assert hidden, "the group list has pregnancy or baby groups to hide"
+    for offset in (0.0, 3.0, 6.0):
+        tracker = make_tracker("find_group", "", slots={"grp_location": "gebied:Charlois", "baby_loss": True,
+                                                        "grp_offset": offset})
+        action = ActionGrpShow() if offset == 0 else ActionGrpMore()
+        messages, _ = run_action(action, tracker)
+        text = "\n".join(m.get("text") or "" for m in messages)
+        assert not any(f"*{name}*" in text or f". {name}*" in text for name in hidden), text

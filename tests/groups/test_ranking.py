@@ -205,3 +205,11 @@ def test_question_parsers_never_raise(text: str) -> None:
     assert reply.key is not None or reply.message
     answer, _ = groups_answer(text, [text], 0)
     assert answer.text and len(answer.buttons) <= 3
+
+
+def test_after_a_loss_no_groups_for_pregnant_women_or_babies() -> None:
+    groups = [make("bumps", "pregnant", "Charlois"), make("babies", "baby;parents", "Charlois"),
+              make("centering", "parents", "Charlois", kind="centering"), make("moms", "mothers", "Charlois")]
+    here = resolve_location("charlois")
+    assert [r.group.id for r in rank_groups(groups, here, after_loss=True)[0]] == ["moms"]
+    assert len(rank_groups(groups, here)[0]) == 4

@@ -310,8 +310,19 @@ def test_callback_consent_yes_no_and_unclear():
     said, values = _cb(s.CALLBACK_FORM, s.CB_CONSENT, "Nee, liever niet", intent="deny")
     assert values[s.CB_CONSENT] is False and values[s.CB_OUTCOME] == "no_consent" and "bewaar ik niets" in said
     assert values.get("requested_slot") is None  # the form ends
+    # unclear (a typed payload, a phone number): asked once more, nothing stored ...
     said, values = _cb(s.CALLBACK_FORM, s.CB_CONSENT, "/affirm")
-    assert values[s.CB_CONSENT] is False and "weet niet zeker" in said
+    assert values[s.CB_CONSENT] is None and s.CB_OUTCOME not in values and "weet niet zeker" in said
+    said, values = _cb(s.CALLBACK_FORM, s.CB_CONSENT, "0612345678")
+    assert values[s.CB_CONSENT] is None and s.CB_OUTCOME not in values
+    # ... and unclear a second time in the same form: nothing is stored, the form ends
+    earlier = [{"event": "active_loop", "name": s.CALLBACK_FORM},
+               {"event": "bot", "text": "Ik weet niet zeker of je dat goed vindt."}]
+    messages, events = run_action(a.ValidateLoopCallbackForm(), form_tracker(
+        s.CALLBACK_FORM, s.CB_CONSENT, "misschien", earlier=earlier))
+    values = _events(events)
+    assert values[s.CB_CONSENT] is False and values[s.CB_OUTCOME] == "no_consent"
+    assert "bewaar ik niets" in _said(messages)
     _, values = _cb(s.MESSAGE_FORM, s.CB_CONSENT, "ja", cls=a.ValidateLoopMessageForm)
     assert values[s.CB_CONSENT_VERSION].startswith("msg1-")
 
