@@ -19,7 +19,7 @@ from bot.readability import split_message
 from bot.store.cases import set_status
 from bot.store.registrations import get_registration
 from tests.helpers import make_tracker, run_action
-from tests.loop.test_loop_actions import HER, _cb, _register, _said
+from tests.loop.test_loop_actions import HER, _cb, _events, _register, _said, form_tracker
 
 EN = {"language": "en"}
 
@@ -123,5 +123,10 @@ def test_withdrawal_in_english():
 
 def test_an_unclear_consent_answer_in_english():
     said, values = _cb(s.CALLBACK_FORM, s.CB_CONSENT, "/affirm", slots=EN)
-    assert values[s.CB_CONSENT] is False
-    assert said.startswith("I am not sure whether that is okay for you. Okay, then I will not keep anything.")
+    assert values[s.CB_CONSENT] is None and said == "I am not sure whether that is okay for you."
+    earlier = [{"event": "active_loop", "name": s.CALLBACK_FORM},
+               {"event": "bot", "text": "I am not sure whether that is okay for you."}]
+    messages, events = run_action(a.ValidateLoopCallbackForm(), form_tracker(
+        s.CALLBACK_FORM, s.CB_CONSENT, "/affirm", EN, earlier=earlier))
+    assert _events(events)[s.CB_CONSENT] is False
+    assert _said(messages).startswith("I am not sure whether that is okay for you. Okay, then I will not keep anything.")
