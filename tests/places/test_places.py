@@ -275,6 +275,8 @@ def test_any_postcode_is_rotterdam_or_outside(pc4: int, letters: str) -> None:
     result = resolve_location(f"{pc4}{letters}")
     if pc4 in GEMEENTE and expected_gebied(pc4):
         assert result.kind == "postcode" and result.gebied == expected_gebied(pc4)
+    elif pc4 in SPLIT:  # a postcode in two gebieden: both are offered
+        assert result.kind == "postcode" and result.gebied is None and len(result.alternatives) == 2
     elif 3001 <= pc4 <= 3009 or pc4 in GEMEENTE:
         assert result.kind == "unknown" and result.in_rotterdam
     else:
@@ -304,3 +306,9 @@ def test_haversine() -> None:
     assert haversine_km(51.8795, 4.4757, 51.8795, 4.4757) == 0
     # Charlois -> Feijenoord centres: a few km
     assert 2 < haversine_km(51.8795, 4.4757, 51.8989, 4.5015) < 3
+
+
+@pytest.mark.parametrize("pc4", sorted(SPLIT))
+def test_a_postcode_in_two_gebieden_offers_both(pc4: int) -> None:
+    result = resolve_location(str(pc4))
+    assert result.kind == "postcode" and result.gebied is None and set(result.alternatives) == set(SPLIT[pc4])
