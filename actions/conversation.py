@@ -10,7 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, ActiveLoop, SlotSet, UserUtteranceReverted, UserUttered
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.messages import utter_split
+from actions.messages import OPEN_NEEDS_SLOT, utter_split
 from actions.wellbeing import ActionBabyLoss, ActionLowMood
 from bot.buttons import match_button, parse_payload, shown_buttons
 from bot.content import card_for_intent
@@ -103,6 +103,10 @@ class ActionSeveralNeeds(Action):
             text, buttons, answer_id = answer
             utter_split(dispatcher, text, buttons, answer_id=answer_id)
             answered = True
+            # the needs she can pick from: after one is answered, the others are named again
+            picks = [b["payload"].lstrip("/") for b in buttons]
+            if len(picks) >= 2:
+                events.append(SlotSet(OPEN_NEEDS_SLOT, picks))
         for intent in [n for n in CLOSERS if n in needs]:
             dispatcher.utter_message(response=CLOSERS[intent])
             answered = True

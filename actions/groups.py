@@ -14,6 +14,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.messages import remind_open_needs
 from bot.groups.answer import Answer, groups_answer, read_location
 from bot.groups.ranking import audience_from_text, kinds_from_text
 from bot.places.resolve import CITYWIDE, OUTSIDE, location_from_key, location_key, resolve_location
@@ -116,7 +117,7 @@ class ActionGrpShow(Action):
         events: list[EventType] = [SlotSet("grp_offset", None if next_offset is None else float(next_offset))]
         if key == OUTSIDE:
             events.append(SlotSet("grp_location", None))
-        return events
+        return events + remind_open_needs(dispatcher, tracker, "find_group")
 
 
 class ActionGrpMore(Action):

@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.form_help import PersonOnRequest
+from actions.messages import remind_open_needs
 from bot.kraamzorg import answers as kz
 from bot.kraamzorg.render import RenderedOutcome, answers_recap, render_parts
 from bot.kraamzorg.rules import evaluate, relevant_questions
@@ -138,6 +139,14 @@ class ValidateKraamzorgForm(PersonOnRequest, FormValidationAction):
 
     def name(self) -> str:
         return "validate_kraamzorg_form"
+
+    def handled_by_form(self, tracker: Tracker) -> bool:
+        """'terug', a correction of an earlier answer or a question about an option is the check's own."""
+        slot = tracker.get_slot("requested_slot")
+        question = next((q for q, name in kz.SLOTS.items() if name == slot), "")
+        text = tracker.latest_message.get("text")
+        return bool(kz.is_back(text) or kz.find_correction(text, question, today())
+                    or kz.explain_option(question, text))
 
     def _early(self, slot: str, tracker: Tracker) -> dict[str, Any]:
         """Take an answer from the message that started the check, so it is not asked again."""
@@ -294,7 +303,8 @@ class ActionKraamzorgResult(Action):
         return "action_kraamzorg_result"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
-        return utter_result(dispatcher, dict(tracker.slots), lang_of(tracker))
+        events = utter_result(dispatcher, dict(tracker.slots), lang_of(tracker))
+        return events + remind_open_needs(dispatcher, tracker, "kraamzorg_check")
 
 
 # The term that 'hoe vraag ik het aan' finds: after the outcome the full steps answer it better.

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.messages import remind_open_needs
 from bot.content import card_for_intent, cards, render_detail, render_summary
 from bot.languages.conversation import lang_of
 from bot.terms import context_from_events
@@ -23,6 +25,14 @@ WHICH_OFFERING_BUTTONS = {
     "en": [{"title": "What help is there?", "payload": "/ask_capabilities"},
            {"title": "Talk to someone", "payload": "/request_human"}],
 }
+
+
+_ABOUT_THIS_CHAT = re.compile(r"\b(?:dit|deze|jij|jou|jullie|chat|app|bot|this|you)\b")
+
+
+def _bot_spoke(tracker: Tracker) -> bool:
+    """The bot already answered something in this conversation."""
+    return any(event.get("event") == "bot" for event in tracker.events)
 
 
 class ActionShowOffering(Action):
@@ -51,7 +61,7 @@ class ActionShowOffering(Action):
                 dispatcher.utter_message(text=extra, answer_id=f"offering:{card.id}")
             text = messages[-1]
         dispatcher.utter_message(text=text, buttons=buttons, answer_id=f"offering:{card.id}")
-        return [SlotSet("offering", card.id)]
+        return [SlotSet("offering", card.id), *remind_open_needs(dispatcher, tracker, card.intent)]
 
 
 class ActionOfferingDetail(Action):
@@ -80,6 +90,11 @@ class ActionOfferingDetail(Action):
 
             utter_loss_instead_of_card(dispatcher, lang_of(tracker))
             return []
+        about_this_chat = _ABOUT_THIS_CHAT.search(str(tracker.latest_message.get("text") or "").lower())
+        if card is None and intent in ("offering_for_whom", "offering_how") and about_this_chat and not _bot_spoke(tracker):
+            # "waar is dit voor?", "hoe werkt dit?" as her first message is about this chat: what it can do
+            dispatcher.utter_message(response="utter_capabilities")
+            return [SlotSet("offering", None)]
         if card is None:
             dispatcher.utter_message(text=WHICH_OFFERING[lang], buttons=WHICH_OFFERING_BUTTONS[lang], answer_id="clarify")
             return [SlotSet("offering", None)]

@@ -12,7 +12,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.messages import utter_split
+from actions.messages import remind_open_needs, utter_split
 from bot.content import cards, other_question_button, render_detail
 from bot.content import human_button as localized_human_button
 from bot.languages.conversation import lang_of
@@ -61,7 +61,7 @@ def utter_referral(dispatcher: CollectingDispatcher, tracker: Tracker, ref: Refe
     ref = referrals(lang_of(tracker)).get(ref.id, ref)
     text, buttons = render_referral(ref)
     utter_split(dispatcher, text, buttons, ref.answer_id)
-    return [SlotSet("offering", ref.id)]
+    return [SlotSet("offering", ref.id), *remind_open_needs(dispatcher, tracker, ref.intent)]
 
 
 class ActionShowReferral(Action):

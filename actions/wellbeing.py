@@ -126,7 +126,8 @@ class ActionLowMood(Action):
         texts = text_set("wellbeing/low_mood", lang)
         loss = in_loss_conversation(tracker.slots)
         extra = texts.render("extra_support_after_loss" if loss else "extra_support")
-        text = f"{texts.render('answer')}\n\n{texts.render('crisis_line')}\n\n{extra}\n\n{texts.source_tag}"
+        answer = texts.render("answer_after_loss" if loss else "answer")
+        text = f"{answer}\n\n{texts.render('crisis_line')}\n\n{extra}\n\n{texts.source_tag}"
         buttons = [_cjg_button(texts), human_button(lang)] if loss else _low_mood_buttons(texts, lang)
         utter_split(dispatcher, text, buttons, answer_id="low_mood")
         return []

@@ -44,7 +44,8 @@ _FIGURE_RE = re.compile(r"\d+(?:[.,]\d+)*(?:[ \t\-]\d+(?:[.,]\d+)*)*")
 REQUIRED = {
     "clarify": ("topics", "rephrase", "human", "stuck"),
     "bare_number": ("question",),
-    "several_needs": ("intro", "one", "also", "outro", "sources"),
+    "several_needs": ("intro", "one", "also", "outro", "sources", "remind"),
+    "form_side": ("thanks", "greet", "back", "other_flow", "stop_button", "loss_kraamzorg", "loss_registration"),
 }
 
 Button = dict[str, str]
@@ -80,7 +81,7 @@ def validate_texts(data: Any) -> dict[str, Any]:
 
 def _all_texts(data: Mapping[str, Any]) -> list[str]:
     out = []
-    for section in ("clarify", "bare_number", "several_needs"):
+    for section in ("clarify", "bare_number", "several_needs", "form_side"):
         out += [str(v) for v in (data.get(section) or {}).values()]
     for need in (data.get("needs") or {}).values():
         if isinstance(need, dict):
@@ -136,6 +137,11 @@ def stuck_in_form_text(lang: str = "nl") -> str:
     """After several answers to one form question that were not understood: the way out and a person."""
     t = _texts(lang)["clarify"]
     return f"{t['stuck']}\n{t['human']}"
+
+
+def form_side_text(key: str, lang: str = "nl") -> str:
+    """A line for a question or remark in the middle of a form (``form_side`` in texts.yml)."""
+    return str(_texts(lang)["form_side"][key])
 
 
 def clarify_message(ranking: Sequence[Mapping[str, Any]], label: Callable[[str], str | None],
@@ -196,6 +202,21 @@ def need_for(intent: str, lang: str = "nl") -> Need | None:
                      "request_callback": "callback", "ask_capabilities": "capabilities"}.get(intent, intent)
         return Need(intent, str(feature["title"]), " ".join(str(feature["line"]).split()), answer_id)
     return None
+
+
+def open_needs_reminder(open_needs: Sequence[str], answered: str,
+                        lang: str = "nl") -> tuple[str, list[Button], list[str]] | None:
+    """After one need of a several-needs answer was answered: (text, buttons, still open) for the
+    others, or None when ``answered`` was not one of them or none is left."""
+    if answered not in open_needs:
+        return None
+    left = [n for n in open_needs if n != answered]
+    needs = [need for need in (need_for(n, lang) for n in left) if need is not None]
+    if not needs:
+        return None
+    names = " en ".join(f"*{n.title}*" for n in needs) if lang != "en" else " and ".join(f"*{n.title}*" for n in needs)
+    text = str(_texts(lang)["several_needs"]["remind"]).format(needs=names)
+    return text, [{"title": n.title, "payload": f"/{n.intent}"} for n in needs], [n.intent for n in needs]
 
 
 def several_needs_answer(intents: Sequence[str], after_other_answer: bool = False,

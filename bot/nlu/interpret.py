@@ -23,6 +23,7 @@ import fnmatch
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,8 @@ _WHAT_IS_RE = re.compile(r"\bwat\s+(?:is|zijn|betekent|houdt)\b|\bwat\s+doet\b|\
 # Names that are also the everyday word for the thing ("kraamzorg"): not a need on their own.
 GENERIC_NAMES = frozenset({"kraamzorg", "borstvoeding", "kinkhoest", "moeders_van_rotterdam"})
 MIN_WORDS_FOR_NAMED_NEEDS = 6
+# The FallbackClassifier's threshold in config.yml (a test keeps the two equal).
+FALLBACK_THRESHOLD = 0.4
 _FOR_WHOM_RE = re.compile(
     r"\b(?:voor\s+wie|is\b.{0,40}\bvoor\s+mij\b|kom\s+ik\s+in\s+aanmerking|welke\s+leeftijd|hoe\s+oud\s+moet|"
     r"mag\s+ik\s+(?:mee\s*doen|meedoen|daar\s+heen)|heb\s+ik\s+recht\s+op|kan\s+ik\s+(?:daar|dat|het)\s+"
@@ -125,6 +128,21 @@ class Settings:
                                                               "info_moeders_van_rotterdam": "request_registration"})
     # Intents that, beside another need, ask for this need ("babymassage, meer groepen in ...": find a group).
     as_need: Mapping[str, str] = field(default_factory=lambda: {"more_groups": "find_group"})
+    # Intents the classifier mixes up where her own words decide, in a short message (settle_rivals).
+    rivals: tuple[frozenset[str], ...] = (
+        frozenset({"low_mood", "feel_lonely"}),
+        frozenset({"kraamzorg_check", "info_kraamzorg", "info_kraamzorg_boeken"}),
+        frozenset({"info_homestart", "info_prenataal_huisbezoek"}),
+        frozenset({"request_registration", "ask_registration_status"}),
+    )
+    # ... and those where a named one replaces a guessed one in a message of any length ("kraamzorg
+    # regelen, hoe doe ik dat" is the booking only). The kraamzorg group only when she does not talk
+    # about money (then the check is a need of its own).
+    rivals_everywhere: tuple[frozenset[str], ...] = (
+        frozenset({"kraamzorg_check", "info_kraamzorg", "info_kraamzorg_boeken"}),
+        frozenset({"info_homestart", "info_prenataal_huisbezoek"}),
+        frozenset({"info_zwangerschapsverlof", "info_partnerverlof"}),
+    )
     # An offering named in a how-question overrides these intents, or any intent below this confidence.
     override_below: float = 0.8
     # A message that falls back as a whole, with exactly one need in its parts at this confidence: that need.
@@ -188,9 +206,14 @@ def load_offering_names(path: Path = OFFERING_NAMES_FILE, cards: Mapping[str, An
     return names
 
 
+@lru_cache(maxsize=4)
+def _read_lexicon(path: Path) -> dict[str, Any]:
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
 def load_need_phrases(section: str = "needs", path: Path = NEED_PHRASES_FILE) -> dict[str, str]:
-    """phrase (lower case) -> intent, from one section of data/lexicon/needs.yml."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    """phrase (lower case) -> intent, from one section of data/lexicon/needs.yml (read once)."""
+    data = _read_lexicon(path)
     return {" ".join(str(phrase).lower().split()): str(intent)
             for intent, phrases in (data.get(section) or {}).items() for phrase in phrases or []}
 
@@ -239,6 +262,62 @@ def _asked_about(text: str, named: list[tuple[int, str]], question_at: int) -> s
     return None
 
 
+_QUESTION_RE = re.compile(
+    r"\b(?:hoe|hoelang|hoeveel|wanneer|waar|waarom|wat|welke|wie|moet\s+(?:ik|je|we|mijn|hij|zij)|"
+    r"moeten\s+(?:we|wij)|kan\s+(?:ik|je|we)|kun\s+je|mag\s+(?:ik|je|we)|krijg\s+(?:ik|je|we)|"
+    r"heb\s+ik\s+recht|hebben\s+we\s+recht|regel\s+ik|vraag\s+ik)\b")
+
+
+# "van het cjg", "bij de svb": the name is who gives or answers something, not what she asks about.
+_PROVIDER_RE = re.compile(r"\b(?:van|door|via)\s+(?:het|de|een|mijn|je)?\s*$")
+
+
+def asked_topics(text: str, topic_names: Mapping[str, str]) -> list[str]:
+    """Topics named in a clause that asks about them ("hoe lang is partnerverlof", "moet ik de baby
+    aangeven?"): a name said in passing ("de zuster van het consultatiebureau zei ...") is no question."""
+    lowered = " " + re.sub(r"[^\w\s?.,;!-]", " ", (text or "").lower()).replace("\n", " ") + " "
+    clauses = _clauses(lowered)
+    found: list[str] = []
+    for pos, need in _named_positions(text, topic_names, None):
+        start, end = next(((s, e) for s, e in clauses if s <= pos + 1 < max(e, s + 1)), (0, len(lowered)))
+        before = lowered[start:pos + 1]
+        if _PROVIDER_RE.search(before):
+            continue  # "een huisbezoek van het cjg": who gives something else she asks about
+        asks = _QUESTION_RE.search(" ".join(before.split()[-6:])) or lowered[end:end + 1] == "?"
+        if asks and need not in found:
+            found.append(need)
+    return found
+
+
+def settle_rivals(intent: str, named: Sequence[str], rivals: Sequence[frozenset[str]]) -> str:
+    """The intent her own words name when the classifier chose a rival of it ("ik voel me zo alleen":
+    lonely, not low mood; "kraamzorg regelen": booking kraamzorg, not the money check). Only when her
+    words name exactly one of the group and not the classifier's choice."""
+    for group in rivals:
+        if intent not in group or intent in named:
+            continue
+        said = [n for n in dict.fromkeys(named) if n in group]
+        if len(said) == 1:
+            return said[0]
+    return intent
+
+
+_MONEY_RE = re.compile(r"\b(?:betal\w*|geld|kost\w*|bijdrage|vergoed\w*|terug\w*|duur|lenen|schuld\w*|inkomen|"
+                       r"bijstand|uitkering|rond\s?komen|niet\s+breed)\b")
+
+
+def settle_rival_needs(needs: Sequence[str], named: Sequence[str], rivals: Sequence[frozenset[str]],
+                       text: str) -> list[str]:
+    """``needs`` with guessed rivals of a need her words name taken out (see ``Settings.rivals_everywhere``)."""
+    out = list(needs)
+    for group in rivals:
+        said = [n for n in dict.fromkeys(named) if n in group]
+        if len(said) != 1 or ("kraamzorg_check" in group and _MONEY_RE.search(text.lower())):
+            continue
+        out = [said[0] if n in group else n for n in out]
+    return list(dict.fromkeys(out))
+
+
 def several_needs(intent: str, confidence: float, segments: Sequence[Mapping[str, Any]],
                   settings: Settings = Settings()) -> tuple[list[str], str | None]:
     """(needs most relevant first, exclusive intent found in a part or None)."""
@@ -281,7 +360,8 @@ def _family_of(intent: str) -> str | frozenset[str]:
     return next((family for family in FAMILIES if intent in family), intent)
 
 
-def settle_close_call(ranking: Sequence[Mapping[str, Any]], threshold: float = 0.4) -> Mapping[str, Any] | None:
+def settle_close_call(ranking: Sequence[Mapping[str, Any]], threshold: float = FALLBACK_THRESHOLD
+                      ) -> Mapping[str, Any] | None:
     """The best intent of a family (:data:`FAMILIES`) when the fallback came only from a close call
     inside that family: at least two of its intents are ranked, together they are the best guess and
     they pass the fallback threshold (config.yml). Its confidence is then the family's. Else None.
@@ -307,7 +387,7 @@ def settle_close_call(ranking: Sequence[Mapping[str, Any]], threshold: float = 0
 
 def without_loss(intent: Mapping[str, Any], ranking: Sequence[Mapping[str, Any]],
                  segments: Sequence[Mapping[str, Any]],
-                 threshold: float = 0.4) -> tuple[Mapping[str, Any], list[Mapping[str, Any]]]:
+                 threshold: float = FALLBACK_THRESHOLD) -> tuple[Mapping[str, Any], list[Mapping[str, Any]]]:
     """The classifier's intent and parts with the baby-loss guess taken out, for a message that says
     'verloren' about something else: the next intent of the ranking takes its place (below the
     message threshold it still falls back to the clarifying question)."""
@@ -315,7 +395,7 @@ def without_loss(intent: Mapping[str, Any], ranking: Sequence[Mapping[str, Any]]
     if intent.get("name") != BABY_LOSS:
         return intent, parts
     best = next((r for r in ranking if r.get("name") not in {BABY_LOSS, FALLBACK, None}), None)
-    if best is None or float(best.get("confidence") or 0.0) < threshold:  # the FallbackClassifier's (config.yml)
+    if best is None or float(best.get("confidence") or 0.0) < threshold:
         return {"name": FALLBACK, "confidence": 1.0}, parts
     return dict(best), parts
 
@@ -356,7 +436,8 @@ def decide(raw_text: str, text: str, intent: str, confidence: float, segments: S
         n in PLACE_INTENTS for n in needs)
     if profession and pulled_by_place and not baby_loss:
         needs = [profession, *(n for n in needs if n not in PLACE_INTENTS | {profession})][: settings.max_needs]
-        if len(needs) == 1:
+        said_besides = [n for _, n in _named_positions(text, need_phrases or {}, None) if n != profession]
+        if len(needs) == 1 and not (said_besides and len(text.split()) >= MIN_WORDS_FOR_NAMED_NEEDS):
             return None if intent == profession else Decision(profession, max(confidence, 0.9))
     named = _named_positions(text, offering_names, known_offerings)
     kind = _aspect_match_kind(text)
@@ -393,13 +474,23 @@ def decide(raw_text: str, text: str, intent: str, confidence: float, segments: S
     # A need named in plain words ("ik voel me ook heel alleen", "geen huisarts"): in a longer message
     # it stands beside the classifier's needs.
     phrased: list[str] = []
+    long_message = len(text.split()) >= MIN_WORDS_FOR_NAMED_NEEDS
     if need_phrases and not baby_loss:
-        for _, need in _named_positions(text, need_phrases, None):
+        plain = [need for _, need in _named_positions(text, need_phrases, None)]
+        asked = asked_topics(text, topic_names or {}) if long_message else []
+        for need in [*plain, *asked]:
             if need not in needs and need not in phrased and settings.merge.get(need) not in needs:
                 phrased.append(need)
-        if len(text.split()) >= MIN_WORDS_FOR_NAMED_NEEDS and (needs or how is not None):
+        unsure = intent in {FALLBACK, OUT_OF_SCOPE} or confidence < settings.message_threshold
+        if long_message and (needs or how is not None or (unsure and len(phrased) >= 2)):
             # right after the classifier's best guess: a need said in so many words beats its weaker guesses
             needs = [*needs[:1], *phrased, *needs[1:]][: settings.max_needs]
+        elif not long_message and not needs[1:] and how is None:
+            # "ik voel me zo alleen", "kraamzorg regelen?": her words settle a rival guess
+            settled = settle_rivals(intent, [*plain, *(f"info_{c}" for _, c in named if c not in GENERIC_NAMES)],
+                                    settings.rivals)
+            if settled != intent:
+                return Decision(settled, max(confidence, settings.single_part_threshold))
     if how is not None:
         # "wat is X en hoe meld ik me aan": the registration asked for is X's, not a need of its own.
         # But "hoe werkt de eigen bijdrage van de kraamzorg en moet ik me aanmelden bij moeders van
@@ -413,6 +504,11 @@ def decide(raw_text: str, text: str, intent: str, confidence: float, segments: S
         if not others:
             return how
         needs = [how.intent, *others][: settings.max_needs]
+    if need_phrases and not baby_loss and len(needs) >= 2:
+        words = [need for _, need in _named_positions(text, need_phrases, None)]
+        needs = settle_rival_needs(needs, words, settings.rivals_everywhere, text)
+        if len(needs) == 1:
+            return None if intent == needs[0] else Decision(needs[0], max(confidence, settings.single_part_threshold))
     if len(needs) >= 2:
         return Decision(SEVERAL_NEEDS, 1.0, needs=needs)
     if baby_loss and intent != BABY_LOSS:
@@ -425,11 +521,13 @@ def decide(raw_text: str, text: str, intent: str, confidence: float, segments: S
         # by its name is as clear as a part can be.
         best = max((float(seg.get("confidence") or 0.0) for seg in segments if seg.get("intent") == needs[0]),
                    default=0.0)
-        if any(f"info_{card_id}" == needs[0] for _, card_id in named):
-            best = 1.0
+        if any(f"info_{card_id}" == needs[0] for _, card_id in named) or (
+                need_phrases and needs[0] in {need for _, need in _named_positions(text, need_phrases, None)}):
+            best = 1.0  # said in so many words ("kraamzorg boeken"): as clear as its name
         if best >= settings.single_part_threshold:
             return Decision(needs[0], best)
-    if how is None and intent in {FALLBACK, OUT_OF_SCOPE} and not needs and not baby_loss:
+    unsure = intent in {FALLBACK, OUT_OF_SCOPE} or confidence < settings.message_threshold
+    if how is None and unsure and not needs and not baby_loss:
         # A message the classifier could not place that names one thing only, in plain words or by
         # name ("kost home start geld?", "wat betekent cjg", "schulden"): that thing. Two or more: ask.
         said = [*phrased, *(f"info_{card_id}" for _, card_id in named if card_id not in GENERIC_NAMES),

@@ -32,7 +32,7 @@ _BABY = (r"(baby|babi|babie|babytje|kindje|kindeke|kind|kleinkind|kleinkindje|zo
          r"meisje|prinsesje|wurm|wurmpje|hartje|hij|zij|ze)")
 # "Verloren" / "kwijt" about something else: a card, keys, a game, a job, weight...
 _OTHER_OBJECTS = (
-    r"(pas|pasje|bankpas|zorgpas|ov ?kaart|ov|kaart|kaartje|sleutel|sleutels|telefoon|mobiel|portemonnee|portemonee|"
+    r"(pas|pasje|pinpas|betaalpas|bankpas|zorgpas|creditcard|ov ?chipkaart|oplader|bril|ring|horloge|hond|kat|poes|ov ?kaart|ov|kaart|kaartje|sleutel|sleutels|telefoon|mobiel|portemonnee|portemonee|"
     r"tas|paspoort|id ?kaart|rijbewijs|brief|brieven|formulier|papieren|papier|wedstrijd|spel|potje|game|match|"
     r"weddenschap|baan|werk|uitkering|huis|woning|kilo|kilos|gewicht|geld|tijd|hoop|vertrouwen|overzicht|code|"
     r"wachtwoord|inlog|digid|bon|bonnetje|speen|knuffel|schoen|schoentje|sok|sokje|muts|mutsje|fles|flesje|"
@@ -42,7 +42,7 @@ _OTHER_OBJECTS = (
 _SPAN = r"(een |\d+ |enkele |een paar |paar |twee |drie |vier |vijf )?(uur|uurtje|uurtjes|uren|dag|dagje|dagen|week|weken|maand|maanden)"
 _OWN = r"(mijn|ons|onze|m'n|mn|me|het|de|een|der|haar|zijn|jullie)"
 # Dying or losing, said of the baby or the pregnancy (within a few words of it).
-_DIED = (r"(verloren|verloor|verliezen|kwijtgeraakt|overleden|overleed|overlijden|gestorven|stierf|sterven|"
+_DIED = (r"(verloren|verloor|verliezen|kwijtgeraakt|kwijt (\w+ )?geraakt|kwijt (is |was |zijn |waren )?(met|bij|na) \d+|overleden|overleed|overlijden|gestorven|stierf|sterven|"
          r"doodgegaan|dood gegaan|dood geboren|doodgeboren|stilgeboren|stil geboren|levenloos|"
          r"niet overleefd|niet gehaald|niet gered|niet kunnen redden|niet meer geleefd|leeft niet meer|leefde niet( meer)?|"
          r"niet meer leefde|niet meer leeft|niet (meer )?wakker geworden|niet blijven leven|(maar|nog maar) \w+ (\w+ )?volgehouden|"

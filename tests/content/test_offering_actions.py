@@ -77,3 +77,21 @@ def test_detail_without_known_offering_asks_which_help(slots: dict[str, Any]) ->
     assert messages[0]["text"].startswith("Over welke hulp")
     assert {b["payload"] for b in messages[0]["buttons"]} == {"/ask_capabilities", "/request_human"}
     assert _slot_events(events) == {"offering": None}
+
+
+@pytest.mark.parametrize(("text", "intent"), [("waar is dit voor", "offering_for_whom"),
+                                              ("voor wie is deze chat", "offering_for_whom"),
+                                              ("hoe werkt dit eigenlijk", "offering_how"),
+                                              ("what is this for", "offering_for_whom")])
+def test_a_question_about_this_chat_as_first_message_says_what_the_bot_can_do(text: str, intent: str) -> None:
+    messages, _ = run_action(ActionOfferingDetail(), make_tracker(intent=intent, text=text))
+    assert [m.get("response") for m in messages] == ["utter_capabilities"]
+
+
+def test_for_whom_after_an_answer_or_about_something_else_still_asks_which_help() -> None:
+    earlier = [{"event": "bot", "text": "Hoi!"}]
+    messages, _ = run_action(ActionOfferingDetail(),
+                             make_tracker(intent="offering_for_whom", text="voor wie is dit", events=earlier))
+    assert messages[0]["text"].startswith("Over welke hulp")
+    messages, _ = run_action(ActionOfferingDetail(), make_tracker(intent="offering_for_whom", text="kosten?"))
+    assert messages[0]["text"].startswith("Over welke hulp")

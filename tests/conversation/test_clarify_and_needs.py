@@ -144,3 +144,41 @@ def test_no_pregnancy_cards_next_to_a_baby_loss(monkeypatch: pytest.MonkeyPatch)
     assert [m.get("answer_id") for m in messages] == ["baby_loss", "kraamzorg_check"]
     assert "Babystartpakket" not in messages[1]["text"]
     assert events == [{"event": "slot", "name": "baby_loss", "value": True}]
+
+
+# ---------------------------------------------------------------- back to the other needs
+
+
+def test_after_one_need_is_answered_the_others_are_named_again() -> None:
+    from actions.messages import OPEN_NEEDS_SLOT
+    from actions.offerings import ActionShowOffering
+    from actions.referrals import ActionShowReferral
+
+    _, events = run_action(ActionSeveralNeeds(), _needs_tracker(["info_homestart", "info_debts", "kraamzorg_check"]))
+    opened = [e["value"] for e in events if e.get("name") == OPEN_NEEDS_SLOT]
+    assert opened == [["info_homestart", "info_debts", "kraamzorg_check"]]
+    # she taps Home-Start: the card, then the two others with their buttons
+    messages, events = run_action(ActionShowOffering(), make_tracker(
+        intent="info_homestart", text="/info_homestart", slots={OPEN_NEEDS_SLOT: opened[0]}))
+    assert messages[-1]["text"].startswith("Je noemde ook:") and "schulden" in messages[-1]["text"]
+    assert [b["payload"] for b in messages[-1]["buttons"]] == ["/info_debts", "/kraamzorg_check"]
+    left = [e["value"] for e in events if e.get("name") == OPEN_NEEDS_SLOT]
+    assert left == [["info_debts", "kraamzorg_check"]]
+    # then debts: the last one is named; after that nothing is left to remind
+    messages, events = run_action(ActionShowReferral(), make_tracker(
+        intent="info_debts", text="/info_debts", slots={OPEN_NEEDS_SLOT: left[0]}))
+    assert [b["payload"] for b in messages[-1]["buttons"]] == ["/kraamzorg_check"]
+    messages, events = run_action(ActionShowReferral(), make_tracker(
+        intent="info_debts", text="/info_debts", slots={OPEN_NEEDS_SLOT: ["info_debts"]}))
+    assert not messages[-1]["text"].startswith("Je noemde ook:")
+    assert {"event": "slot", "name": OPEN_NEEDS_SLOT, "value": None, "timestamp": None} in events
+
+
+def test_a_card_outside_the_open_needs_reminds_of_nothing() -> None:
+    from actions.messages import OPEN_NEEDS_SLOT
+    from actions.offerings import ActionShowOffering
+
+    messages, events = run_action(ActionShowOffering(), make_tracker(
+        intent="info_shantala", text="babymassage", slots={OPEN_NEEDS_SLOT: ["info_debts", "kraamzorg_check"]}))
+    assert not any(str(m.get("text") or "").startswith("Je noemde ook:") for m in messages)
+    assert not any(e.get("name") == OPEN_NEEDS_SLOT for e in events)

@@ -66,3 +66,37 @@ def test_what_is_x_and_how_do_i_register_explains_x(rasa_stack) -> None:
     replies = rasa_stack.rest(sender, "wat is voorzorg en hoe meld ik me aan")
     assert set(_answer_ids(rasa_stack, sender)) == {"offering:voorzorg"}
     assert "VoorZorg" in texts(replies)
+
+
+def test_a_question_on_the_side_in_the_kraamzorg_check_is_answered_and_the_check_goes_on(rasa_stack) -> None:
+    """The persona test: 'dankje' or 'wat is home start' at a question got "Dat begrijp ik niet"."""
+    sender = _sender()
+    rasa_stack.rest(sender, "ik kan de kraamzorg niet betalen")
+    question = texts(rasa_stack.rest(sender, "ja")).splitlines()[-1]
+    side = texts(rasa_stack.rest(sender, "wat is home start eigenlijk"))
+    assert "Home-Start" in side and "begrijp" not in side
+    assert question in side, "the check's question is asked again after the side answer"
+    assert rasa_stack.tracker(sender)["active_loop"]["name"] == "kraamzorg_form"
+    thanks = texts(rasa_stack.rest(sender, "oke dankjewel"))
+    assert "Graag gedaan" in thanks and question in thanks
+
+
+def test_a_loss_told_in_the_registration_ends_it_gently(rasa_stack) -> None:
+    sender = _sender()
+    rasa_stack.rest(sender, "ik wil me aanmelden bij moeders van rotterdam")
+    rasa_stack.rest(sender, "ja")
+    replies = texts(rasa_stack.rest(sender, "ik heb vannacht een miskraam gehad"))
+    assert "verloren" in replies and "niets verstuurd" in replies
+    assert rasa_stack.tracker(sender).get("active_loop", {}).get("name") in (None, "")
+
+
+def test_after_one_of_several_needs_the_others_are_offered_again(rasa_stack) -> None:
+    sender = _sender()
+    replies = rasa_stack.rest(sender, "ik heb schulden en ik voel me heel eenzaam sinds de bevalling, "
+                                      "kan er iemand bij mij thuis komen helpen")
+    picks = payloads(replies)
+    assert len(picks) >= 2, replies
+    first = next(p for p in picks if p.startswith("/info_"))  # a card (a reply such as loneliness names nothing)
+    answer = rasa_stack.rest(sender, first)
+    assert any(p in payloads(answer) for p in picks if p != first), answer
+    assert "Je noemde ook" in texts(answer)

@@ -404,3 +404,75 @@ def test_every_need_phrase_names_an_intent_of_the_domain() -> None:
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
     intents = {i if isinstance(i, str) else next(iter(i)) for i in domain["intents"]}
     assert set(PHRASES.values()) | set(TOPICS.values()) <= intents
+
+
+# ---------------------------------------------------------------- her own words settle a guess (round 5)
+
+
+def _decide(text: str, intent: str, confidence: float, segments: list | None = None):
+    return decide(text, text, intent, confidence, segments or [], NAMES, KNOWN, need_phrases=PHRASES,
+                  topic_names=TOPICS)
+
+
+@pytest.mark.parametrize(("text", "guess", "expected"), [
+    ("ik voel me zo alleen", "low_mood", "feel_lonely"),
+    ("kraamzorg boeken hoe", "kraamzorg_check", "info_kraamzorg_boeken"),
+    ("wil me aanmelden graag", "ask_registration_status", "request_registration"),
+])
+def test_in_a_short_message_her_words_settle_a_rival_guess(text: str, guess: str, expected: str) -> None:
+    decision = _decide(text, guess, 0.9)
+    assert decision is not None and decision.intent == expected
+
+
+def test_a_rival_guess_stands_when_her_words_name_it_too() -> None:
+    text = "ik ben somber en voel me alleen"  # both named: both needs
+    decision = _decide(text, "low_mood", 0.9)
+    assert decision is not None and set(decision.needs) == {"low_mood", "feel_lonely"}
+    assert _decide("ik voel me zo depressief", "low_mood", 0.9) is None
+
+
+def test_booking_kraamzorg_replaces_the_money_check_unless_she_talks_about_money() -> None:
+    booking = "ik ben 34 weken en heb nog geen kraamzorg geregeld, hoe doe ik dat"
+    decision = _decide(booking, "kraamzorg_check", 0.8, [seg("info_kraamzorg", 0.6)])
+    assert decision is not None and decision.intent == "info_kraamzorg_boeken"
+    money = "ik heb nog geen kraamzorg geregeld en de eigen bijdrage kan ik niet betalen"
+    decision = _decide(money, "kraamzorg_check", 0.8)
+    assert decision is not None and set(decision.needs) == {"kraamzorg_check", "info_kraamzorg_boeken"}
+
+
+def test_a_topic_asked_about_in_a_longer_message_is_a_need_a_topic_said_in_passing_is_not() -> None:
+    asked = "hoe lang is het partnerverlof en moet mijn man de baby aangeven of mag ik dat"
+    decision = _decide(asked, "info_partnerverlof", 0.9)
+    assert decision is not None and set(decision.needs) == {"info_partnerverlof", "info_geboorteaangifte"}
+    passing = "de zuster van het consultatiebureau zei dat ik borstvoeding moet blijven geven"
+    decision = _decide(passing, "info_borstvoeding", 0.9)
+    assert decision is None or "info_consultatiebureau" not in decision.needs
+
+
+def test_a_need_said_in_so_many_words_decides_a_message_the_classifier_was_unsure_of() -> None:
+    text = "wanneer moet je kraamzorg boeken en bij wie"
+    decision = _decide(text, "nlu_fallback", 0.4, [seg("info_kraamzorg_boeken", 0.45)])
+    assert decision is not None and decision.intent == "info_kraamzorg_boeken"
+    text = "goedemiddag ik wil me graag aanmelden, hoe gaat dat verder"
+    decision = _decide(text, "ask_registration_status", 0.44)
+    assert decision is not None and decision.intent == "request_registration"
+
+
+def test_the_fallback_threshold_in_code_is_the_one_in_config() -> None:
+    from bot.nlu.interpret import FALLBACK_THRESHOLD
+
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    fallback = next(c for c in config["pipeline"] if c["name"] == "FallbackClassifier")
+    assert fallback["threshold"] == FALLBACK_THRESHOLD
+
+
+def test_a_need_said_beside_a_profession_sought_is_kept() -> None:
+    text = "ik heb nog geen verloskundige en ik weet niet of ik kraamzorg moet regelen"
+    decision = _decide(text, "info_verloskundige_vinden", 0.9)
+    assert decision is not None and set(decision.needs) == {"info_verloskundige_vinden", "info_kraamzorg_boeken"}
+
+
+def test_leave_for_him_is_partnerverlof_not_pregnancy_leave() -> None:
+    text = "hoe kan mijn vriend het kind erkennen en krijgt hij ook verlof als de baby er is"
+    decision = _decide(text, "info_erkenning", 0.9, [seg("info_zwangerschapsverlof", 0.7)])
+    assert decision is not None and set(decision.needs) == {"info_erkenning", "info_partnerverlof"}

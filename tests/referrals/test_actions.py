@@ -340,3 +340,5 @@ def test_low_mood_after_a_loss_points_to_other_parents_not_home_start() -> None:
     messages, _ = run_action(ActionLowMood(), make_tracker(intent="low_mood", slots=LOSS))
     body = _joined(messages).split("Bron:")[0]
     assert "Home-Start" not in body and "oudersoverledenkind.nl" in body
+    # the persona test: after a loss no word about the pregnancy or the baby clinic
+    assert "zwangerschap" not in body and "consultatiebureau" not in body and "verlies van je kindje" in body
