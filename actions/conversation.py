@@ -7,7 +7,7 @@ import inspect
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, ActiveLoop, SlotSet, UserUtteranceReverted, UserUttered
+from rasa_sdk.events import ActionExecuted, ActiveLoop, FollowupAction, SlotSet, UserUtteranceReverted, UserUttered
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.messages import OPEN_NEEDS_SLOT, utter_split
@@ -18,6 +18,7 @@ from bot.conversation import bare_number_message, clarify_message, several_needs
 from bot.intents import topic_labeller
 from bot.languages.conversation import lang_of
 from bot.referrals import referral_for_intent
+from bot.terms import context_from_events, is_follow_up_question
 from bot.wellbeing.loss import in_loss_conversation, suppressed_cards
 
 
@@ -38,6 +39,10 @@ class ActionClarify(Action):
             text, buttons = bare_number_message(topic_labeller(lang), lang)
             dispatcher.utter_message(text=text, buttons=buttons, answer_id="clarify")
             return []
+        if is_follow_up_question(str(tracker.latest_message.get("text") or "")) and context_from_events(
+                tracker.events, tracker.slots):
+            # "binnen hoeveel dagen?" right after a card or an outcome is about that answer
+            return [FollowupAction("action_explain_term")]
         if _previous_user_intent(tracker) == "nlu_fallback":
             dispatcher.utter_message(response="utter_human_route")
             return []
@@ -61,8 +66,16 @@ OPENERS = {"bot_challenge": "utter_bot_challenge", "ask_capabilities": "utter_ca
 CLOSERS = {"thank": "utter_thank", "goodbye": "utter_goodbye"}
 
 
+# Features for pregnant women only: not offered beside or after a loss (her registration, if any,
+# gets its own choice in the loss answer).
+PREGNANCY_FEATURES = frozenset({"request_registration"})
+
+
 def _suppressed_after_loss(intent: str) -> bool:
-    """A pregnancy or newborn card (content/wellbeing/baby_loss.yml) is never offered after a loss."""
+    """A pregnancy or newborn card (content/wellbeing/baby_loss.yml) or a pregnancy feature is never
+    offered after a loss."""
+    if intent in PREGNANCY_FEATURES:
+        return True
     card = card_for_intent(intent) or getattr(referral_for_intent(intent), "card", None)
     return card is not None and card.id in suppressed_cards()
 

@@ -26,7 +26,7 @@ from rasa_sdk.types import DomainDict
 from actions.referrals import ActionHuman
 from bot.conversation import form_side_text, stuck_in_form_text
 from bot.languages.conversation import lang_of
-from bot.wellbeing.loss import LOSS_SLOT
+from bot.wellbeing.loss import LOSS_SLOT, loss_signal
 
 HUMAN_INTENT = "request_human"
 MIN_CONFIDENCE = 0.8  # a typed answer that merely resembles the request stays an answer
@@ -37,6 +37,8 @@ SIDE_LINES = {"thank": "thanks", "greet": "greet"}
 # ... with a domain response ...
 SIDE_RESPONSES = {"bot_challenge": "utter_bot_challenge", "ask_capabilities": "utter_capabilities",
                   "feel_lonely": "utter_feel_lonely"}
+# A tapped button of a card shown in the middle of a form ("Hoe vraag ik het aan?").
+CARD_FOLLOW_UPS = frozenset({"offering_how", "offering_why", "offering_for_whom", "ask_term"})
 # ... and intents that start another flow (the form each one starts).
 OTHER_FLOWS = {"kraamzorg_check": "kraamzorg_form", "request_registration": "registration_form",
                "find_group": "grp_form"}
@@ -45,14 +47,18 @@ REGISTRATION_FORM = "registration_form"
 
 def _side_action(intent: str) -> Action | None:
     """The action the rules run for a side topic (imported here: the action modules import this one)."""
-    from actions.offerings import ActionShowOffering
-    from actions.referrals import ActionShowReferral
+    from actions.offerings import ActionOfferingDetail, ActionShowOffering
+    from actions.referrals import ActionExplainTerm, ActionShowReferral
     from actions.wellbeing import ActionBabyLoss, ActionLowMood
     from bot.content import card_for_intent
     from bot.referrals import referral_for_intent
 
     if intent == "baby_loss":
         return ActionBabyLoss()
+    if intent in ("offering_how", "offering_why", "offering_for_whom"):
+        return ActionOfferingDetail()
+    if intent == "ask_term":
+        return ActionExplainTerm()
     if intent == "low_mood":
         return ActionLowMood()
     if intent.startswith("info_") and card_for_intent(intent) is not None:
@@ -77,13 +83,18 @@ def wants_person(tracker: Tracker) -> bool:
 
 
 def side_topic(tracker: Tracker) -> str | None:
-    """The other topic her message is about, when the classifier is sure (else ``None``)."""
+    """The other topic her message is about, when the classifier is sure (else ``None``).
+    A loss said in plain words ("mijn baby is gisteren overleden") is one whatever the classifier made of it."""
     name, confidence = _intent(tracker)
     text = str(tracker.latest_message.get("text") or "")
+    if not text.startswith("/") and loss_signal(text) is True:
+        return "baby_loss"
     if not name or (confidence < SIDE_MIN_CONFIDENCE and not text.startswith("/")):
         return None
     if name in SIDE_LINES or name in SIDE_RESPONSES or name in OTHER_FLOWS:
         return name
+    if name in CARD_FOLLOW_UPS and not text.startswith("/"):
+        return None  # typed "hoe vraag ik het aan?" may be about the form's own question
     return name if _side_action(name) is not None else None
 
 

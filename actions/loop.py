@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import secrets
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -32,6 +33,7 @@ from bot.loop.texts import text
 from bot.registration.consent import is_clear_no, is_clear_yes
 from bot.registration.validators import check_phone, check_reachable
 from bot.store.callbacks import MAX_MESSAGE_LENGTH
+from bot.terms import context_from_events, is_follow_up_question
 
 log = logging.getLogger(__name__)
 
@@ -162,10 +164,18 @@ class ActionLoopStatus(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         lang = lang_of(tracker)
-        code = requests.find_reference(_text(tracker))
+        said = _text(tracker)
+        code = requests.find_reference(said)
         if code:
             return _handle_reference(dispatcher, tracker, code, STATUS)
+        if is_follow_up_question(said) and not _ABOUT_REGISTRATION.search(said.lower()) and context_from_events(
+                tracker.events, tracker.slots):
+            # "wanneer moet ik dat doen" right after a card is about that card, not her registration
+            return [FollowupAction("action_explain_term")]
         return _say_status(dispatcher, _lookup(tracker), lang)
+
+
+_ABOUT_REGISTRATION = re.compile(r"aanmeld|inschrijv|status|aanvraag|bellen ze|belt|gebeld|reactie|contact|terug")
 
 
 def _handle_reference(dispatcher: CollectingDispatcher, tracker: Tracker, code: str,

@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.messages import utter_split
 from bot.content import human_button
 from bot.languages.conversation import lang_of
+from bot.parsing.common import looks_like_question
 from bot.privacy.pseudonym import sender_key
 from bot.wellbeing import registration_choice as choice
 from bot.wellbeing.loss import LOSS_SLOT, in_loss_conversation, loss_is_certain, loss_signal, told_about_someone_else
@@ -74,12 +75,13 @@ class ActionBabyLoss(Action):
             dispatcher.utter_message(text=texts.render("confirm_question"), buttons=_confirm_buttons(texts),
                                      answer_id="baby_loss_confirm")
             return []
+        again = in_loss_conversation(tracker.slots)  # told before: no second condolence, no second choice
         key = "acknowledgement_other" if told_about_someone_else(text) else "acknowledgement"
-        dispatcher.utter_message(text=texts.render(key), answer_id="baby_loss")
+        dispatcher.utter_message(text=texts.render("acknowledgement_again" if again else key), answer_id="baby_loss")
         care = f"{texts.render('care')}\n\n{texts.source_tag}"
         utter_split(dispatcher, care, [human_button(lang)], answer_id="baby_loss")
-        found = choice.open_references(_sender(tracker))
-        if found.references:
+        found = choice.open_references(_sender(tracker)) if not again else None
+        if found and found.references:
             utter_split(dispatcher, texts.render("registration_question"), _choice_buttons(texts), answer_id="baby_loss")
         return [SlotSet(LOSS_SLOT, True)]
 
@@ -96,6 +98,10 @@ class ActionRegistrationChoice(Action):
         loss = in_loss_conversation(tracker.slots)
         lang = lang_of(tracker)
         texts = text_set("wellbeing/baby_loss", lang)
+        if looks_like_question(_text(tracker)):
+            # "wat is het verschil tussen pauzeren en intrekken": explain the choice, change nothing
+            utter_split(dispatcher, texts.render("registration_question"), _choice_buttons(texts), answer_id="baby_loss")
+            return []
         staff = text_set("wellbeing/baby_loss")  # notes for the aanmeldpunt stay Dutch
         if loss:
             result = choice.record_choice(_sender(tracker), staff.render("note_paused" if pause else "note_kept"))

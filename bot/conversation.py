@@ -30,6 +30,7 @@ from bot.content import (
     publisher,
 )
 from bot.languages.localize import localized
+from bot.parsing.common import looks_like_question  # noqa: F401 - re-exported for the actions
 from bot.referrals import referral_for_intent
 
 TEXTS_FILE = CONTENT_DIR / "conversation" / "texts.yml"

@@ -260,6 +260,20 @@ KEEP_CONTEXT = {
 CONTEXT_TURNS = 4
 
 
+# A short question about the answer just given: a question word, few words ("binnen hoeveel
+# dagen?", "wanneer moet ik dat doen", "aan wie moet ik dat vertellen").
+_FOLLOW_UP_RE = re.compile(
+    r"^(?:en\s+|maar\s+|oke?\s+|ok\s+)?(?:wanneer|hoe\s*lang|hoelang|hoeveel|binnen|tot\s+wanneer|waar|wie|aan\s+wie|"
+    r"bij\s+wie|welke|wat\s+moet|moet\s+ik|kan\s+ik|mag\s+ik|hoe\s+(?:doe|moet|kan|regel|vraag))\b")
+FOLLOW_UP_MAX_WORDS = 8
+
+
+def is_follow_up_question(text: str) -> bool:
+    """A short question that only makes sense about the answer just given."""
+    words = text.lower().strip().split()
+    return 0 < len(words) <= FOLLOW_UP_MAX_WORDS and bool(_FOLLOW_UP_RE.search(" ".join(words)))
+
+
 def context_from_events(events: Iterable[Mapping[str, Any]], slots: Mapping[str, Any]) -> str | None:
     """The context of the most recent answer before her latest message (None: no context).
 

@@ -92,3 +92,16 @@ def is_question(text: object, extra_starts: tuple[str, ...] = ()) -> bool:
         return False
     words = "|".join(re.escape(word) for word in (*_QUESTION_WORDS, *extra_starts))
     return "?" in text or re.match(rf"({words})\b", norm) is not None
+
+
+_QUESTION_START_RE = re.compile(
+    r"^(?:(?:en|maar|oke?|ok|huh|sorry|nee|ja)\s+)?(?:wat|hoe|waarom|wanneer|waar|wie|welke|welk|hoeveel|kan|kun|"
+    r"kunnen|mag|mogen|moet|moeten|krijg|krijgen|what|how|why|when|where|who|which|can|could|may|must)\b")
+
+
+def looks_like_question(text: str) -> bool:
+    """Typed text that asks something ("wat is het verschil ...", "mag ik ook appen?"), not a tapped button."""
+    text = (text or "").strip().lower()
+    if not text or text.startswith("/"):
+        return False
+    return text.endswith("?") or bool(_QUESTION_START_RE.search(text)) or " verschil " in f" {text} "

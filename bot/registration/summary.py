@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -55,6 +56,25 @@ _CONFIRM = re.compile(
     r"yes|yes,? (it'?s |that'?s )?(correct|right)|correct,? send|send( it)?|that'?s (correct|right)|all (correct|good)|"
     r"yes,? send( it)?|okay)\W*$"
 )
+# "yes ok send", "klopt versturn", "ja is goed hoor": only words of agreement (small typos allowed).
+_CONFIRM_WORDS = frozenset({"klopt", "ja", "jazeker", "ok", "oke", "okay", "okey", "yes", "yep", "send", "versturen",
+                            "verstuur", "verzenden", "correct", "akkoord", "goed", "prima", "top", "alles", "het",
+                            "dat", "is", "it", "maar", "hoor", "graag", "all", "good", "right", "please"})
+_STRONG_CONFIRM = frozenset({"klopt", "ja", "jazeker", "ok", "oke", "okay", "yes", "send", "versturen", "verstuur",
+                             "verzenden", "correct", "akkoord"})
+
+
+def _only_confirm_words(words: set[str]) -> bool:
+    def known(word: str) -> str | None:
+        if word in _CONFIRM_WORDS:
+            return word
+        close = difflib.get_close_matches(word, _CONFIRM_WORDS, n=1, cutoff=0.8) if len(word) >= 5 else []
+        return close[0] if close else None
+
+    matched = [known(w) for w in words]
+    return bool(words) and all(matched) and any(m in _STRONG_CONFIRM for m in matched)
+
+
 _WRONG = re.compile(r"\b(klopt niet|fout|verkeerd|aanpassen|veranderen|wijzigen|anders|niet goed|verbeteren|typfout|"
                     r"vergist|ander|andere|nieuw|nieuwe|corrigeren|wrong|change|not right|incorrect|mistake|fix)\b")
 
@@ -140,7 +160,7 @@ def parse_confirmation(text: str | None) -> str | None:
         # 'mijn nummer klopt niet, de rest wel': the first field named
         first = min(hits, key=lambda s: min(norm.find(k) for k in CORRECTABLE[s][1] if k in words))
         return first
-    if _CONFIRM.match(norm):
+    if _CONFIRM.match(norm) or _only_confirm_words(words):
         return CONFIRM
     if _CANCEL.match(norm):
         return CANCEL

@@ -11,7 +11,7 @@ from typing import Any
 
 import phonenumbers
 
-from bot.parsing.common import is_dont_know, normalise
+from bot.parsing.common import is_dont_know, looks_like_question, normalise
 from bot.parsing.dates import parse_born, parse_pregnancy, pregnancy_problem
 from bot.places.postcode import gebied_for_pc4, parse_postcode, pc4_entry
 from bot.registration.help_areas import DONE_LABEL, HELP_AREAS, UNKNOWN_LABEL
@@ -58,6 +58,9 @@ _NOT_NAME_WORDS = {
     "bellen", "nummer", "postcode", "is", "ben", "heb", "kan", "mag", "moet", "wordt", "een", "het",
     "my", "registration", "want", "what", "how", "why", "when", "not", "the", "number", "can", "do", "have",
 }
+
+
+_THANKS_RE = re.compile(r"^(?:ok[e]?\s+)?(?:dank\w*|bedankt|thanks?|thx|tnx|merci|top|oke?|ok|hoi|hallo)\W*$")
 
 
 def _say(key: str, lang: str, **values: Any) -> str:
@@ -227,6 +230,10 @@ def check_reachable(answer: str | None, lang: str = "nl") -> Checked:
         return Checked(value=REACHABLE_CHOICES[norm])
     if is_dont_know(norm) or norm in _ANY_TIME:
         return Checked(value="maakt niet uit")
+    if _THANKS_RE.match(norm):  # "dankjewel!!" is no moment to call
+        return Checked(problem=_say("reachable_ask", lang))
+    if looks_like_question(raw):  # "mag ik ook appen?", "wat gaan ze dan bespreken"
+        return Checked(problem=_say("reachable_question", lang))
     if len(raw) > 120:
         return Checked(problem=_say("reachable_too_long", lang))
     return Checked(value=raw)

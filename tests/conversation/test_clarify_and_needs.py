@@ -140,8 +140,9 @@ def test_no_pregnancy_cards_next_to_a_baby_loss(monkeypatch: pytest.MonkeyPatch)
 
     monkeypatch.setitem(conversation.CONVERSATIONS, "baby_loss", _Loss)
     messages, events = run_action(ActionSeveralNeeds(),
-                                  _needs_tracker(["baby_loss", "info_babystartpakket", "kraamzorg_check"]))
-    assert [m.get("answer_id") for m in messages] == ["baby_loss", "kraamzorg_check"]
+                                  _needs_tracker(["baby_loss", "info_babystartpakket", "request_registration",
+                                                  "kraamzorg_check"]))
+    assert [m.get("answer_id") for m in messages] == ["baby_loss", "kraamzorg_check"]  # no registration either
     assert "Babystartpakket" not in messages[1]["text"]
     assert events == [{"event": "slot", "name": "baby_loss", "value": True}]
 
@@ -182,3 +183,27 @@ def test_a_card_outside_the_open_needs_reminds_of_nothing() -> None:
         intent="info_shantala", text="babymassage", slots={OPEN_NEEDS_SLOT: ["info_debts", "kraamzorg_check"]}))
     assert not any(str(m.get("text") or "").startswith("Je noemde ook:") for m in messages)
     assert not any(e.get("name") == OPEN_NEEDS_SLOT for e in events)
+
+
+@pytest.mark.parametrize("text", ["binnen hoeveel dagen", "wanneer moet ik dat doen", "aan wie moet ik dat vertellen",
+                                  "en hoe lang duurt dat"])
+def test_a_short_question_right_after_a_card_is_a_follow_up_not_a_clarify(text: str) -> None:
+    from bot.terms import is_follow_up_question
+
+    assert is_follow_up_question(text)
+    card = [{"event": "action", "name": "action_show_referral"}, {"event": "bot", "text": "*Geboorteaangifte* ..."},
+            {"event": "action", "name": "action_listen"}]
+    messages, events = run_action(ActionClarify(), make_tracker(intent="nlu_fallback", text=text, events=card,
+                                                                slots={"offering": "geboorteaangifte"}))
+    assert messages == [] and events == [{"event": "followup", "name": "action_explain_term", "timestamp": None}]
+    # without an answer before it, the same words are asked about
+    messages, _ = run_action(ActionClarify(), make_tracker(intent="nlu_fallback", text=text))
+    assert messages[0]["answer_id"] == "clarify"
+
+
+@pytest.mark.parametrize("text", ["ik wil weten wanneer de kinderbijslag komt en hoeveel het is per maand",
+                                  "kraamzorg", "hoi"])
+def test_not_a_follow_up(text: str) -> None:
+    from bot.terms import is_follow_up_question
+
+    assert not is_follow_up_question(text)

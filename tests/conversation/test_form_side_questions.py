@@ -138,3 +138,19 @@ def test_lost_in_another_sense_is_no_side_question() -> None:
     messages, events = _kz("kz_income", text, "baby_loss")
     assert _texts(messages) == _not_understood("kz_income", text)
     assert LOSS_SLOT not in _slot_events(events)
+
+
+def test_a_loss_said_plainly_is_heard_in_the_check_whatever_the_classifier_made_of_it() -> None:
+    messages, events = _kz("kz_household", "sorry ik weet niet of dit nog zin heeft, mijn baby is gisteren overleden",
+                           "several_needs", confidence=1.0)
+    assert messages[0].get("answer_id") == "baby_loss" and _slot_events(events)[LOSS_SLOT] is True
+
+
+def test_a_tapped_button_of_a_card_shown_in_the_check_gets_its_answer() -> None:
+    slots = {"offering": "homestart"}
+    messages, events = _kz("kz_hours", "/offering_how", "offering_how", confidence=1.0, slots=slots)
+    assert any(m.get("answer_id") == "offering:homestart" for m in messages)
+    assert _texts(messages)[-1] == form_side_text("back") and _slot_events(events)["kz_hours"] is None
+    # typed, the same question may be about the check itself: the check's own reply
+    messages, _ = _kz("kz_hours", "hoe vraag ik het aan", "offering_how", confidence=0.95, slots=slots)
+    assert not any(m.get("answer_id") == "offering:homestart" for m in messages)

@@ -61,6 +61,21 @@ def form_tracker(form: str, slot: str, text: str, slots: dict[str, Any] | None =
 
 
 # ---------------------------------------------------------------- status
+def test_a_when_question_right_after_a_card_is_about_the_card_not_the_registration():
+    """The persona test: 'wanneer moet ik dat doen' after the partnerverlof card got the status lookup."""
+    card = [{"event": "action", "name": "action_show_referral"}, {"event": "bot", "text": "*Partnerverlof* ..."},
+            {"event": "action", "name": "action_listen"}]
+    tracker = make_tracker("ask_registration_status", "wanneer moet ik dat opnemen", events=card,
+                           slots={"offering": "partnerverlof"})
+    messages, events = run_action(a.ActionLoopStatus(), tracker)
+    assert messages == [] and events == [{"event": "followup", "name": "action_explain_term", "timestamp": None}]
+    # about her registration it stays the status, also right after a card
+    tracker = make_tracker("ask_registration_status", "wanneer bellen ze me terug", events=card,
+                           slots={"offering": "partnerverlof"})
+    messages, _ = run_action(a.ActionLoopStatus(), tracker)
+    assert messages and messages[0]["answer_id"] == "status"
+
+
 def test_status_without_a_registration_says_so_and_promises_nothing():
     messages, events = run_action(a.ActionLoopStatus(), make_tracker("ask_registration_status", "is mijn aanmelding gelukt?"))
     said = _said(messages)

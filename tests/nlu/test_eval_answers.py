@@ -129,3 +129,10 @@ def test_the_evaluation_stack_sends_the_action_server_token() -> None:
 
     repo = yaml.safe_load((Path(__file__).resolve().parents[2] / "endpoints.yml").read_text(encoding="utf-8"))
     assert yaml.safe_load(EVAL_ENDPOINTS)["action_endpoint"] == repo["action_endpoint"]
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "eval" / "sets").glob("*_answers.yml")) + [
+    ROOT / "tests" / "nlu" / "independent.yml"], ids=lambda p: p.name)
+def test_every_committed_answer_set_loads_with_known_labels(path: Path) -> None:
+    items = load_set(path)
+    assert len(items) >= 100 and not unknown_labels(items, AMAP)

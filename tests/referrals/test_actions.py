@@ -342,3 +342,19 @@ def test_low_mood_after_a_loss_points_to_other_parents_not_home_start() -> None:
     assert "Home-Start" not in body and "oudersoverledenkind.nl" in body
     # the persona test: after a loss no word about the pregnancy or the baby clinic
     assert "zwangerschap" not in body and "consultatiebureau" not in body and "verlies van je kindje" in body
+
+
+def test_a_loss_told_again_gets_no_second_condolence_block() -> None:
+    messages, events = run_action(ActionBabyLoss(), make_tracker(intent="baby_loss", text="ons kindje is overleden",
+                                                                 slots=LOSS))
+    assert messages[0]["text"].startswith("Het spijt me nog steeds")
+    assert "Houden" not in _joined(messages)  # the registration choice is not asked twice
+    assert "huisarts" in _joined(messages)  # where to go, once more
+
+
+@pytest.mark.parametrize("text", ["wat is het verschil tussen pauzeren en intrekken", "pauzeren?"])
+def test_a_question_about_the_registration_choice_changes_nothing(store: str, text: str) -> None:
+    messages, _ = run_action(ActionRegistrationChoice(), make_tracker(intent="registration_pause", text=text,
+                                                                       slots=LOSS))
+    assert "Pauzeren" in _joined(messages) and "Houden" in _joined(messages)  # the choice, explained again
+    assert "gevraagd te wachten" not in _joined(messages)

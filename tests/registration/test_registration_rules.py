@@ -141,6 +141,14 @@ def test_reachable() -> None:
     assert not check_reachable("").ok
 
 
+@pytest.mark.parametrize("said", ["mag ik ook niet bellen maar appen?", "wat gaan ze dan met me bespreken eigenlijk",
+                                  "dankjewel!!", "ok thanks"])
+def test_a_question_or_thanks_is_no_moment_to_call(said: str) -> None:
+    """The persona test: these were saved as the moment to call her."""
+    checked = check_reachable(said)
+    assert not checked.ok and "bellen" in (checked.problem or "")
+
+
 # ------------------------------------------------------------------ help areas
 def test_help_areas_from_facts() -> None:
     labels = [a.label for a in help_areas.HELP_AREAS]
@@ -185,6 +193,9 @@ def test_summary_shows_every_field() -> None:
     ("de datum is verkeerd", "reg_due"), ("Bereikbaar aanpassen", "reg_reachable"),
     ("/affirm", None), ("nee", CANCEL), ("ik wil toch niet", CANCEL), ("Nee hoor.", CANCEL), ("hoi", None),
     ("nee mijn nummer klopt niet", "reg_phone"),
+    # the persona test: agreement in several words, a typo, English
+    ("yes ok send", CONFIRM), ("klopt versturn", CONFIRM), ("ja is goed hoor", CONFIRM),
+    ("ja maar mijn nummer is anders", "reg_phone"), ("what is intake", None), ("is het goed zo?", None),
 ])
 def test_parse_confirmation(text: str, expected: str | None) -> None:
     assert parse_confirmation(text) == expected
