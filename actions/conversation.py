@@ -11,7 +11,7 @@ from rasa_sdk.events import ActionExecuted, ActiveLoop, FollowupAction, SlotSet,
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.messages import OPEN_NEEDS_SLOT, utter_split
-from actions.wellbeing import ActionBabyLoss, ActionLowMood
+from actions.wellbeing import ActionBabyLoss, ActionCapabilities, ActionLowMood
 from bot.buttons import match_button, parse_payload, shown_buttons
 from bot.content import card_for_intent
 from bot.conversation import bare_number_message, clarify_message, several_needs_answer
@@ -105,7 +105,10 @@ class ActionSeveralNeeds(Action):
             events += [e for e in result or [] if e.get("event") != "followup"]
             answered = answered or len(dispatcher.messages) > before
         for intent in [n for n in OPENERS if n in needs]:
-            dispatcher.utter_message(response=OPENERS[intent])
+            if intent == "ask_capabilities":  # its own action: after a loss, no pregnancy offerings
+                ActionCapabilities().run(dispatcher, tracker, domain)
+            else:
+                dispatcher.utter_message(response=OPENERS[intent])
             answered = True
         rest = [n for n in needs if n not in CONVERSATIONS and n not in OPENERS and n not in CLOSERS]
         if "baby_loss" in needs or in_loss_conversation(tracker.slots):
@@ -119,7 +122,8 @@ class ActionSeveralNeeds(Action):
             # the needs she can pick from: after one is answered, the others are named again
             picks = [b["payload"].lstrip("/") for b in buttons]
             if len(picks) >= 2:
-                events.append(SlotSet(OPEN_NEEDS_SLOT, picks))
+                # a menu, not one card: "is dat gratis?" next is not about the card shown before it
+                events += [SlotSet(OPEN_NEEDS_SLOT, picks), SlotSet("offering", None)]
         for intent in [n for n in CLOSERS if n in needs]:
             dispatcher.utter_message(response=CLOSERS[intent])
             answered = True

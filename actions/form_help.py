@@ -35,8 +35,7 @@ SIDE_MIN_CONFIDENCE = 0.8  # the same for a question on the side
 # Side topics answered with a line of form_side in content/conversation/texts.yml ...
 SIDE_LINES = {"thank": "thanks", "greet": "greet"}
 # ... with a domain response ...
-SIDE_RESPONSES = {"bot_challenge": "utter_bot_challenge", "ask_capabilities": "utter_capabilities",
-                  "feel_lonely": "utter_feel_lonely"}
+SIDE_RESPONSES = {"bot_challenge": "utter_bot_challenge", "feel_lonely": "utter_feel_lonely"}
 # A tapped button of a card shown in the middle of a form ("Hoe vraag ik het aan?").
 CARD_FOLLOW_UPS = frozenset({"offering_how", "offering_why", "offering_for_whom", "ask_term"})
 # ... and intents that start another flow (the form each one starts).
@@ -49,7 +48,7 @@ def _side_action(intent: str) -> Action | None:
     """The action the rules run for a side topic (imported here: the action modules import this one)."""
     from actions.offerings import ActionOfferingDetail, ActionShowOffering
     from actions.referrals import ActionExplainTerm, ActionShowReferral
-    from actions.wellbeing import ActionBabyLoss, ActionLowMood
+    from actions.wellbeing import ActionBabyLoss, ActionCapabilities, ActionLowMood
     from bot.content import card_for_intent
     from bot.referrals import referral_for_intent
 
@@ -61,6 +60,8 @@ def _side_action(intent: str) -> Action | None:
         return ActionExplainTerm()
     if intent == "low_mood":
         return ActionLowMood()
+    if intent == "ask_capabilities":
+        return ActionCapabilities()
     if intent.startswith("info_") and card_for_intent(intent) is not None:
         return ActionShowOffering()
     if intent.startswith("info_") and referral_for_intent(intent) is not None:

@@ -9,8 +9,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.messages import remind_open_needs
+from actions.messages import OPEN_NEEDS_SLOT, remind_open_needs
 from bot.content import card_for_intent, cards, render_detail, render_summary
+from bot.conversation import need_for
 from bot.languages.conversation import lang_of
 from bot.terms import context_from_events
 from bot.wellbeing.loss import card_suppressed
@@ -96,7 +97,12 @@ class ActionOfferingDetail(Action):
             dispatcher.utter_message(response="utter_capabilities")
             return [SlotSet("offering", None)]
         if card is None:
-            dispatcher.utter_message(text=WHICH_OFFERING[lang], buttons=WHICH_OFFERING_BUTTONS[lang], answer_id="clarify")
+            # right after a several-needs menu: its needs are the likely ones
+            open_needs = [n for n in tracker.get_slot(OPEN_NEEDS_SLOT) or [] if isinstance(n, str)]
+            menu = [{"title": need.title, "payload": f"/{need.intent}"}
+                    for need in (need_for(n, lang) for n in open_needs) if need is not None]
+            dispatcher.utter_message(text=WHICH_OFFERING[lang], buttons=(menu or WHICH_OFFERING_BUTTONS[lang])[:3]
+                                     + ([] if not menu else [WHICH_OFFERING_BUTTONS[lang][1]]), answer_id="clarify")
             return [SlotSet("offering", None)]
         aspect = "for_whom" if intent == "offering_for_whom" else "how"
         messages, buttons = render_detail(card, aspect)

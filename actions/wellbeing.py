@@ -137,3 +137,21 @@ class ActionLowMood(Action):
         buttons = [_cjg_button(texts), human_button(lang)] if loss else _low_mood_buttons(texts, lang)
         utter_split(dispatcher, text, buttons, answer_id="low_mood")
         return []
+
+
+class ActionCapabilities(Action):
+    """'Wat kun je?' / 'welke hulp is er?': the menu; after a loss one without pregnancy offerings."""
+
+    def name(self) -> str:
+        return "action_capabilities"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
+        if not in_loss_conversation(tracker.slots):
+            dispatcher.utter_message(response="utter_capabilities")
+            return []
+        lang = lang_of(tracker)
+        texts = text_set("wellbeing/baby_loss", lang)
+        buttons = [texts.button("where_to_go", "/baby_loss"), _cjg_button(text_set("wellbeing/low_mood", lang)),
+                   human_button(lang)]
+        dispatcher.utter_message(text=texts.render("capabilities"), buttons=buttons, answer_id="capabilities")
+        return []

@@ -207,3 +207,19 @@ def test_not_a_follow_up(text: str) -> None:
     from bot.terms import is_follow_up_question
 
     assert not is_follow_up_question(text)
+
+
+def test_is_that_free_right_after_a_menu_asks_which_one_with_the_menus_buttons() -> None:
+    """The persona test: "is dat gratis" after a several-needs menu got the card shown before the menu."""
+    from actions.messages import OPEN_NEEDS_SLOT
+    from actions.offerings import ActionOfferingDetail
+
+    _, events = run_action(ActionSeveralNeeds(), _needs_tracker(["info_babystartpakket", "info_homestart"]))
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slots["offering"] is None
+    messages, _ = run_action(ActionOfferingDetail(), make_tracker(
+        intent="offering_for_whom", text="is dat gratis", slots={**slots, OPEN_NEEDS_SLOT: slots[OPEN_NEEDS_SLOT]},
+        events=[{"event": "bot", "text": "Ik hoor twee dingen"}]))
+    assert messages[0]["text"].startswith("Over welke hulp")
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/info_babystartpakket", "/info_homestart",
+                                                              "/request_human"]

@@ -53,6 +53,11 @@ def test_baby_loss_over_rest_keeps_pregnancy_content_silent(rasa_stack) -> None:
     replies = rasa_stack.rest(sender, "wat is de kinkhoestprik")
     assert LOSS.render("card_instead") in texts(replies), replies
 
+    # "What help is there?" after the loss: no pregnancy offerings in the menu (persona test)
+    replies = rasa_stack.rest(sender, "welke hulp is er eigenlijk")
+    assert LOSS.render("capabilities") in texts(replies), replies
+    _no_pregnancy_content(texts(replies))
+
     # The kraamzorg check runs, without the pregnancy question.
     replies = rasa_stack.rest(sender, "ik kan de kraamzorg niet betalen")
     seen = [texts(replies)]

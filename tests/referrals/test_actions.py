@@ -358,3 +358,15 @@ def test_a_question_about_the_registration_choice_changes_nothing(store: str, te
                                                                        slots=LOSS))
     assert "Pauzeren" in _joined(messages) and "Houden" in _joined(messages)  # the choice, explained again
     assert "gevraagd te wachten" not in _joined(messages)
+
+
+def test_what_help_is_there_after_a_loss_offers_no_pregnancy_help() -> None:
+    from actions.wellbeing import ActionCapabilities
+
+    messages, _ = run_action(ActionCapabilities(), make_tracker(intent="ask_capabilities", text="welke hulp is er"))
+    assert [m.get("response") for m in messages] == ["utter_capabilities"]
+    messages, _ = run_action(ActionCapabilities(), make_tracker(intent="ask_capabilities", text="welke hulp is er",
+                                                                slots=LOSS))
+    text = _joined(messages)
+    assert "verlies" in text and "zwangerschap" not in text and "babystartpakket" not in text.lower()
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/baby_loss", "/info_cjg", "/request_human"]
