@@ -101,8 +101,9 @@ class ActionOfferingDetail(Action):
             open_needs = [n for n in tracker.get_slot(OPEN_NEEDS_SLOT) or [] if isinstance(n, str)]
             menu = [{"title": need.title, "payload": f"/{need.intent}"}
                     for need in (need_for(n, lang) for n in open_needs) if need is not None]
-            dispatcher.utter_message(text=WHICH_OFFERING[lang], buttons=(menu or WHICH_OFFERING_BUTTONS[lang])[:3]
-                                     + ([] if not menu else [WHICH_OFFERING_BUTTONS[lang][1]]), answer_id="clarify")
+            human = WHICH_OFFERING_BUTTONS[lang][1]
+            buttons = [*menu[:3], human] if menu else WHICH_OFFERING_BUTTONS[lang]
+            dispatcher.utter_message(text=WHICH_OFFERING[lang], buttons=buttons, answer_id="clarify")
             return [SlotSet("offering", None)]
         aspect = "for_whom" if intent == "offering_for_whom" else "how"
         messages, buttons = render_detail(card, aspect)

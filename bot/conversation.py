@@ -30,7 +30,6 @@ from bot.content import (
     publisher,
 )
 from bot.languages.localize import localized
-from bot.parsing.common import looks_like_question  # noqa: F401 - re-exported for the actions
 from bot.referrals import referral_for_intent
 
 TEXTS_FILE = CONTENT_DIR / "conversation" / "texts.yml"
@@ -215,7 +214,7 @@ def open_needs_reminder(open_needs: Sequence[str], answered: str,
     needs = [need for need in (need_for(n, lang) for n in left) if need is not None]
     if not needs:
         return None
-    names = " en ".join(f"*{n.title}*" for n in needs) if lang != "en" else " and ".join(f"*{n.title}*" for n in needs)
+    names = (" and " if lang == "en" else " en ").join(f"*{n.title}*" for n in needs)
     text = str(_texts(lang)["several_needs"]["remind"]).format(needs=names)
     return text, [{"title": n.title, "payload": f"/{n.intent}"} for n in needs], [n.intent for n in needs]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -55,3 +56,18 @@ def run_action(action: Any, tracker: Tracker) -> tuple[list[dict[str, Any]], lis
     if inspect.isawaitable(result):
         result = asyncio.run(result)
     return dispatcher.messages, list(result or [])
+
+
+def store_environment(tmp_path: Path, monkeypatch: Any) -> Iterator[str]:
+    """A private store for one test: VAR_DIR, encryption key, pseudonym secret and an SQLite
+    database in ``tmp_path``; yields the database URL (use it from a fixture: ``yield from``)."""
+    from cryptography.fernet import Fernet
+
+    from bot.store.testing import temp_database_url
+
+    monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("APP_ENCRYPTION_KEYS", Fernet.generate_key().decode())
+    monkeypatch.setenv("PSEUDONYM_SECRET", "test-secret")
+    with temp_database_url("sqlite", tmp_path) as url:
+        monkeypatch.setenv("DATABASE_URL", url)
+        yield url

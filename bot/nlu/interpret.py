@@ -431,13 +431,17 @@ def decide(raw_text: str, text: str, intent: str, confidence: float, segments: S
     needs, exclusive = several_needs(intent, confidence, segments, settings)
     if exclusive:
         return None if exclusive == intent else Decision(exclusive, 1.0)
+    # Computed once per message: the needs her words name, the length and the classifier's doubt.
+    plain = [need for _, need in _named_positions(text, need_phrases or {}, None)]
+    long_message = len(text.split()) >= MIN_WORDS_FOR_NAMED_NEEDS
+    unsure = intent in {FALLBACK, OUT_OF_SCOPE} or confidence < settings.message_threshold
     profession = profession_sought(text)
     pulled_by_place = intent in PLACE_INTENTS or confidence < settings.message_threshold or any(
         n in PLACE_INTENTS for n in needs)
     if profession and pulled_by_place and not baby_loss:
         needs = [profession, *(n for n in needs if n not in PLACE_INTENTS | {profession})][: settings.max_needs]
-        said_besides = [n for _, n in _named_positions(text, need_phrases or {}, None) if n != profession]
-        if len(needs) == 1 and not (said_besides and len(text.split()) >= MIN_WORDS_FOR_NAMED_NEEDS):
+        said_besides = [n for n in plain if n != profession]
+        if len(needs) == 1 and not (said_besides and long_message):
             return None if intent == profession else Decision(profession, max(confidence, 0.9))
     named = _named_positions(text, offering_names, known_offerings)
     kind = _aspect_match_kind(text)
@@ -474,14 +478,11 @@ def decide(raw_text: str, text: str, intent: str, confidence: float, segments: S
     # A need named in plain words ("ik voel me ook heel alleen", "geen huisarts"): in a longer message
     # it stands beside the classifier's needs.
     phrased: list[str] = []
-    long_message = len(text.split()) >= MIN_WORDS_FOR_NAMED_NEEDS
     if need_phrases and not baby_loss:
-        plain = [need for _, need in _named_positions(text, need_phrases, None)]
         asked = asked_topics(text, topic_names or {}) if long_message else []
         for need in [*plain, *asked]:
             if need not in needs and need not in phrased and settings.merge.get(need) not in needs:
                 phrased.append(need)
-        unsure = intent in {FALLBACK, OUT_OF_SCOPE} or confidence < settings.message_threshold
         if long_message and (needs or how is not None or (unsure and len(phrased) >= 2)):
             # right after the classifier's best guess: a need said in so many words beats its weaker guesses
             needs = [*needs[:1], *phrased, *needs[1:]][: settings.max_needs]
@@ -505,8 +506,7 @@ def decide(raw_text: str, text: str, intent: str, confidence: float, segments: S
             return how
         needs = [how.intent, *others][: settings.max_needs]
     if need_phrases and not baby_loss and len(needs) >= 2:
-        words = [need for _, need in _named_positions(text, need_phrases, None)]
-        needs = settle_rival_needs(needs, words, settings.rivals_everywhere, text)
+        needs = settle_rival_needs(needs, plain, settings.rivals_everywhere, text)
         if len(needs) == 1:
             return None if intent == needs[0] else Decision(needs[0], max(confidence, settings.single_part_threshold))
     if len(needs) >= 2:
@@ -521,12 +521,10 @@ def decide(raw_text: str, text: str, intent: str, confidence: float, segments: S
         # by its name is as clear as a part can be.
         best = max((float(seg.get("confidence") or 0.0) for seg in segments if seg.get("intent") == needs[0]),
                    default=0.0)
-        if any(f"info_{card_id}" == needs[0] for _, card_id in named) or (
-                need_phrases and needs[0] in {need for _, need in _named_positions(text, need_phrases, None)}):
+        if any(f"info_{card_id}" == needs[0] for _, card_id in named) or needs[0] in plain:
             best = 1.0  # said in so many words ("kraamzorg boeken"): as clear as its name
         if best >= settings.single_part_threshold:
             return Decision(needs[0], best)
-    unsure = intent in {FALLBACK, OUT_OF_SCOPE} or confidence < settings.message_threshold
     if how is None and unsure and not needs and not baby_loss:
         # A message the classifier could not place that names one thing only, in plain words or by
         # name ("kost home start geld?", "wat betekent cjg", "schulden"): that thing. Two or more: ask.

@@ -94,14 +94,18 @@ def is_question(text: object, extra_starts: tuple[str, ...] = ()) -> bool:
     return "?" in text or re.match(rf"({words})\b", norm) is not None
 
 
-_QUESTION_START_RE = re.compile(
-    r"^(?:(?:en|maar|oke?|ok|huh|sorry|nee|ja)\s+)?(?:wat|hoe|waarom|wanneer|waar|wie|welke|welk|hoeveel|kan|kun|"
-    r"kunnen|mag|mogen|moet|moeten|krijg|krijgen|what|how|why|when|where|who|which|can|could|may|must)\b")
+
+# Openers that make a question where a free answer is asked (a moment to call, a choice to make):
+# a modal verb cannot start such an answer ("kan ik ook appen", "mag ik nog even nadenken").
+_FREE_ANSWER_QUESTION_STARTS = ("welk", "kan", "kun", "kunnen", "mag", "mogen", "moet", "moeten", "krijg",
+                                "krijgen", "which", "where", "when", "can", "could", "may", "must")
+_FILLER_RE = re.compile(r"^(?:en|maar|oke?|ok|huh|sorry|nee|ja)\s+")
 
 
 def looks_like_question(text: str) -> bool:
-    """Typed text that asks something ("wat is het verschil ...", "mag ik ook appen?"), not a tapped button."""
+    """Typed text that asks something ("wat is het verschil ...", "mag ik ook appen?"), not a tapped
+    button: :func:`is_question` with the modal openers, after a filler ("ok wat ..."), or 'verschil'."""
     text = (text or "").strip().lower()
     if not text or text.startswith("/"):
         return False
-    return text.endswith("?") or bool(_QUESTION_START_RE.search(text)) or " verschil " in f" {text} "
+    return is_question(_FILLER_RE.sub("", text), _FREE_ANSWER_QUESTION_STARTS) or " verschil " in f" {text} "

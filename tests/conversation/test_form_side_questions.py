@@ -8,10 +8,10 @@ Rasa calls it: her message was just extracted into the requested slot.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from cryptography.fernet import Fernet
 from rasa_sdk import Tracker
 
 import actions.kraamzorg as kz_actions
@@ -19,22 +19,16 @@ from actions.registration import ValidateRegistrationForm
 from bot.conversation import form_side_text
 from bot.registration import fields as f
 from bot.store.registrations import list_registrations
-from bot.store.testing import temp_database_url
 from bot.wellbeing.loss import LOSS_SLOT
-from tests.helpers import run_action
+from tests.helpers import run_action, store_environment
 
 KZ_FORM = "kraamzorg_form"
 
 
 @pytest.fixture(autouse=True)
-def _env(tmp_path, monkeypatch) -> str:
+def _env(tmp_path, monkeypatch) -> Iterator[str]:
     monkeypatch.setattr(kz_actions, "today", lambda: dt.date(2026, 11, 23))
-    monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))
-    monkeypatch.setenv("APP_ENCRYPTION_KEYS", Fernet.generate_key().decode())
-    monkeypatch.setenv("PSEUDONYM_SECRET", "test-secret")
-    with temp_database_url("sqlite", tmp_path) as url:
-        monkeypatch.setenv("DATABASE_URL", url)
-        yield url
+    yield from store_environment(tmp_path, monkeypatch)
 
 
 def _tracker(form: str, slot: str, text: str, intent: str, confidence: float = 0.95,

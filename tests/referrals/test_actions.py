@@ -6,10 +6,10 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from cryptography.fernet import Fernet
 
 import actions.kraamzorg as kz_actions
 from actions.offerings import ActionOfferingDetail, ActionShowOffering
@@ -22,10 +22,9 @@ from bot.readability import MAX_MESSAGE_WORDS, split_message, words
 from bot.referrals import referrals, render_referral, render_referral_detail
 from bot.registration import fields as f
 from bot.store.registrations import RegistrationInput, create_registration, get_registration, list_registrations
-from bot.store.testing import temp_database_url
 from bot.terms import render_term, terms
 from bot.wellbeing.texts import text_set
-from tests.helpers import domain, make_tracker, run_action
+from tests.helpers import domain, make_tracker, run_action, store_environment
 
 SENDER = "parent-1"
 
@@ -38,13 +37,8 @@ LOSS = {"baby_loss": True}
 
 
 @pytest.fixture(autouse=True)
-def store(tmp_path, monkeypatch) -> str:
-    monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))
-    monkeypatch.setenv("APP_ENCRYPTION_KEYS", Fernet.generate_key().decode())
-    monkeypatch.setenv("PSEUDONYM_SECRET", "test-secret")
-    with temp_database_url("sqlite", tmp_path) as url:
-        monkeypatch.setenv("DATABASE_URL", url)
-        yield url
+def store(tmp_path, monkeypatch) -> Iterator[str]:
+    yield from store_environment(tmp_path, monkeypatch)
 
 
 def _register(url: str) -> str:
