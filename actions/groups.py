@@ -7,6 +7,7 @@ grp_form (asks for postcode or wijk only when unknown) -> action_grp_show (3 gro
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -14,9 +15,11 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.history import recent_user_texts
 from actions.messages import remind_open_needs
 from bot.groups.answer import Answer, groups_answer, read_location
 from bot.groups.ranking import audience_from_text, kinds_from_text
+from bot.parsing.dates import life_stage
 from bot.places.resolve import CITYWIDE, OUTSIDE, location_from_key, location_key, resolve_location
 from bot.safety.tiers import FORM_NOT_INTENT
 from bot.wellbeing.loss import in_loss_conversation
@@ -41,6 +44,11 @@ def _valid_key(value: Any) -> str | None:
 def _listed(tracker: Tracker, slot: str) -> list[str]:
     value = tracker.get_slot(slot)
     return [a for a in value.split(",") if a] if isinstance(value, str) else []
+
+
+def _stage(tracker: Tracker) -> str | None:
+    """Pregnant or baby born, from what she said in this conversation (groups that do not fit go)."""
+    return life_stage(recent_user_texts(tracker), dt.date.today())
 
 
 def _say(dispatcher: CollectingDispatcher, answer: Answer) -> None:
@@ -112,7 +120,8 @@ class ActionGrpShow(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         key = _valid_key(tracker.get_slot("grp_location"))
         audience, kinds = _listed(tracker, "grp_audience"), _listed(tracker, "grp_kind")
-        answer, next_offset = groups_answer(key, audience, 0, kinds=kinds, after_loss=in_loss_conversation(tracker.slots))
+        answer, next_offset = groups_answer(key, audience, 0, kinds=kinds, after_loss=in_loss_conversation(tracker.slots),
+                                            stage=_stage(tracker))
         _say(dispatcher, answer)
         events: list[EventType] = [SlotSet("grp_offset", None if next_offset is None else float(next_offset))]
         if key == OUTSIDE:
@@ -143,6 +152,6 @@ class ActionGrpMore(Action):
             return []
         audience, kinds = _listed(tracker, "grp_audience"), _listed(tracker, "grp_kind")
         answer, next_offset = groups_answer(key, audience, int(offset), kinds=kinds,
-                                            after_loss=in_loss_conversation(tracker.slots))
+                                            after_loss=in_loss_conversation(tracker.slots), stage=_stage(tracker))
         _say(dispatcher, answer)
         return [SlotSet("grp_offset", None if next_offset is None else float(next_offset))]

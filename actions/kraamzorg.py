@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.form_help import PersonOnRequest
+from actions.history import recent_user_texts
 from actions.messages import remind_open_needs
 from bot.kraamzorg import answers as kz
 from bot.kraamzorg.render import RenderedOutcome, answers_recap, render_parts
@@ -149,11 +150,19 @@ class ValidateKraamzorgForm(PersonOnRequest, FormValidationAction):
                     or kz.explain_option(question, text))
 
     def _early(self, slot: str, tracker: Tracker) -> dict[str, Any]:
-        """Take an answer from the message that started the check, so it is not asked again."""
+        """Take an answer from the message that started the check, or from what she said earlier in
+        this conversation ('ik ben 30 weken zwanger' before she asked about kraamzorg), so it is not
+        asked again. The newest message that answers it clearly wins."""
         if tracker.get_slot("requested_slot") is not None or tracker.get_slot(slot) is not None:
             return {}
-        value = kz.early_answers(tracker.latest_message.get("text"), today()).get(slot)
-        return {slot: value} if value is not None else {}
+        latest = tracker.latest_message.get("text")
+        texts = [latest] if isinstance(latest, str) else []
+        texts += [t for t in recent_user_texts(tracker) if t != latest]
+        for text in texts:
+            value = kz.early_answers(text, today()).get(slot)
+            if value is not None:
+                return {slot: value}
+        return {}
 
     def extract_kz_pregnancy(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict):
         return self._early("kz_pregnancy", tracker)

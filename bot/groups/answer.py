@@ -138,10 +138,11 @@ def outside_answer() -> Answer:
 
 def groups_answer(
     key: str | None, audience: Iterable[str] = (), offset: int = 0, all_groups: Iterable[Group] | None = None,
-    kinds: Iterable[str] = (), after_loss: bool = False,
+    kinds: Iterable[str] = (), after_loss: bool = False, stage: str | None = None,
 ) -> tuple[Answer, int | None]:
     """One page of groups for a location slot value. Returns (answer, offset of the next page or None).
-    ``after_loss``: she told us she lost her baby (no pregnancy or baby groups)."""
+    ``after_loss``: she told us she lost her baby (no pregnancy or baby groups); ``stage``: pregnant
+    or baby born, from her earlier messages (see ``rank_groups``)."""
     if key == OUTSIDE:
         return outside_answer(), None
     location = location_from_key(key) if key != CITYWIDE else None
@@ -150,7 +151,7 @@ def groups_answer(
                       [FIND_BUTTON, HUMAN_BUTTON]), None
     wanted = frozenset(a for a in audience if a in FILTER_LABELS)
     ranked, filter_ok = rank_groups(groups() if all_groups is None else all_groups, location, wanted, kinds,
-                                    after_loss=after_loss)
+                                    after_loss=after_loss, stage=stage)
     shown, more = page(ranked, offset)
     if not shown:
         return Answer("Dit waren alle groepen die ik ken. Het CJG weet vaak nog meer plekken bij jou in de buurt.",
@@ -227,4 +228,13 @@ def read_location(text: object) -> LocationReply:
     if result.reason == "too_broad":
         examples = _join(list(result.examples), "of") if result.examples else "Charlois of Noord"
         return LocationReply(None, f"Dat is een groot deel van de stad. Noem je wijk, bijvoorbeeld {examples}.")
-    return LocationReply(None, "Sorry, die wijk of postcode ken ik niet.")
+    if _PARTIAL_POSTCODE_RE.fullmatch(str(text or "").strip(" .!?")):
+        return LocationReply(None, "Een postcode heeft 4 cijfers, bijvoorbeeld 3083. De 4 cijfers zijn genoeg. "
+                                   "Of typ de naam van je wijk. Weet je het niet? Typ 'weet ik niet', dan krijg je "
+                                   "groepen in heel Rotterdam.")
+    return LocationReply(None, "Sorry, die wijk of postcode ken ik niet. Typ de 4 cijfers van je postcode of de naam "
+                               "van je wijk, bijvoorbeeld Charlois. Weet je het niet? Typ 'weet ik niet'.")
+
+
+# Part of a postcode ("308", "30 8"): fewer than 4 digits, perhaps with the letters.
+_PARTIAL_POSTCODE_RE = re.compile(r"(?:postcode\s*)?\d{1,3}(?:\s?\d{1,2})?(?:\s?[a-zA-Z]{1,2})?")

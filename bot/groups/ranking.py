@@ -97,19 +97,34 @@ def shown_after_loss(group: Group) -> bool:
     return not (set(group.audience) & AFTER_LOSS_HIDDEN_AUDIENCES) and group.kind not in AFTER_LOSS_HIDDEN_KINDS
 
 
+def fits_stage(group: Group, stage: str | None, kinds: frozenset[str] = frozenset()) -> bool:
+    """Whether a group fits where the parent is: once her baby is born, groups only for pregnant
+    women (CenteringPregnancy) are left out, unless she asks for that kind by name."""
+    if stage != "born" or group.kind in kinds:
+        return True
+    return not set(group.audience) <= {"pregnant"}
+
+
+def for_fathers_only(group: Group) -> bool:
+    return set(group.audience) == {"fathers"}
+
+
 def rank_groups(
     groups: Iterable[Group], location: LocationResult | None, wanted: Iterable[str] = (), kinds: Iterable[str] = (),
-    after_loss: bool = False,
+    after_loss: bool = False, stage: str | None = None,
 ) -> tuple[list[Ranked], bool]:
     """Rank the groups for a parent. Returns (ranked list, whether the filter matched anything).
 
     When no group fits the filter, all groups are ranked (and the flag is False) so the parent
     still gets an answer. Groups of a kind the question names come first. ``after_loss``: groups
-    for pregnant women and babies are left out (:func:`shown_after_loss`).
+    for pregnant women and babies are left out (:func:`shown_after_loss`). ``stage`` ('pregnant',
+    'born' or None, from her earlier messages): see :func:`fits_stage`. Groups for fathers only go
+    last unless fathers are asked for (most who ask are mothers).
     """
     wanted = frozenset(wanted)
     kinds = frozenset(kinds)
     pool = [g for g in groups if shown_after_loss(g)] if after_loss else list(groups)
+    pool = [g for g in pool if fits_stage(g, stage, kinds)]
     fitting = [g for g in pool if matches(g, wanted)]
     filter_ok = bool(fitting) or not wanted
     if fitting:
@@ -126,7 +141,8 @@ def rank_groups(
             tier = 0 if group.citywide else (1 if point is not None else 2)
         same_wijk = bool(location and location.wijk and group.wijk == location.wijk)
         score = audience_score(group, wanted)
-        key = (0 if group.kind in kinds or not kinds else 1, tier, round(distance) if distance is not None else 0, 0 if same_wijk else 1, -score, index)
+        fathers_last = 1 if for_fathers_only(group) and "fathers" not in wanted and group.kind not in kinds else 0
+        key = (0 if group.kind in kinds or not kinds else 1, fathers_last, tier, round(distance) if distance is not None else 0, 0 if same_wijk else 1, -score, index)
         ranked.append((key, Ranked(group, distance, tier, score)))
     ranked.sort(key=lambda item: item[0])
     return [r for _, r in ranked], filter_ok

@@ -77,6 +77,11 @@ _CONTACT_RE = re.compile(
     r"adres|e-?mail|mailen|bellen|openingstijden|waar\s+(?:is|zit|zitten|vind\s+ik))",
 )
 SOFT_ASPECTS = (("for_whom", _COSTS_RE), ("how", _CONTACT_RE))
+# A message that opens by asking what something is ("wat is kraamzorg eigenlijk", "ok en wat betekent ...").
+_OPENS_WITH_WHAT_IS_RE = re.compile(
+    r"^(?:(?:hoi|hallo|hey|he|ewa|ok|oke|en|maar|sorry)\W+){0,2}"
+    r"(?:wat\s+(?:is|zijn|betekent|betekend|bedoelen\s+ze\s+met|houdt)|wats|wat's|what\s+is)\b"
+)
 SOFT_EXCLUDED = frozenset({"kraamzorg"})
 
 
@@ -226,13 +231,21 @@ def named_offerings(text: str, names: Mapping[str, str], known: set[str] | None 
 def _named_positions(text: str, names: Mapping[str, str], known: set[str] | None) -> list[tuple[int, str]]:
     # Same length as the lower-cased text, so positions compare with the aspect match.
     lowered = " " + re.sub(r"[^\w\s-]", " ", (text or "").lower()).replace("\n", " ") + " "
-    found: dict[str, int] = {}
+    spans: list[tuple[int, int, str]] = []
     for name, card_id in names.items():
         if known is not None and card_id not in known:
             continue
         match = re.search(r"(?<=\s)" + re.escape(name).replace(r"\ ", r"\s+") + r"(?=\s)", lowered)
-        if match and (card_id not in found or match.start() - 1 < found[card_id]):
-            found[card_id] = match.start() - 1
+        if match:
+            spans.append((match.start(), match.end(), card_id))
+    # A phrase inside a longer phrase of another need is part of that one ("andere zwangeren" in
+    # "controles in een groep met andere zwangeren" is no group search of its own).
+    kept = [(start, end, card_id) for start, end, card_id in spans
+            if not any(s <= start and end <= e and (e - s) > (end - start) and c != card_id for s, e, c in spans)]
+    found: dict[str, int] = {}
+    for start, _, card_id in kept:
+        if card_id not in found or start - 1 < found[card_id]:
+            found[card_id] = start - 1
     return sorted((pos, card_id) for card_id, pos in found.items())
 
 
@@ -315,6 +328,35 @@ def settle_rival_needs(needs: Sequence[str], named: Sequence[str], rivals: Seque
         if len(said) != 1 or ("kraamzorg_check" in group and _MONEY_RE.search(text.lower())):
             continue
         out = [said[0] if n in group else n for n in out]
+    return list(dict.fromkeys(out))
+
+
+# Instapje is for a child of 1 to 2, Opstapje for 2 to 4 (content/offerings): the child's age in
+# years, when the message gives it, settles which of the two she needs.
+_CHILD_AGE_RE = re.compile(
+    r"\b(?:van|is|wordt|word|bijna)\s+(?:al\s+|nu\s+|pas\s+)?(\d|een|twee|drie|vier|anderhalf)\s*(?:jaar|jr)\b"
+    r"|\b(\d|een|twee|drie|vier)\s*(?:jaar|jr)\s+oud\b|\b(dreumes|dreumis|peuter|peutertje)\b"
+    r"|\b(?:dochter|dochtertje|zoon|zoontje|kind|kindje|meisje|jongen|jongetje)\s+van\s+(\d|twee|drie|vier)\b"
+    r"(?!\s*(?:maand|week|weken|dag|mnd|wk))")
+_AGE_WORDS = {"een": 1, "anderhalf": 1, "twee": 2, "drie": 3, "vier": 4, "dreumes": 1, "dreumis": 1,
+              "peuter": 3, "peutertje": 3}
+TODDLER_PROGRAMMES = {"info_instapje": (1, 2), "info_opstapje": (2, 4)}
+
+
+def settle_toddler_programme(needs: Sequence[str], text: str) -> list[str]:
+    """Instapje or Opstapje by the child's age ('mijn dochter van 3' -> Opstapje): a guess that does
+    not fit the age is replaced by the one that does. No age: the needs stay as they are."""
+    if not any(n in TODDLER_PROGRAMMES for n in needs):
+        return list(needs)
+    match = _CHILD_AGE_RE.search((text or "").lower())
+    if not match:
+        return list(needs)
+    raw = next(g for g in match.groups() if g)
+    age = int(raw) if raw.isdigit() else _AGE_WORDS[raw]
+    fitting = [n for n, (low, high) in TODDLER_PROGRAMMES.items() if low <= age <= high]
+    if not fitting or len(fitting) > 1:
+        return list(needs)
+    out = [fitting[0] if n in TODDLER_PROGRAMMES else n for n in needs]
     return list(dict.fromkeys(out))
 
 
@@ -505,6 +547,10 @@ def decide(raw_text: str, text: str, intent: str, confidence: float, segments: S
         if not others:
             return how
         needs = [how.intent, *others][: settings.max_needs]
+    needs = settle_toddler_programme(needs, text)
+    if how is None and intent in TODDLER_PROGRAMMES and needs == [settle_toddler_programme([intent], text)[0]] \
+            and needs[0] != intent:
+        return Decision(needs[0], confidence)  # "iets voor mijn zoon van 3": Opstapje, not Instapje
     if need_phrases and not baby_loss and len(needs) >= 2:
         needs = settle_rival_needs(needs, plain, settings.rivals_everywhere, text)
         if len(needs) == 1:
@@ -528,8 +574,14 @@ def decide(raw_text: str, text: str, intent: str, confidence: float, segments: S
     if how is None and unsure and not needs and not baby_loss:
         # A message the classifier could not place that names one thing only, in plain words or by
         # name ("kost home start geld?", "wat betekent cjg", "schulden"): that thing. Two or more: ask.
-        said = [*phrased, *(f"info_{card_id}" for _, card_id in named if card_id not in GENERIC_NAMES),
+        # "wat is kraamzorg eigenlijk ...": asked what it is, even an everyday name is the topic.
+        what_is = bool(_OPENS_WITH_WHAT_IS_RE.match(text))
+        said = [*phrased, *(f"info_{card_id}" for _, card_id in named if card_id not in GENERIC_NAMES or what_is),
                 *(need for _, need in _named_positions(text, topic_names or {}, None))]
-        if len(set(said)) == 1:
+        topics = set(said) - CONTACT_INTENTS
+        if len(topics) == 1:
+            # "cjg telefoonnummer": the topic's card, which names its contact
+            return Decision(next(iter(topics)), settings.single_part_threshold)
+        if not topics and len(set(said)) == 1:
             return Decision(said[0], settings.single_part_threshold)
     return how

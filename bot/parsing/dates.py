@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -289,4 +290,30 @@ def pregnancy_problem(t: PregnancyTiming, today: dt.date) -> str | None:
             f"Dat kan niet kloppen: een zwangerschap duurt hoogstens {MAX_WEEKS} weken. "
             f"Je uitgerekende datum kan dus niet al zo lang voorbij zijn. {example}"
         )
+    return None
+
+
+_PREGNANT_SELF = re.compile(r"\b(?:zwanger|uitgerekend|in verwachting|weken zwanger|zwangerschap)\b")
+_NOT_PREGNANT = re.compile(r"\b(?:niet|geen|nooit|nie)\s+(?:meer\s+)?(?:zwanger|in verwachting)\b|\bwil\s+zwanger\b")
+_OTHER_PERSON = re.compile(r"\b(?:mijn|mn|m'n|onze)\s+(?:zus|vriendin|dochter|nicht|buurvrouw|collega|schoonzus)\b")
+
+PREGNANT_STAGE = "pregnant"
+BORN_STAGE = "born"
+
+
+def life_stage(texts: Iterable[str], today: dt.date) -> str | None:
+    """Whether the parent is pregnant or her baby is born, from her messages, newest first.
+
+    The newest message that tells wins: 'mijn baby is 3 weken' -> ``'born'``; 'ik ben 20 weken
+    zwanger' -> ``'pregnant'``. Messages about someone else ('mijn zus is zwanger'), a negation
+    ('ik ben niet zwanger') or nothing about either are skipped. ``None`` when none tells.
+    """
+    for text in texts:
+        norm = normalise(text)[:300]
+        if not norm or _OTHER_PERSON.search(norm):
+            continue
+        if parse_born(norm, today) is not None:
+            return BORN_STAGE
+        if _PREGNANT_SELF.search(norm) and not _NOT_PREGNANT.search(norm):
+            return PREGNANT_STAGE
     return None

@@ -17,7 +17,8 @@ PLACES_DIR = Path(__file__).resolve().parents[2] / "content" / "places"
 PC4_FILE = PLACES_DIR / "pc4.csv"
 
 # 4 digits (no leading 0), optionally followed by 2 letters; not part of a longer number.
-_POSTCODE_RE = re.compile(r"(?<![\dA-Za-z])([1-9]\d{3})(?:[ \t-]?([A-Za-z]{2}))?(?![\dA-Za-z])")
+# The letters may be one only when they stick to the digits ("3083a": she stopped typing halfway).
+_POSTCODE_RE = re.compile(r"(?<![\dA-Za-z])([1-9]\d{3})(?:[ \t-]?([A-Za-z]{2})|[A-Za-z])?(?![\dA-Za-z])")
 _ONLY_POSTCODE_RE = re.compile(r"\s*([1-9]\d{3})(?:[ -]?[A-Za-z]{2})?\s*")
 # Letter pairs never used in Dutch postcodes.
 _FORBIDDEN_LETTERS = {"SA", "SD", "SS"}

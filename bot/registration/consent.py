@@ -106,6 +106,12 @@ _INTAKE_ANSWER = (
     "Na je aanmelding belt het aanmeldpunt je. Vaak komt er iemand bij je thuis voor een eerste gesprek. "
     "Soms is een advies genoeg. Samen kijken jullie welke hulp bij je past."
 )
+_ABOUT_CONSENT_RE = re.compile(r"\b(toestemming|akkoord|instemmen|consent|verplicht|moet ik ja|intrekken|stoppen|nee zeggen)\b")
+_CONSENT_ANSWER = (
+    "Toestemming geven betekent: je zegt ja, de chat mag je gegevens aan het aanmeldpunt geven. "
+    "Het is niet verplicht. Zeg je nee, dan bewaren we niets. Later stoppen kan ook: typ hier "
+    "'trek mijn aanmelding in' of bel {phone}."
+)
 _OTHER_ANSWER = "Goede vraag. Het aanmeldpunt kan je alles uitleggen: bel {phone}."
 
 
@@ -121,6 +127,8 @@ def consent_question_answer(text: str) -> str:
         return _SHARING_ANSWER.format(phone=AANMELDPUNT_PHONE)
     if _ABOUT_INTAKE_RE.search(norm):
         return _INTAKE_ANSWER
+    if _ABOUT_CONSENT_RE.search(norm):
+        return _CONSENT_ANSWER.format(phone=AANMELDPUNT_PHONE)
     return _OTHER_ANSWER.format(phone=AANMELDPUNT_PHONE)
 
 

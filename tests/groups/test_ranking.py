@@ -62,9 +62,10 @@ def test_nearest_first_then_audience_match() -> None:
     ranked, ok = rank_groups(groups, here)
     assert ok
     ids = [r.group.id for r in ranked]
-    assert ids == ["near_same_gebied", "feijenoord_parents", "feijenoord_fathers", "far_ijsselmonde", "hoek",
-                   "citywide", "unknown_place"]
-    assert ranked[0].distance_km == 0 and ranked[-1].distance_km is None
+    # a group for fathers only goes last when nobody asked for fathers
+    assert ids == ["near_same_gebied", "feijenoord_parents", "far_ijsselmonde", "hoek",
+                   "citywide", "unknown_place", "feijenoord_fathers"]
+    assert ranked[0].distance_km == 0 and ranked[-2].distance_km is None
     # the fathers filter keeps groups for fathers or all parents; exact match first at equal distance
     ranked, ok = rank_groups(groups, here, audience_from_text("ik zoek andere vaders"))
     ids = [r.group.id for r in ranked]
@@ -213,3 +214,33 @@ def test_after_a_loss_no_groups_for_pregnant_women_or_babies() -> None:
     here = resolve_location("charlois")
     assert [r.group.id for r in rank_groups(groups, here, after_loss=True)[0]] == ["moms"]
     assert len(rank_groups(groups, here)[0]) == 4
+
+
+def test_after_birth_groups_only_for_pregnant_women_are_left_out() -> None:
+    groups = [make("centering", "pregnant", "Charlois", kind="centering"), make("moms", "mothers", "Charlois"),
+              make("bumps_and_babies", "pregnant;baby", "Charlois")]
+    here = resolve_location("charlois")
+    ids = [r.group.id for r in rank_groups(groups, here, stage="born")[0]]
+    assert ids == ["moms", "bumps_and_babies"]
+    # she names the kind herself: it stays
+    assert "centering" in [r.group.id for r in rank_groups(groups, here, kinds={"centering"}, stage="born")[0]]
+    # pregnant or unknown: everything
+    assert len(rank_groups(groups, here, stage="pregnant")[0]) == 3
+    assert len(rank_groups(groups, here)[0]) == 3
+
+
+def test_groups_for_fathers_only_go_last_unless_fathers_are_asked_for() -> None:
+    groups = [make("dads", "fathers", "Charlois"), make("far_parents", "parents", "Hoek van Holland")]
+    here = resolve_location("charlois")
+    assert [r.group.id for r in rank_groups(groups, here)[0]] == ["far_parents", "dads"]
+    assert [r.group.id for r in rank_groups(groups, here, {"fathers"})[0]][0] == "dads"
+
+
+@pytest.mark.parametrize("text", ["308", "30 8", "postcode 30", "3a"])
+def test_part_of_a_postcode_is_asked_for_the_four_digits(text: str) -> None:
+    reply = read_location(text)
+    assert reply.key is None and "4 cijfers" in reply.message and "weet ik niet" in reply.message
+
+
+def test_a_postcode_typed_halfway_counts_by_its_digits() -> None:
+    assert read_location("3072a").key == read_location("3072 AB").key == "pc-gebied:Feijenoord"

@@ -350,3 +350,19 @@ def test_asking_for_a_person_in_the_check_gets_the_hand_off_then_the_same_questi
     messages, values = validate("kz_income", "kan ik niet gewoon iemand spreken", intent="request_human")
     assert any("010 267 26 53" in (m.get("text") or "") for m in messages)
     assert values == {"kz_income": None}
+
+
+def test_weeks_she_told_earlier_in_the_conversation_are_not_asked_again() -> None:
+    from tests.helpers import make_tracker
+
+    earlier = [{"event": "user", "text": "ik ben 30 weken zwanger en heb weinig geld"},
+               {"event": "bot", "text": "..."}]
+    tracker = make_tracker("ask_kraamzorg_costs", "kan ik de eigen bijdrage van de kraamzorg terugkrijgen",
+                           events=earlier)
+    form = kz_actions.ValidateKraamzorgForm()
+    found = form.extract_kz_pregnancy(None, tracker, domain())
+    assert found["kz_pregnancy"] == str(TODAY + dt.timedelta(weeks=10))
+    # a message of an earlier session does not count
+    old = [{"event": "user", "text": "ik ben 30 weken zwanger"}, {"event": "session_started"}]
+    tracker = make_tracker("ask_kraamzorg_costs", "kraamzorg vergoeding", events=old)
+    assert form.extract_kz_pregnancy(None, tracker, domain()) == {}

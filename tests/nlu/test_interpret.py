@@ -10,6 +10,7 @@ from bot.nlu.interpret import (
     BARE_NUMBER,
     ROOT,
     SEVERAL_NEEDS,
+    _named_positions,
     asked_aspect,
     decide,
     is_bare_number,
@@ -17,6 +18,7 @@ from bot.nlu.interpret import (
     load_offering_names,
     named_offerings,
     profession_sought,
+    settle_toddler_programme,
     several_needs,
 )
 
@@ -386,6 +388,7 @@ TOPICS = load_need_phrases("alone")
 @pytest.mark.parametrize(("text", "expected"), [
     ("wat betekent cjg", "info_cjg"), ("cjg telefoonnummer pls", "info_cjg"), ("kost home start geld?", "info_homestart"),
     ("is er een lactatiekundige die bij je thuis komt", "info_borstvoeding"), ("schulden", "info_debts"),
+    ("belnummer??", "request_human"), ("belnummer van het consultatiebureau", "info_consultatiebureau"),
 ])
 def test_a_message_the_classifier_could_not_place_that_names_one_thing_gets_that_thing(text: str, expected: str) -> None:
     decision = decide(text, text, "nlu_fallback", 0.4, [], NAMES, KNOWN, need_phrases=PHRASES, topic_names=TOPICS)
@@ -476,3 +479,43 @@ def test_leave_for_him_is_partnerverlof_not_pregnancy_leave() -> None:
     text = "hoe kan mijn vriend het kind erkennen en krijgt hij ook verlof als de baby er is"
     decision = _decide(text, "info_erkenning", 0.9, [seg("info_zwangerschapsverlof", 0.7)])
     assert decision is not None and set(decision.needs) == {"info_erkenning", "info_partnerverlof"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("wat is kraamzorg eigenlijk, komt er dan iemand bij je thuis", "info_kraamzorg"),
+    ("ok en wat betekent borstvoeding hier", "info_borstvoeding"),
+])
+def test_asked_what_an_everyday_name_is_gives_its_card_when_the_classifier_is_unsure(text: str, expected: str) -> None:
+    decision = decide(text, text, "nlu_fallback", 0.4, [], NAMES, KNOWN, need_phrases=PHRASES, topic_names=TOPICS)
+    assert decision is not None and decision.intent == expected
+    # said in passing, not asked what it is: no decision on the everyday word alone
+    assert decide("de kraamzorg komt morgen", "de kraamzorg komt morgen", "nlu_fallback", 0.4, [], NAMES, KNOWN,
+                  need_phrases=PHRASES, topic_names=TOPICS) is None
+
+
+def test_a_phrase_inside_a_longer_phrase_of_another_need_is_not_a_need_of_its_own() -> None:
+    names = {"andere zwangeren": "find_group", "controles in een groep met andere zwangeren": "info_centering",
+             "kraamzorg": "info_kraamzorg"}
+    found = [need for _, need in _named_positions("ik wil mijn controles in een groep met andere zwangeren doen",
+                                                   names, None)]
+    assert found == ["info_centering"]
+    # apart from each other both count
+    found = [need for _, need in _named_positions("andere zwangeren ontmoeten en kraamzorg", names, None)]
+    assert found == ["find_group", "info_kraamzorg"]
+
+
+@pytest.mark.parametrize("needs, text, expected", [
+    (["info_instapje", "info_ouders_inc"], "iets om te spelen en leren voor mijn dochter van 3", ["info_opstapje", "info_ouders_inc"]),
+    (["info_opstapje"], "mijn zoon is 1 jaar, wat kan ik met hem doen", ["info_instapje"]),
+    (["info_opstapje"], "onze dreumes moet meer leren", ["info_instapje"]),
+    (["info_instapje"], "mijn kind van 2 jaar", ["info_instapje"]),  # 2 fits both: unchanged
+    (["info_instapje"], "ik heb 3 kinderen", ["info_instapje"]),  # no child's age
+])
+def test_the_childs_age_settles_instapje_or_opstapje(needs: list[str], text: str, expected: list[str]) -> None:
+    assert settle_toddler_programme(needs, text) == expected
+
+
+def test_a_single_toddler_programme_guess_that_does_not_fit_the_age_is_replaced() -> None:
+    text = "is er iets voor mijn zoontje van 3 jaar om te leren voor de basisschool"
+    decision = decide(text, text, "info_instapje", 0.9, [], NAMES, KNOWN, need_phrases=PHRASES, topic_names=TOPICS)
+    assert decision is not None and decision.intent == "info_opstapje"

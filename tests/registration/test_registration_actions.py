@@ -124,6 +124,8 @@ def test_clear_yes_sets_consent_with_time_version_and_instance() -> None:
     ("wie kan mijn gegevens zien? ook de IND?", "alleen aan het aanmeldpunt"),
     ("what do you do with my data", "alleen aan het aanmeldpunt"),
     ("hoe lang duurt het", "010 267 26 53"),
+    ("wat betekent toestemming", "niet verplicht"),
+    ("mag ik later nog stoppen?", "trek mijn aanmelding in"),
 ])
 def test_a_question_at_consent_is_answered_and_asked_again_nothing_stored(text: str, answer: str,
                                                                            store_env: str) -> None:
