@@ -98,6 +98,10 @@ class ActionSeveralNeeds(Action):
         for intent in [n for n in CONVERSATIONS if n in needs]:
             action = CONVERSATIONS[intent]()
             before = len(dispatcher.messages)
+            if isinstance(action, ActionLowMood):
+                action.answer(dispatcher, tracker)  # no reminder of needs from an earlier menu here
+                answered = True
+                continue
             result = action.run(dispatcher, tracker, domain)
             if inspect.isawaitable(result):
                 result = await result

@@ -13,7 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.messages import utter_split
+from actions.messages import remind_open_needs, utter_split
 from bot.content import human_button
 from bot.languages.conversation import lang_of
 from bot.parsing.common import looks_like_question
@@ -128,6 +128,11 @@ class ActionLowMood(Action):
         return "action_low_mood"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
+        self.answer(dispatcher, tracker)
+        return remind_open_needs(dispatcher, tracker, "low_mood")
+
+    def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+        """The answer alone (also a part of a several-needs answer, where no reminder belongs)."""
         lang = lang_of(tracker)
         texts = text_set("wellbeing/low_mood", lang)
         loss = in_loss_conversation(tracker.slots)
@@ -136,7 +141,17 @@ class ActionLowMood(Action):
         text = f"{answer}\n\n{texts.render('crisis_line')}\n\n{extra}\n\n{texts.source_tag}"
         buttons = [_cjg_button(texts), human_button(lang)] if loss else _low_mood_buttons(texts, lang)
         utter_split(dispatcher, text, buttons, answer_id="low_mood")
-        return []
+
+
+class ActionFeelLonely(Action):
+    """Feeling alone: the short answer (utter_feel_lonely), then the other needs she named, if any."""
+
+    def name(self) -> str:
+        return "action_feel_lonely"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]):
+        dispatcher.utter_message(response="utter_feel_lonely")
+        return remind_open_needs(dispatcher, tracker, "feel_lonely")
 
 
 class ActionCapabilities(Action):

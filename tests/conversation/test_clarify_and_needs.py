@@ -175,6 +175,33 @@ def test_after_one_need_is_answered_the_others_are_named_again() -> None:
     assert {"event": "slot", "name": OPEN_NEEDS_SLOT, "value": None, "timestamp": None} in events
 
 
+def test_lonely_and_low_mood_answers_also_name_the_other_needs_again() -> None:
+    from actions.messages import OPEN_NEEDS_SLOT
+    from actions.wellbeing import ActionFeelLonely, ActionLowMood
+
+    open_needs = ["feel_lonely", "info_debts", "info_babyspullen"]
+    messages, events = run_action(ActionFeelLonely(), make_tracker(
+        intent="feel_lonely", text="/feel_lonely", slots={OPEN_NEEDS_SLOT: open_needs}))
+    assert messages[0]["response"] == "utter_feel_lonely"
+    assert messages[-1]["text"].startswith("Je noemde ook:")
+    assert [b["payload"] for b in messages[-1]["buttons"]] == ["/info_debts", "/info_babyspullen"]
+    messages, _ = run_action(ActionLowMood(), make_tracker(
+        intent="low_mood", text="/low_mood", slots={OPEN_NEEDS_SLOT: ["low_mood", "info_babyspullen"]}))
+    assert messages[-1]["text"].startswith("Je noemde ook:")
+    # without a menu before it: the answer alone
+    messages, events = run_action(ActionFeelLonely(), make_tracker(intent="feel_lonely", text="ik voel me alleen"))
+    assert len(messages) == 1 and events == []
+
+
+def test_low_mood_inside_a_several_needs_answer_reminds_of_no_earlier_menu() -> None:
+    from actions.messages import OPEN_NEEDS_SLOT
+
+    tracker = _needs_tracker(["low_mood", "info_debts"])
+    tracker.slots[OPEN_NEEDS_SLOT] = ["info_homestart", "low_mood"]
+    messages, _ = run_action(ActionSeveralNeeds(), tracker)
+    assert not any(str(m.get("text") or "").startswith("Je noemde ook:") for m in messages)
+
+
 def test_a_card_outside_the_open_needs_reminds_of_nothing() -> None:
     from actions.messages import OPEN_NEEDS_SLOT
     from actions.offerings import ActionShowOffering
